@@ -1,0 +1,60 @@
+// Lint: TypeScript rules plus the architecture rule. Each src/ folder may import only the folders
+// listed for it, so dependencies point inward: pure core → I/O adapters → session → client → faces.
+import importPlugin from 'eslint-plugin-import'
+import tseslint from 'typescript-eslint'
+
+const allowed = {
+  util: [],
+  bencode: ['util'],
+  metainfo: ['util', 'bencode'],
+  wire: ['util', 'bencode'],
+  picker: ['util'],
+  storage: ['util'],
+  transport: ['util'],
+  tracker: ['util', 'transport'],
+  peer: ['util', 'wire', 'transport'],
+  torrent: ['util', 'bencode', 'metainfo', 'wire', 'picker', 'storage', 'transport', 'tracker', 'peer'],
+  client: ['util', 'metainfo', 'storage', 'tracker', 'torrent', 'transport'],
+  ui: ['util'],
+}
+const folders = [...Object.keys(allowed), 'node', 'test-support']
+
+function zonesFor(extra) {
+  const zones = Object.entries(allowed).map(([target, ok]) => ({
+    target: `./src/${target}`,
+    from: folders.filter((f) => f !== target && !ok.includes(f) && !extra.includes(f)).map((f) => `./src/${f}`),
+    message: `src/${target} may import only: ${ok.join(', ') || 'nothing in src'}.`,
+  }))
+  // The library entry points are faces too: they must not pull in Node tooling or test code.
+  zones.push({ target: './src/*.ts', from: ['./src/node', './src/test-support'], message: 'Entry points never import Node tooling or test support.' })
+  return zones
+}
+// Tests may also use the in-memory test support (and anything their own folder may use).
+const testFiles = ['src/**/*.test.ts', 'src/**/test-helpers.ts']
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'e2e/artifacts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/**/*.ts', 'e2e/**/*.ts'],
+    plugins: { import: importPlugin },
+    settings: { 'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs'] } } },
+    rules: {
+      'import/no-restricted-paths': ['error', { zones: zonesFor([]) }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: testFiles,
+    rules: { 'import/no-restricted-paths': ['error', { zones: zonesFor(['test-support', 'storage', 'torrent']) }] },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/node/**', 'src/test-support/**', ...testFiles],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'Use Uint8Array: our code never uses Node Buffer.' }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'Browser code cannot import Node built-ins.' }] }],
+    },
+  },
+)

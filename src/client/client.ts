@@ -1,0 +1,181 @@
+import { InvalidInputError, SwarmstreamError } from '../util/errors.ts'
+import { TypedEmitter } from '../util/typed-emitter.ts'
+import { createTorrent } from '../metainfo/create-torrent.ts'
+import { parseTorrentFile } from '../metainfo/torrent-file.ts'
+import { createChunkStore, type ChunkStoreKind } from '../storage/index.ts'
+import { TorrentTracker } from '../tracker/tracker-client.ts'
+import { BlobSource } from '../torrent/blob-source.ts'
+import { Torrent } from '../torrent/torrent.ts'
+import type { TrackerFactory } from '../torrent/torrent-tracker.ts'
+import { createPeerId } from './peer-id.ts'
+import { toSeedFiles, type SeedInput } from './seed-input.ts'
+import { resolveTorrentId, type TorrentId } from './torrent-id.ts'
+
+/** The public WebTorrent trackers (create-torrent's defaults). */
+export const DEFAULT_TRACKERS = ['wss://tracker.webtorrent.dev', 'wss://tracker.openwebtorrent.com', 'wss://tracker.btorrent.xyz']
+
+export interface ClientOptions {
+  /** Trackers for torrents that bring none (and added to those that do). */
+  announce?: string[]
+  /** RTCPeerConnection config; the default keeps public STUN servers. Tests pass `{ iceServers: [] }`. */
+  rtcConfig?: RTCConfiguration
+  storage?: ChunkStoreKind
+  /** false: no trackers at all (peers are connected with `torrent.addPeer`). */
+  tracker?: boolean
+}
+
+export interface AddOptions {
+  announce?: string[]
+}
+
+export interface SeedOptions extends AddOptions {
+  name?: string
+  pieceLength?: number
+}
+
+export interface ClientEvents {
+  [event: string]: (...args: never[]) => void
+  torrent(torrent: Torrent): void
+  error(err: SwarmstreamError): void
+}
+
+/** Swarmstream's entry point, shaped like WebTorrent's Client. */
+export class Client extends TypedEmitter<ClientEvents> {
+  announce: string[]
+  readonly peerId = createPeerId()
+  #torrents: Torrent[] = []
+  #storage: ChunkStoreKind
+  #trackerFactory: TrackerFactory | null
+  destroyed = false
+
+  constructor(opts: ClientOptions = {}) {
+    super()
+    this.announce = opts.announce ?? [...DEFAULT_TRACKERS]
+    this.#storage = opts.storage ?? (typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
+    const rtcConfig = opts.rtcConfig
+    this.#trackerFactory =
+      opts.tracker === false ? null : (o) => new TorrentTracker({ ...o, ...(rtcConfig ? { rtcConfig } : {}) })
+  }
+
+  get torrents(): Torrent[] {
+    return [...this.#torrents]
+  }
+
+  get(infoHash: string): Torrent | undefined {
+    const hash = infoHash.toLowerCase()
+    return this.#torrents.find((t) => t.infoHash === hash)
+  }
+
+  /** Starts downloading; returns the torrent at once. Bad input ends in the torrent's and the client's `error`. */
+  add(torrentId: TorrentId, opts: AddOptions = {}, onTorrent?: (t: Torrent) => void): Torrent {
+    const torrent = this.#create(opts.announce)
+    if (onTorrent) torrent.once('ready', () => onTorrent(torrent))
+    void this.#load(torrent, torrentId)
+    return torrent
+  }
+
+  /** Seeds files: the magnet link exists as soon as they are hashed; pieces are served from the Files. */
+  seed(input: SeedInput, opts: SeedOptions = {}, onSeed?: (t: Torrent) => void): Torrent {
+    const torrent = this.#create(opts.announce)
+    if (onSeed) torrent.once('ready', () => onSeed(torrent))
+    void this.#seed(torrent, input, opts)
+    return torrent
+  }
+
+  async remove(torrent: Torrent | string, opts: { destroyStore?: boolean } = {}): Promise<void> {
+    const t = typeof torrent === 'string' ? this.get(torrent) : torrent
+    if (!t) return
+    this.#torrents = this.#torrents.filter((x) => x !== t)
+    await t.destroy(opts)
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return
+    this.destroyed = true
+    const all = this.#torrents
+    this.#torrents = []
+    await Promise.all(all.map((t) => t.destroy()))
+    this.removeAllListeners()
+  }
+
+  #create(extraAnnounce: string[] = []): Torrent {
+    const torrent = new Torrent(
+      {
+        peerId: this.peerId,
+        createStore: (o) => createChunkStore(this.#storage, o),
+        createTracker: this.#trackerFactory,
+      },
+      [...extraAnnounce, ...this.announce],
+    )
+    this.#torrents.push(torrent)
+    queueMicrotask(() => this.emit('torrent', torrent))
+    return torrent
+  }
+
+  async #load(torrent: Torrent, torrentId: TorrentId): Promise<void> {
+    await Promise.resolve() // let the caller attach listeners first
+    try {
+      const id = resolveTorrentId(torrentId)
+      if (id.kind === 'magnet') {
+        const { magnet } = id
+        if (!this.#claim(torrent, magnet.infoHashHex)) return
+        torrent.announce = [...new Set([...magnet.trackers, ...torrent.announce])]
+        torrent.urlList = magnet.webSeeds
+        torrent._start(magnet.infoHash, magnet.name)
+        return
+      }
+      const bytes = await id.bytes()
+      const meta = await parseTorrentFile(bytes)
+      if (!this.#claim(torrent, meta.infoHashHex)) return
+      torrent.announce = [...new Set([...meta.announce, ...torrent.announce])]
+      torrent.urlList = meta.urlList
+      torrent._start(meta.infoHash, meta.info.name)
+      await torrent._setMetadata(meta.info, { torrentFile: bytes })
+    } catch (err) {
+      this.#reject(torrent, err)
+    }
+  }
+
+  async #seed(torrent: Torrent, input: SeedInput, opts: SeedOptions): Promise<void> {
+    await Promise.resolve()
+    try {
+      const files = toSeedFiles(input)
+      const { metainfo, torrentFile, files: ordered } = await createTorrent(files, {
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.pieceLength ? { pieceLength: opts.pieceLength } : {}),
+        announce: torrent.announce,
+        createdBy: 'Swarmstream',
+        onProgress: (hashed) => {
+          torrent.hashingProgress = metainfoTotal(files) === 0 ? 1 : hashed / metainfoTotal(files)
+        },
+      })
+      torrent.hashingProgress = 1
+      if (!this.#claim(torrent, metainfo.infoHashHex)) return
+      const source = new BlobSource(metainfo.info.files.map((entry, i) => ({ blob: ordered[i]!.blob, offset: entry.offset })))
+      torrent._start(metainfo.infoHash, metainfo.info.name)
+      await torrent._setMetadata(metainfo.info, { source, haveAll: true, torrentFile })
+    } catch (err) {
+      this.#reject(torrent, err)
+    }
+  }
+
+  /** A second add of the same torrent is an error on the new one; the running one is untouched. */
+  #claim(torrent: Torrent, infoHashHex: string): boolean {
+    const existing = this.get(infoHashHex)
+    if (!existing || existing === torrent) return true
+    this.#reject(torrent, new InvalidInputError('DUPLICATE_TORRENT', `That torrent (${existing.name || infoHashHex}) is already in the list.`))
+    return false
+  }
+
+  #reject(torrent: Torrent, err: unknown): void {
+    const error = err instanceof SwarmstreamError ? err : new SwarmstreamError('UNEXPECTED', String((err as Error)?.message ?? err))
+    this.#torrents = this.#torrents.filter((t) => t !== torrent)
+    torrent._fail(error)
+    this.emit('error', error)
+    void torrent.destroy()
+  }
+}
+
+function metainfoTotal(files: { length: number }[]): number {
+  return files.reduce((sum, f) => sum + f.length, 0)
+}

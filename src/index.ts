@@ -1,0 +1,10 @@
+/** Swarmstream's public library surface (built into dist/swarmstream.js). */
+export { Client, DEFAULT_TRACKERS, type AddOptions, type ClientEvents, type ClientOptions, type SeedOptions } from './client/client.ts'
+export type { SeedInput } from './client/seed-input.ts'
+export type { TorrentId } from './client/torrent-id.ts'
+export { Torrent, type TorrentEvents } from './torrent/torrent.ts'
+export { TorrentFile } from './torrent/torrent-file.ts'
+export type { PeerInfo } from './torrent/swarm.ts'
+export { AbortError, InvalidInputError, ProtocolError, StorageError, SwarmstreamError } from './util/errors.ts'
+export { parseMagnet, formatMagnet } from './metainfo/magnet.ts'
+export { parseTorrentFile } from './metainfo/torrent-file.ts'

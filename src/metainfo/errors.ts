@@ -1,0 +1,15 @@
+import { InvalidInputError } from '../util/errors.ts'
+
+/** The bytes given as a .torrent file cannot be used. */
+export class InvalidTorrentError extends InvalidInputError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_TORRENT', message, options)
+  }
+}
+
+/** The magnet link or bare info hash cannot be used. */
+export class InvalidMagnetError extends InvalidInputError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_MAGNET', message, options)
+  }
+}

@@ -1,0 +1,274 @@
+import { Bitfield } from '../util/bitfield.ts'
+import { toHex } from '../util/bytes.ts'
+import { ProtocolError, type SwarmstreamError } from '../util/errors.ts'
+import { RateEstimator } from '../util/rate.ts'
+import { TypedEmitter } from '../util/typed-emitter.ts'
+import { HIGH_WATER_MARK, type PeerChannel } from '../transport/peer-channel.ts'
+import {
+  WireDecoder,
+  decodeExtensionHandshake,
+  encodeExtensionHandshake,
+  encodeHandshake,
+  encodeMessage,
+  encodePieceHeader,
+  type ExtensionHandshake,
+  type Handshake,
+  type WireMessage,
+} from '../wire/index.ts'
+
+/** Our extension ids, in WebTorrent's order (ut_metadata first). */
+export const LOCAL_EXTENSIONS = { ut_metadata: 1 } as const
+
+/** BitTorrent keep-alive interval used by WebTorrent. */
+export const KEEP_ALIVE_MS = 55_000
+/** A peer that sends nothing (not even keep-alives) for this long is gone. */
+export const IDLE_TIMEOUT_MS = 120_000
+/** Handshake must arrive within this time after the channel opens (WebTorrent: 25 s). */
+export const HANDSHAKE_TIMEOUT_MS = 25_000
+
+export interface PeerSessionEvents {
+  [event: string]: (...args: never[]) => void
+  handshake(handshake: Handshake): void
+  'extended-handshake'(ext: ExtensionHandshake): void
+  /** Any message after the handshake (choke state and bitfield are already applied). */
+  message(message: WireMessage): void
+  /** The remote peer announced pieces (bitfield, have, have-all); `indexes` null means "all". */
+  'pieces-changed'(): void
+  /** Our send buffer drained; more uploads can go out. */
+  drain(): void
+  close(reason: string, error: SwarmstreamError | null): void
+}
+
+export interface PeerSessionOptions {
+  infoHash: Uint8Array
+  peerId: Uint8Array
+  /** Size of our metadata (info dict) when we have it, for the extension handshake. */
+  metadataSize?: () => number | undefined
+  now?: () => number
+}
+
+/**
+ * One connected peer: binds a PeerChannel to the wire codec, keeps the choke/interest state,
+ * the peer's piece set and its rates. Policy (what to request, what to serve) lives in the torrent.
+ */
+export class PeerSession extends TypedEmitter<PeerSessionEvents> {
+  readonly channel: PeerChannel
+  remotePeerId = ''
+  remoteExtensions: Record<string, number> = {}
+  remoteMetadataSize: number | undefined
+  remoteReqq: number | undefined
+
+  amChoking = true
+  amInterested = false
+  peerChoking = true
+  peerInterested = false
+  /** The remote peer's pieces; null until we know the piece count (magnet before metadata). */
+  pieces: Bitfield | null = null
+  #pendingBitfield: Uint8Array | null = null
+  #pendingHaveAll = false
+  #pendingHaves: number[] = []
+
+  readonly downloadRate = new RateEstimator()
+  readonly uploadRate = new RateEstimator()
+  downloaded = 0
+  uploaded = 0
+
+  #decoder = new WireDecoder()
+  #handshaken = false
+  #closed = false
+  #keepAlive: ReturnType<typeof setInterval>
+  #idle: ReturnType<typeof setTimeout> | null = null
+  #opts: PeerSessionOptions
+  #now: () => number
+
+  constructor(channel: PeerChannel, opts: PeerSessionOptions) {
+    super()
+    this.channel = channel
+    this.#opts = opts
+    this.#now = opts.now ?? (() => performance.now())
+    channel.on('data', (chunk) => this.#onData(chunk))
+    channel.on('drain', () => this.emit('drain'))
+    channel.on('close', (reason) => this.#onClosed(reason, null))
+    this.#keepAlive = setInterval(() => this.send({ type: 'keep-alive' }), KEEP_ALIVE_MS)
+    this.#resetIdle(HANDSHAKE_TIMEOUT_MS)
+    channel.send(encodeHandshake({ infoHash: opts.infoHash, peerId: opts.peerId, extended: true, fast: false }))
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** True while the channel can take more data without growing its queue past the high-water mark. */
+  get writable(): boolean {
+    return !this.#closed && this.channel.bufferedAmount < HIGH_WATER_MARK
+  }
+
+  /** Gives the session the piece count once metadata is known; replays what the peer announced before. */
+  setPieceCount(count: number): void {
+    if (this.pieces) return
+    this.pieces = new Bitfield(count)
+    if (this.#pendingHaveAll) this.pieces.setAll()
+    if (this.#pendingBitfield) this.#applyBitfield(this.#pendingBitfield)
+    for (const index of this.#pendingHaves) this.#applyHave(index)
+    this.#pendingBitfield = null
+    this.#pendingHaves = []
+    this.emit('pieces-changed')
+  }
+
+  send(message: WireMessage): void {
+    if (this.#closed) return
+    switch (message.type) {
+      case 'choke':
+        this.amChoking = true
+        break
+      case 'unchoke':
+        this.amChoking = false
+        break
+      case 'interested':
+        this.amInterested = true
+        break
+      case 'not-interested':
+        this.amInterested = false
+        break
+    }
+    this.channel.send(encodeMessage(message))
+  }
+
+  sendExtended(name: string, payload: Uint8Array): boolean {
+    const id = this.remoteExtensions[name]
+    if (!id) return false
+    this.send({ type: 'extended', id, payload })
+    return true
+  }
+
+  /** Sends a block as header + payload, without concatenating them. */
+  sendPiece(index: number, begin: number, block: Uint8Array): void {
+    if (this.#closed) return
+    this.channel.send(encodePieceHeader(index, begin, block.length))
+    this.channel.send(block)
+    this.uploaded += block.length
+    this.uploadRate.add(block.length, this.#now())
+  }
+
+  close(reason: string, error: SwarmstreamError | null = null): void {
+    if (this.#closed) return
+    this.#onClosed(reason, error)
+    this.channel.close(reason)
+  }
+
+  #onData(chunk: Uint8Array): void {
+    if (this.#closed) return
+    let events
+    try {
+      events = this.#decoder.push(chunk)
+    } catch (err) {
+      this.close(`protocol error: ${(err as Error).message}`, err as SwarmstreamError)
+      return
+    }
+    this.#resetIdle(IDLE_TIMEOUT_MS)
+    for (const event of events) {
+      if (this.#closed) return
+      try {
+        if (event.type === 'handshake') this.#onHandshake(event.handshake)
+        else this.#onMessage(event)
+      } catch (err) {
+        const error = err instanceof ProtocolError ? err : new ProtocolError('PEER_MESSAGE', String((err as Error).message))
+        this.close(`protocol error: ${error.message}`, error)
+        return
+      }
+    }
+  }
+
+  #onHandshake(handshake: Handshake): void {
+    const ours = toHex(this.#opts.infoHash)
+    if (toHex(handshake.infoHash) !== ours) throw new ProtocolError('WRONG_INFO_HASH', 'The peer is in another torrent')
+    this.#handshaken = true
+    this.remotePeerId = toHex(handshake.peerId)
+    this.emit('handshake', handshake)
+    if (handshake.extended) {
+      const metadataSize = this.#opts.metadataSize?.()
+      this.send({
+        type: 'extended',
+        id: 0,
+        payload: encodeExtensionHandshake({ m: { ...LOCAL_EXTENSIONS }, ...(metadataSize ? { metadataSize } : {}) }),
+      })
+    }
+  }
+
+  #onMessage(message: WireMessage): void {
+    if (!this.#handshaken) throw new ProtocolError('NO_HANDSHAKE', 'Message before handshake')
+    switch (message.type) {
+      case 'choke':
+        this.peerChoking = true
+        break
+      case 'unchoke':
+        this.peerChoking = false
+        break
+      case 'interested':
+        this.peerInterested = true
+        break
+      case 'not-interested':
+        this.peerInterested = false
+        break
+      case 'bitfield':
+        if (this.pieces) this.#applyBitfield(message.bitfield)
+        else this.#pendingBitfield = message.bitfield
+        this.emit('pieces-changed')
+        break
+      case 'have':
+        if (this.pieces) this.#applyHave(message.index)
+        else this.#pendingHaves.push(message.index)
+        this.emit('pieces-changed')
+        break
+      case 'have-all':
+        if (this.pieces) this.pieces.setAll()
+        else this.#pendingHaveAll = true
+        this.emit('pieces-changed')
+        break
+      case 'piece':
+        this.downloaded += message.block.length
+        this.downloadRate.add(message.block.length, this.#now())
+        break
+      case 'extended':
+        if (message.id === 0) {
+          const ext = decodeExtensionHandshake(message.payload)
+          this.remoteExtensions = ext.m
+          this.remoteMetadataSize = ext.metadataSize
+          this.remoteReqq = ext.reqq
+          this.emit('extended-handshake', ext)
+          return
+        }
+        break
+    }
+    this.emit('message', message)
+  }
+
+  #applyBitfield(bytes: Uint8Array): void {
+    const pieces = this.pieces!
+    if (bytes.length !== pieces.bytes.length) {
+      throw new ProtocolError('BAD_BITFIELD', `Bitfield of ${bytes.length} bytes for ${pieces.length} pieces`)
+    }
+    if (Bitfield.hasSpareBits(pieces.length, bytes)) throw new ProtocolError('BAD_BITFIELD', 'Bitfield has spare bits set')
+    this.pieces = new Bitfield(pieces.length, bytes)
+  }
+
+  #applyHave(index: number): void {
+    const pieces = this.pieces!
+    if (index >= pieces.length) throw new ProtocolError('BAD_HAVE', `Have for piece ${index} of ${pieces.length}`)
+    pieces.set(index)
+  }
+
+  #resetIdle(ms: number): void {
+    if (this.#idle) clearTimeout(this.#idle)
+    this.#idle = setTimeout(() => this.close(this.#handshaken ? 'idle timeout' : 'handshake timeout'), ms)
+  }
+
+  #onClosed(reason: string, error: SwarmstreamError | null): void {
+    if (this.#closed) return
+    this.#closed = true
+    clearInterval(this.#keepAlive)
+    if (this.#idle) clearTimeout(this.#idle)
+    this.emit('close', reason, error)
+    this.removeAllListeners()
+  }
+}

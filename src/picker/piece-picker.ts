@@ -1,0 +1,195 @@
+import { Bitfield } from '../util/bitfield.ts'
+
+/** The request unit (BEP 3 convention, what WebTorrent asks for and serves). */
+export const BLOCK_LENGTH = 16384
+/** In endgame a block may be requested from this many peers at once. */
+export const MAX_DUPLICATE_REQUESTS = 2
+
+export interface BlockRequest {
+  index: number
+  begin: number
+  length: number
+}
+
+const FREE = 0
+const REQUESTED = 1
+const RECEIVED = 2
+
+interface PartialPiece {
+  state: Uint8Array
+  requests: Uint8Array
+  received: number
+}
+
+export interface PickerGeometry {
+  numPieces: number
+  pieceLength: number
+  /** Total bytes of the torrent. */
+  length: number
+}
+
+export type BlockArrival = 'new' | 'duplicate' | 'unexpected'
+
+/**
+ * Decides which blocks to request. Pure: no I/O, no clock; randomness is injected.
+ * Order: pieces already started, then rarest first with a random tie-break, then endgame duplicates.
+ */
+export class PiecePicker {
+  readonly have: Bitfield
+  /** Pieces we want at all (file selection). */
+  readonly wanted: Bitfield
+  readonly availability: Uint16Array
+  #partial = new Map<number, PartialPiece>()
+  #geometry: PickerGeometry
+  #random: () => number
+
+  constructor(geometry: PickerGeometry, random: () => number = Math.random) {
+    this.#geometry = geometry
+    this.#random = random
+    this.have = new Bitfield(geometry.numPieces)
+    this.wanted = new Bitfield(geometry.numPieces)
+    this.wanted.setAll()
+    this.availability = new Uint16Array(geometry.numPieces)
+  }
+
+  pieceSize(index: number): number {
+    const { pieceLength, length, numPieces } = this.#geometry
+    return index === numPieces - 1 ? length - pieceLength * (numPieces - 1) : pieceLength
+  }
+
+  blockCount(index: number): number {
+    return Math.ceil(this.pieceSize(index) / BLOCK_LENGTH)
+  }
+
+  /** True when every wanted piece is verified. */
+  get complete(): boolean {
+    for (let i = 0; i < this.#geometry.numPieces; i++) if (this.wanted.get(i) && !this.have.get(i)) return false
+    return true
+  }
+
+  addAvailability(pieces: Bitfield, delta: 1 | -1): void {
+    for (let i = 0; i < pieces.length; i++) if (pieces.get(i)) this.availability[i] = Math.max(0, this.availability[i]! + delta)
+  }
+
+  addHaveAvailability(index: number): void {
+    this.availability[index] = this.availability[index]! + 1
+  }
+
+  /** Is there any block of a piece `peer` has that we still need (ignoring what is in flight)? */
+  interestedIn(peer: Bitfield): boolean {
+    for (let i = 0; i < this.#geometry.numPieces; i++) if (peer.get(i) && this.wanted.get(i) && !this.have.get(i)) return true
+    return false
+  }
+
+  /**
+   * Picks up to `max` blocks to request from a peer having `peer`.
+   * `inFlightFromPeer(index, begin)` tells whether this peer already has that block requested (endgame must not repeat it).
+   */
+  pick(peer: Bitfield, max: number, inFlightFromPeer: (index: number, begin: number) => boolean): BlockRequest[] {
+    const out: BlockRequest[] = []
+    if (max <= 0) return out
+    for (const [index, partial] of this.#partial) {
+      if (!peer.get(index)) continue
+      this.#takeFree(index, partial, out, max)
+      if (out.length >= max) return out
+    }
+    for (const index of this.#rarestNewPieces(peer)) {
+      const partial = this.#start(index)
+      this.#takeFree(index, partial, out, max)
+      if (out.length >= max) return out
+    }
+    if (out.length === 0) this.#endgame(peer, max, inFlightFromPeer, out)
+    return out
+  }
+
+  /** Records an arriving block. */
+  received(index: number, begin: number): BlockArrival {
+    const partial = this.#partial.get(index)
+    const block = begin / BLOCK_LENGTH
+    if (!partial || !Number.isInteger(block) || block >= partial.state.length) return 'unexpected'
+    if (partial.state[block] === RECEIVED) return 'duplicate'
+    if (partial.state[block] === FREE && partial.requests[block] === 0) return 'unexpected'
+    partial.state[block] = RECEIVED
+    partial.received++
+    return 'new'
+  }
+
+  /** A request ended without data (cancelled, rejected, timed out, peer gone). */
+  released(index: number, begin: number): void {
+    const partial = this.#partial.get(index)
+    if (!partial) return
+    const block = begin / BLOCK_LENGTH
+    if (partial.requests[block]! > 0) partial.requests[block]!--
+    if (partial.state[block] === REQUESTED && partial.requests[block] === 0) partial.state[block] = FREE
+  }
+
+  isPieceComplete(index: number): boolean {
+    const partial = this.#partial.get(index)
+    return !!partial && partial.received === partial.state.length
+  }
+
+  verified(index: number): void {
+    this.#partial.delete(index)
+    this.have.set(index)
+  }
+
+  /** The assembled piece failed its hash: every block must be fetched again. */
+  failed(index: number): void {
+    this.#partial.delete(index)
+  }
+
+  get partialCount(): number {
+    return this.#partial.size
+  }
+
+  #start(index: number): PartialPiece {
+    const blocks = this.blockCount(index)
+    const partial = { state: new Uint8Array(blocks), requests: new Uint8Array(blocks), received: 0 }
+    this.#partial.set(index, partial)
+    return partial
+  }
+
+  #takeFree(index: number, partial: PartialPiece, out: BlockRequest[], max: number): void {
+    for (let b = 0; b < partial.state.length && out.length < max; b++) {
+      if (partial.state[b] !== FREE) continue
+      partial.state[b] = REQUESTED
+      partial.requests[b] = 1
+      out.push(this.#request(index, b))
+    }
+  }
+
+  #request(index: number, block: number): BlockRequest {
+    const begin = block * BLOCK_LENGTH
+    return { index, begin, length: Math.min(BLOCK_LENGTH, this.pieceSize(index) - begin) }
+  }
+
+  /** Unstarted pieces the peer has, rarest first, ties in random order. */
+  *#rarestNewPieces(peer: Bitfield): Generator<number> {
+    const candidates: number[] = []
+    for (let i = 0; i < this.#geometry.numPieces; i++) {
+      if (peer.get(i) && this.wanted.get(i) && !this.have.get(i) && !this.#partial.has(i)) candidates.push(i)
+    }
+    if (candidates.length === 0) return
+    const keys = new Float64Array(candidates.length)
+    for (let k = 0; k < candidates.length; k++) keys[k] = this.availability[candidates[k]!]! + this.#random()
+    const order = candidates.map((_, k) => k).sort((a, b) => keys[a]! - keys[b]!)
+    for (const k of order) {
+      const index = candidates[k]!
+      if (!this.#partial.has(index)) yield index
+    }
+  }
+
+  #endgame(peer: Bitfield, max: number, inFlightFromPeer: (index: number, begin: number) => boolean, out: BlockRequest[]): void {
+    for (const [index, partial] of this.#partial) {
+      if (!peer.get(index)) continue
+      for (let b = 0; b < partial.state.length && out.length < max; b++) {
+        if (partial.state[b] !== REQUESTED || partial.requests[b]! >= MAX_DUPLICATE_REQUESTS) continue
+        const request = this.#request(index, b)
+        if (inFlightFromPeer(index, request.begin)) continue
+        partial.requests[b]!++
+        out.push(request)
+      }
+      if (out.length >= max) return
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import { bytesEqual } from '../util/bytes.ts'
+import { ProtocolError, StorageError, type SwarmstreamError } from '../util/errors.ts'
+import { sha1 } from '../util/sha1.ts'
+import { TypedEmitter } from '../util/typed-emitter.ts'
+import type { PeerSession } from '../peer/peer-session.ts'
+import type { BlockRequest, PiecePicker } from '../picker/index.ts'
+import type { ChunkStore } from '../storage/chunk-store.ts'
+
+/** An unanswered request is given up after this long while the peer has us unchoked (WebTorrent: 30 s). */
+export const REQUEST_TIMEOUT_MS = 30_000
+/** Pieces that failed their hash and were (partly) sent by a peer; at this count the peer is dropped. */
+export const MAX_HASH_FAILURES = 3
+/** Verified pieces waiting for IndexedDB may use this much memory before we stop requesting. */
+export const MAX_PENDING_WRITE_BYTES = 64 * 1024 * 1024
+/** Fewest and most requests kept in flight per peer; between them the pipeline follows the peer's rate. */
+export const MIN_PIPELINE = 16
+export const MAX_PIPELINE = 256
+/** Requests in flight should cover this much time at the peer's current rate. */
+const PIPELINE_SECONDS = 0.5
+
+interface InFlight extends BlockRequest {
+  sentAt: number
+}
+
+export interface DownloaderEvents {
+  [event: string]: (...args: never[]) => void
+  /** A piece passed its hash and is committed to storage. */
+  verified(index: number): void
+  /** Raw block bytes received from a peer (counted even if they fail verification later). */
+  received(bytes: number): void
+  'hash-failed'(index: number): void
+  /** The torrent cannot continue (storage failed). */
+  fatal(error: SwarmstreamError): void
+}
+
+export interface DownloaderDeps {
+  picker: PiecePicker
+  store: ChunkStore
+  pieceHashes: Uint8Array[]
+  dropPeer: (peer: PeerSession, error: ProtocolError) => void
+  now?: () => number
+}
+
+/** Requests blocks from peers, assembles pieces, verifies them with SHA-1 and stores them. */
+export class Downloader extends TypedEmitter<DownloaderEvents> {
+  #deps: DownloaderDeps
+  #now: () => number
+  #inFlight = new Map<PeerSession, Map<number, InFlight>>()
+  #buffers = new Map<number, Uint8Array>()
+  #contributors = new Map<number, Set<PeerSession>>()
+  #strikes = new WeakMap<PeerSession, number>()
+  #pendingWriteBytes = 0
+  #stopped = false
+
+  constructor(deps: DownloaderDeps) {
+    super()
+    this.#deps = deps
+    this.#now = deps.now ?? (() => performance.now())
+  }
+
+  /** Number of pieces in memory (partial or waiting for storage). */
+  get buffered(): number {
+    return this.#buffers.size
+  }
+
+  addPeer(peer: PeerSession): void {
+    if (!this.#inFlight.has(peer)) this.#inFlight.set(peer, new Map())
+    this.updateInterest(peer)
+  }
+
+  removePeer(peer: PeerSession): void {
+    this.#releaseAll(peer)
+    this.#inFlight.delete(peer)
+  }
+
+  /** Sends interested / not-interested to match whether the peer has something we need. */
+  updateInterest(peer: PeerSession): void {
+    if (!peer.pieces) return
+    const want = this.#deps.picker.interestedIn(peer.pieces)
+    if (want && !peer.amInterested) peer.send({ type: 'interested' })
+    else if (!want && peer.amInterested && this.#inFlight.get(peer)?.size === 0) peer.send({ type: 'not-interested' })
+  }
+
+  onChoke(peer: PeerSession): void {
+    this.#releaseAll(peer)
+  }
+
+  /** Tops up the peer's request pipeline. */
+  fill(peer: PeerSession): void {
+    const requests = this.#inFlight.get(peer)
+    if (this.#stopped || !requests || peer.peerChoking || !peer.amInterested || !peer.pieces) return
+    if (this.#pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return
+    const room = this.#pipelineLength(peer) - requests.size
+    if (room <= 0) return
+    const picked = this.#deps.picker.pick(peer.pieces, room, (index, begin) => requests.has(key(index, begin)))
+    const now = this.#now()
+    for (const r of picked) {
+      requests.set(key(r.index, r.begin), { ...r, sentAt: now })
+      peer.send({ type: 'request', index: r.index, begin: r.begin, length: r.length })
+    }
+  }
+
+  onPiece(peer: PeerSession, index: number, begin: number, block: Uint8Array): void {
+    const requests = this.#inFlight.get(peer)
+    const k = key(index, begin)
+    const request = requests?.get(k)
+    if (!requests || !request || request.length !== block.length) {
+      // Unrequested data is never stored; a peer that keeps doing it is handled by the caller's counters.
+      return
+    }
+    requests.delete(k)
+    this.emit('received', block.length)
+    const picker = this.#deps.picker
+    const arrival = picker.received(index, begin)
+    if (arrival !== 'new') return
+    this.#cancelDuplicates(peer, index, begin, block.length)
+    let buffer = this.#buffers.get(index)
+    if (!buffer) this.#buffers.set(index, (buffer = new Uint8Array(picker.pieceSize(index))))
+    buffer.set(block, begin)
+    let contributors = this.#contributors.get(index)
+    if (!contributors) this.#contributors.set(index, (contributors = new Set()))
+    contributors.add(peer)
+    if (picker.isPieceComplete(index)) void this.#verify(index, buffer)
+  }
+
+  onReject(peer: PeerSession, index: number, begin: number): void {
+    if (this.#inFlight.get(peer)?.delete(key(index, begin))) this.#deps.picker.released(index, begin)
+  }
+
+  /** Gives up requests that have waited too long; called about once a second. */
+  expire(): void {
+    const now = this.#now()
+    for (const [peer, requests] of this.#inFlight) {
+      for (const [k, r] of requests) {
+        if (now - r.sentAt < REQUEST_TIMEOUT_MS) continue
+        requests.delete(k)
+        this.#deps.picker.released(r.index, r.begin)
+        peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
+      }
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true
+    for (const peer of this.#inFlight.keys()) this.#releaseAll(peer)
+    this.#buffers.clear()
+  }
+
+  #pipelineLength(peer: PeerSession): number {
+    const rate = peer.downloadRate.rate(this.#now())
+    const wanted = MIN_PIPELINE + Math.ceil((rate * PIPELINE_SECONDS) / 16384)
+    return Math.min(wanted, MAX_PIPELINE, peer.remoteReqq ?? MAX_PIPELINE)
+  }
+
+  #cancelDuplicates(from: PeerSession, index: number, begin: number, length: number): void {
+    const k = key(index, begin)
+    for (const [peer, requests] of this.#inFlight) {
+      if (peer === from || !requests.delete(k)) continue
+      this.#deps.picker.released(index, begin)
+      peer.send({ type: 'cancel', index, begin, length })
+    }
+  }
+
+  #releaseAll(peer: PeerSession): void {
+    const requests = this.#inFlight.get(peer)
+    if (!requests) return
+    for (const r of requests.values()) this.#deps.picker.released(r.index, r.begin)
+    requests.clear()
+  }
+
+  async #verify(index: number, data: Uint8Array): Promise<void> {
+    const expected = this.#deps.pieceHashes[index]!
+    const hash = await sha1(data)
+    if (this.#stopped) return
+    const contributors = this.#contributors.get(index) ?? new Set()
+    this.#contributors.delete(index)
+    if (!bytesEqual(hash, expected)) {
+      this.#buffers.delete(index)
+      this.#deps.picker.failed(index)
+      this.emit('hash-failed', index)
+      for (const peer of contributors) this.#strike(peer)
+      return
+    }
+    this.#pendingWriteBytes += data.length
+    try {
+      await this.#deps.store.put(index, data)
+    } catch (err) {
+      this.#deps.picker.failed(index)
+      this.#stopped = true
+      const error = err instanceof StorageError ? err : new StorageError('STORE_FAILED', `Could not store piece ${index}: ${String(err)}`)
+      this.emit('fatal', error)
+      return
+    } finally {
+      this.#pendingWriteBytes -= data.length
+      this.#buffers.delete(index)
+    }
+    if (this.#stopped) return
+    this.#deps.picker.verified(index)
+    this.emit('verified', index)
+  }
+
+  #strike(peer: PeerSession): void {
+    const strikes = (this.#strikes.get(peer) ?? 0) + 1
+    this.#strikes.set(peer, strikes)
+    if (strikes >= MAX_HASH_FAILURES) {
+      this.#deps.dropPeer(peer, new ProtocolError('BAD_PIECE_DATA', `The peer sent data that failed verification ${strikes} time(s)`))
+    }
+  }
+}
+
+function key(index: number, begin: number): number {
+  return index * 0x100000 + begin / 16384
+}

@@ -1,0 +1,119 @@
+import { AbortError, type SwarmstreamError } from '../util/errors.ts'
+import type { InfoDictionary } from '../metainfo/types.ts'
+import { PiecePicker } from '../picker/index.ts'
+import type { ChunkStore } from '../storage/chunk-store.ts'
+import type { PeerSession } from '../peer/peer-session.ts'
+import type { ProtocolError } from '../util/errors.ts'
+import type { BlobSource } from './blob-source.ts'
+import { Downloader } from './downloader.ts'
+import { PieceReader } from './piece-reader.ts'
+import { Uploader } from './uploader.ts'
+
+interface Waiter {
+  resolve: () => void
+  reject: (error: unknown) => void
+}
+
+export interface PieceEngineDeps {
+  info: InfoDictionary
+  store: ChunkStore
+  source: BlobSource | null
+  dropPeer: (peer: PeerSession, error: ProtocolError, ban: boolean) => void
+  onUploaded: (bytes: number) => void
+}
+
+/** Everything that exists once the info dictionary is known: picker, storage, reads, up- and download. */
+export class PieceEngine {
+  readonly info: InfoDictionary
+  readonly picker: PiecePicker
+  readonly store: ChunkStore
+  readonly reader: PieceReader
+  readonly downloader: Downloader
+  readonly uploader: Uploader
+  #waiters = new Map<number, Set<Waiter>>()
+  #failure: SwarmstreamError | null = null
+
+  constructor(deps: PieceEngineDeps) {
+    const { info, store } = deps
+    this.info = info
+    this.store = store
+    const numPieces = info.pieceHashes.length
+    this.picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length })
+    this.reader = new PieceReader(store, (i) => i * info.pieceLength, (i) => this.picker.pieceSize(i), deps.source)
+    this.downloader = new Downloader({
+      picker: this.picker,
+      store,
+      pieceHashes: info.pieceHashes,
+      dropPeer: (peer, error) => deps.dropPeer(peer, error, true),
+    })
+    this.uploader = new Uploader({
+      reader: this.reader,
+      hasPiece: (i) => this.picker.have.get(i),
+      pieceSize: (i) => this.picker.pieceSize(i),
+      numPieces,
+      dropPeer: (peer, error) => deps.dropPeer(peer, error, false),
+      onUploaded: deps.onUploaded,
+    })
+    this.downloader.on('verified', (index) => this.#wake(index))
+  }
+
+  get numPieces(): number {
+    return this.picker.have.length
+  }
+
+  /** Verified bytes. */
+  get verifiedBytes(): number {
+    const { have } = this.picker
+    let bytes = have.count * this.info.pieceLength
+    if (have.get(this.numPieces - 1)) bytes -= this.info.pieceLength - this.picker.pieceSize(this.numPieces - 1)
+    return Math.max(0, bytes)
+  }
+
+  waitForPiece(index: number, signal?: AbortSignal): Promise<void> {
+    if (this.picker.have.get(index)) return Promise.resolve()
+    if (this.#failure) return Promise.reject(this.#failure)
+    return new Promise((resolve, reject) => {
+      let set = this.#waiters.get(index)
+      if (!set) this.#waiters.set(index, (set = new Set()))
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+        reject,
+      }
+      const onAbort = () => {
+        set.delete(waiter)
+        reject(new AbortError())
+      }
+      set.add(waiter)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** Rejects every waiter, e.g. when the torrent is destroyed or storage failed. */
+  fail(error: SwarmstreamError): void {
+    this.#failure = error
+    const waiters = this.#waiters
+    this.#waiters = new Map()
+    for (const set of waiters.values()) for (const w of set) w.reject(error)
+  }
+
+  /** Copies a seed's pieces from its Files into storage, one at a time, so it can later seed without them. */
+  async persist(source: BlobSource, stopped: () => boolean): Promise<void> {
+    const stored = new Set(await this.store.keys())
+    for (let i = 0; i < this.numPieces && !stopped(); i++) {
+      if (stored.has(i)) continue
+      const data = await source.read(i * this.info.pieceLength, this.picker.pieceSize(i))
+      if (stopped()) return
+      await this.store.put(i, data)
+    }
+  }
+
+  #wake(index: number): void {
+    const set = this.#waiters.get(index)
+    if (!set) return
+    this.#waiters.delete(index)
+    for (const w of set) w.resolve()
+  }
+}

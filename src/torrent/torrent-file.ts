@@ -1,0 +1,127 @@
+import { AbortError } from '../util/errors.ts'
+import type { TorrentFileEntry } from '../metainfo/types.ts'
+
+/** What a file needs from its torrent to read verified bytes. */
+export interface PieceAccess {
+  readonly pieceLength: number
+  hasPiece(index: number): boolean
+  /** Resolves when the piece is verified and stored; rejects with AbortError on `signal`. */
+  waitForPiece(index: number, signal?: AbortSignal): Promise<void>
+  readPiece(index: number): Promise<Uint8Array>
+}
+
+/** One file of a torrent: reads only verified bytes, waiting for pieces that have not arrived. */
+export class TorrentFile {
+  readonly name: string
+  readonly path: string
+  readonly length: number
+  readonly offset: number
+  #access: PieceAccess
+
+  constructor(entry: TorrentFileEntry, access: PieceAccess) {
+    this.name = entry.name
+    this.path = entry.path
+    this.length = entry.length
+    this.offset = entry.offset
+    this.#access = access
+  }
+
+  get #firstPiece(): number {
+    return Math.floor(this.offset / this.#access.pieceLength)
+  }
+
+  get #lastPiece(): number {
+    return this.length === 0 ? this.#firstPiece - 1 : Math.floor((this.offset + this.length - 1) / this.#access.pieceLength)
+  }
+
+  /** Verified bytes of this file. */
+  get downloaded(): number {
+    const pl = this.#access.pieceLength
+    let bytes = 0
+    for (let i = this.#firstPiece; i <= this.#lastPiece; i++) {
+      if (!this.#access.hasPiece(i)) continue
+      const start = Math.max(this.offset, i * pl)
+      const end = Math.min(this.offset + this.length, (i + 1) * pl)
+      bytes += end - start
+    }
+    return bytes
+  }
+
+  get progress(): number {
+    return this.length === 0 ? 1 : this.downloaded / this.length
+  }
+
+  get done(): boolean {
+    for (let i = this.#firstPiece; i <= this.#lastPiece; i++) if (!this.#access.hasPiece(i)) return false
+    return true
+  }
+
+  /** Streams bytes [start, end] (inclusive, like WebTorrent) of the file as their pieces are verified. */
+  stream(opts: { start?: number; end?: number } = {}): ReadableStream<Uint8Array> {
+    const start = Math.max(0, opts.start ?? 0)
+    const end = Math.min(this.length - 1, opts.end ?? this.length - 1)
+    let position = this.offset + start
+    const stop = this.offset + end + 1
+    const access = this.#access
+    const controller = new AbortController()
+    return new ReadableStream<Uint8Array>(
+      {
+        async pull(stream) {
+          if (position >= stop) return stream.close()
+          const index = Math.floor(position / access.pieceLength)
+          try {
+            await access.waitForPiece(index, controller.signal)
+            const piece = await access.readPiece(index)
+            const pieceStart = index * access.pieceLength
+            const chunk = piece.subarray(position - pieceStart, Math.min(stop, pieceStart + piece.length) - pieceStart)
+            position += chunk.length
+            stream.enqueue(chunk)
+            if (position >= stop) stream.close()
+          } catch (err) {
+            if (!(err instanceof AbortError)) stream.error(err)
+          }
+        },
+        cancel() {
+          controller.abort()
+        },
+      },
+      { highWaterMark: 2 },
+    )
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const out = new Uint8Array(this.length)
+    let offset = 0
+    const reader = this.stream().getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      out.set(value, offset)
+      offset += value.length
+    }
+    return out.buffer
+  }
+
+  async blob(): Promise<Blob> {
+    const parts: Uint8Array<ArrayBuffer>[] = []
+    const reader = this.stream().getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      parts.push(value.slice())
+    }
+    return new Blob(parts, { type: mimeType(this.name) })
+  }
+}
+
+const MIME: Record<string, string> = {
+  mp4: 'video/mp4', m4v: 'video/mp4', webm: 'video/webm', mkv: 'video/x-matroska', mp3: 'audio/mpeg', m4a: 'audio/mp4',
+  ogg: 'audio/ogg', wav: 'audio/wav', flac: 'audio/flac', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png',
+  gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', txt: 'text/plain', html: 'text/html', htm: 'text/html',
+  css: 'text/css', js: 'text/javascript', json: 'application/json', pdf: 'application/pdf', vtt: 'text/vtt', srt: 'text/plain',
+}
+
+export function mimeType(name: string): string {
+  const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase()
+  return MIME[ext] ?? 'application/octet-stream'
+}

@@ -1,0 +1,40 @@
+import type { SwarmstreamError } from '../util/errors.ts'
+import type { PeerChannel } from '../transport/peer-channel.ts'
+import type { AnnounceSource, TrackerStats } from '../tracker/tracker-client.ts'
+
+/** What a torrent needs from its tracker connection(s). */
+export interface TrackerLike {
+  on(event: 'peer', listener: (channel: PeerChannel) => void): unknown
+  on(event: 'update', listener: (stats: TrackerStats) => void): unknown
+  on(event: 'warning', listener: (err: SwarmstreamError) => void): unknown
+  start(): void
+  complete(): void
+  destroy(): void
+}
+
+export type TrackerFactory = (opts: {
+  infoHash: Uint8Array
+  peerId: Uint8Array
+  announce: string[]
+  stats: () => AnnounceSource
+}) => TrackerLike
+
+export function attachTracker(
+  factory: TrackerFactory,
+  opts: {
+    infoHash: Uint8Array
+    peerId: Uint8Array
+    announce: string[]
+    stats: () => AnnounceSource
+    onPeer: (channel: PeerChannel) => void
+    onUpdate: (stats: TrackerStats) => void
+    onWarning: (err: SwarmstreamError) => void
+  },
+): TrackerLike {
+  const tracker = factory(opts)
+  tracker.on('peer', opts.onPeer)
+  tracker.on('update', opts.onUpdate)
+  tracker.on('warning', opts.onWarning)
+  tracker.start()
+  return tracker
+}

@@ -1,0 +1,351 @@
+import { toHex } from '../util/bytes.ts'
+import { SwarmstreamError, type ProtocolError } from '../util/errors.ts'
+import { RateEstimator } from '../util/rate.ts'
+import { TypedEmitter } from '../util/typed-emitter.ts'
+import { formatMagnet } from '../metainfo/magnet.ts'
+import { parseInfoDictionary } from '../metainfo/info-dictionary.ts'
+import { encodeTorrentFile } from '../metainfo/torrent-file.ts'
+import type { InfoDictionary } from '../metainfo/types.ts'
+import type { ChunkStore, ChunkStoreOptions } from '../storage/chunk-store.ts'
+import type { PeerSession } from '../peer/peer-session.ts'
+import type { PeerChannel } from '../transport/peer-channel.ts'
+import type { TrackerStats } from '../tracker/tracker-client.ts'
+import type { WireMessage } from '../wire/index.ts'
+import type { BlobSource } from './blob-source.ts'
+import { MetadataExchange, UT_METADATA } from './metadata-exchange.ts'
+import { PieceEngine } from './piece-engine.ts'
+import { Swarm, type PeerInfo } from './swarm.ts'
+import { TorrentFile } from './torrent-file.ts'
+import { attachTracker, type TrackerLike, type TrackerFactory } from './torrent-tracker.ts'
+
+export interface TorrentEvents {
+  [event: string]: (...args: never[]) => void
+  infoHash(): void
+  metadata(): void
+  ready(): void
+  download(bytes: number): void
+  upload(bytes: number): void
+  wire(peer: PeerInfo): void
+  done(): void
+  warning(err: SwarmstreamError): void
+  error(err: SwarmstreamError): void
+  close(): void
+}
+
+export interface TorrentDeps {
+  peerId: Uint8Array
+  createStore: (opts: ChunkStoreOptions) => Promise<ChunkStore>
+  /** null: no tracker (tests connect peers with `addPeer`). */
+  createTracker: TrackerFactory | null
+}
+
+/** A torrent being downloaded or seeded; the public face follows WebTorrent's Torrent. */
+export class Torrent extends TypedEmitter<TorrentEvents> {
+  infoHash = ''
+  name = ''
+  announce: string[]
+  urlList: string[] = []
+  torrentFile: Uint8Array | null = null
+  files: TorrentFile[] = []
+  ready = false
+  done = false
+  destroyed = false
+  error: SwarmstreamError | null = null
+  /** 0..1 while a seed is being hashed. */
+  hashingProgress = 0
+  uploaded = 0
+  received = 0
+  trackers = new Map<string, TrackerStats>()
+
+  #deps: TorrentDeps
+  #infoHashBytes: Uint8Array | null = null
+  #swarm: Swarm | null = null
+  #metadata: MetadataExchange | null = null
+  #engine: PieceEngine | null = null
+  #tracker: TrackerLike | null = null
+  #downRate = new RateEstimator()
+  #upRate = new RateEstimator()
+  #timer: ReturnType<typeof setInterval> | null = null
+  #settingUp = false
+
+  constructor(deps: TorrentDeps, announce: string[]) {
+    super()
+    this.#deps = deps
+    this.announce = [...new Set(announce)]
+  }
+
+  get magnetURI(): string {
+    if (!this.infoHash) return ''
+    return formatMagnet({ infoHashHex: this.infoHash, name: this.name || undefined, trackers: this.announce, webSeeds: this.urlList })
+  }
+
+  get length(): number {
+    return this.#engine?.info.length ?? 0
+  }
+  get pieceLength(): number {
+    return this.#engine?.info.pieceLength ?? 0
+  }
+  get numPieces(): number {
+    return this.#engine?.numPieces ?? 0
+  }
+  get downloaded(): number {
+    return this.#engine?.verifiedBytes ?? 0
+  }
+  get progress(): number {
+    const length = this.length
+    if (!this.#engine) return 0
+    return length === 0 ? 1 : this.downloaded / length
+  }
+  get downloadSpeed(): number {
+    return this.#downRate.rate(performance.now())
+  }
+  get uploadSpeed(): number {
+    return this.#upRate.rate(performance.now())
+  }
+  get numPeers(): number {
+    return this.#swarm?.active.length ?? 0
+  }
+  /** Connected peers, for the UI and tests. */
+  get peers(): PeerInfo[] {
+    return (this.#swarm?.active ?? []).map((p) => ({ id: p.remotePeerId, label: p.channel.label }))
+  }
+  /** Verified-piece bitfield (for piece maps); null before metadata. */
+  get bitfield(): Uint8Array | null {
+    return this.#engine?.picker.have.bytes ?? null
+  }
+
+  hasPiece(index: number): boolean {
+    return this.#engine?.picker.have.get(index) ?? false
+  }
+
+  /** Connects a peer over an already-open channel (trackers do this; tests too). */
+  addPeer(channel: PeerChannel): void {
+    if (!this.#swarm) return channel.close('torrent has no info hash yet')
+    this.#swarm.add(channel)
+  }
+
+  /** @internal Called by the client once the info hash is known. */
+  _start(infoHash: Uint8Array, name?: string): void {
+    if (this.destroyed) return
+    this.#infoHashBytes = infoHash
+    this.infoHash = toHex(infoHash)
+    if (name && !this.name) this.name = name
+    const swarm = new Swarm(infoHash, this.#deps.peerId, () => this.#metadata?.metadata?.length)
+    this.#swarm = swarm
+    this.#metadata = new MetadataExchange(
+      infoHash,
+      (raw) => this.#onMetadataFetched(raw),
+      (peer, error) => swarm.drop(peer, error, true),
+    )
+    swarm.on('joined', (peer) => this.#onJoined(peer))
+    swarm.on('extended-handshake', (peer) => this.#metadata?.onExtendedHandshake(peer))
+    swarm.on('message', (peer, message) => this.#onMessage(peer, message))
+    swarm.on('drain', (peer) => this.#engine?.uploader.onDrain(peer))
+    swarm.on('left', (peer) => this.#onLeft(peer))
+    this.#timer = setInterval(() => this.#tick(), 1000)
+    this.emit('infoHash')
+    if (this.#deps.createTracker) {
+      this.#tracker = attachTracker(this.#deps.createTracker, {
+        infoHash,
+        peerId: this.#deps.peerId,
+        announce: this.announce,
+        stats: () => ({ uploaded: this.uploaded, downloaded: this.downloaded, left: this.#engine ? this.length - this.downloaded : 1 << 30 }),
+        onPeer: (channel) => this.addPeer(channel),
+        onUpdate: (stats) => this.trackers.set(stats.url, stats),
+        onWarning: (err) => this.emit('warning', err),
+      })
+    }
+  }
+
+  /** @internal Called with a verified info dictionary; `source` serves a seed straight from its Files. */
+  async _setMetadata(info: InfoDictionary, opts: { source?: BlobSource; haveAll?: boolean; torrentFile?: Uint8Array }): Promise<void> {
+    if (this.destroyed || this.#engine || this.#settingUp) return
+    this.#settingUp = true
+    let store: ChunkStore
+    try {
+      store = await this.#deps.createStore({ name: this.infoHash, chunkLength: info.pieceLength, length: info.length })
+    } catch (err) {
+      this.#fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('STORAGE_OPEN_FAILED', `Could not open storage: ${String(err)}`))
+      return
+    }
+    if (this.destroyed) return void store.close()
+    this.name = info.name
+    this.torrentFile = opts.torrentFile ?? encodeTorrentFile({ info: info.raw, announce: this.announce, urlList: this.urlList })
+    const engine = new PieceEngine({
+      info,
+      store,
+      source: opts.source ?? null,
+      dropPeer: (peer, error, ban) => this.#swarm?.drop(peer, error, ban),
+      onUploaded: (bytes) => {
+        this.uploaded += bytes
+        this.#upRate.add(bytes, performance.now())
+        this.emit('upload', bytes)
+      },
+    })
+    this.#engine = engine
+    this.#metadata?.setMetadata(info.raw)
+    if (opts.haveAll) for (let i = 0; i < engine.numPieces; i++) engine.picker.verified(i)
+    engine.downloader.on('received', (bytes) => {
+      this.received += bytes
+      this.#downRate.add(bytes, performance.now())
+    })
+    engine.downloader.on('verified', (index) => this.#onVerified(index))
+    engine.downloader.on('hash-failed', (index) =>
+      this.emit('warning', new SwarmstreamError('HASH_FAILED', `Piece ${index} failed verification and will be fetched again`)),
+    )
+    engine.downloader.on('fatal', (error) => this.#fail(error))
+    this.files = info.files.map((entry) => new TorrentFile(entry, this.#pieceAccess(engine)))
+    for (const peer of this.#swarm?.active ?? []) this.#onJoined(peer)
+    this.emit('metadata')
+    this.ready = true
+    this.emit('ready')
+    if (engine.picker.complete) this.#onDone()
+    if (opts.source) {
+      engine.persist(opts.source, () => this.destroyed).catch((err: unknown) =>
+        this.emit('warning', new SwarmstreamError('PERSIST_FAILED', `Seeding continues from the original files, but they could not be copied to storage: ${(err as Error).message}`)),
+      )
+    }
+  }
+
+  async destroy(opts: { destroyStore?: boolean } = {}): Promise<void> {
+    if (this.destroyed) return
+    this.destroyed = true
+    if (this.#timer) clearInterval(this.#timer)
+    this.#tracker?.destroy()
+    this.#swarm?.destroy()
+    const engine = this.#engine
+    if (engine) {
+      engine.downloader.stop()
+      engine.fail(new SwarmstreamError('TORRENT_DESTROYED', 'The torrent was removed'))
+      await (opts.destroyStore ? engine.store.destroy() : engine.store.close()).catch(() => undefined)
+    }
+    this.emit('close')
+    this.removeAllListeners()
+  }
+
+  /** @internal Bad input or fatal storage failure. */
+  _fail(error: SwarmstreamError): void {
+    this.#fail(error)
+  }
+
+  #pieceAccess(engine: PieceEngine) {
+    return {
+      pieceLength: engine.info.pieceLength,
+      hasPiece: (i: number) => engine.picker.have.get(i),
+      waitForPiece: (i: number, signal?: AbortSignal) => engine.waitForPiece(i, signal),
+      readPiece: async (i: number) => {
+        const piece = await engine.reader.readPiece(i)
+        if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${i} is not in storage any more`)
+        return piece
+      },
+    }
+  }
+
+  async #onMetadataFetched(raw: Uint8Array): Promise<void> {
+    try {
+      await this._setMetadata(parseInfoDictionary(raw), {})
+    } catch (err) {
+      this.#fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('BAD_METADATA', String(err)))
+    }
+  }
+
+  #onJoined(peer: PeerSession): void {
+    const engine = this.#engine
+    if (!engine) return
+    const fresh = !peer.pieces
+    peer.setPieceCount(engine.numPieces)
+    if (fresh) {
+      engine.downloader.addPeer(peer)
+      engine.uploader.addPeer(peer)
+      if (engine.picker.have.count > 0) peer.send({ type: 'bitfield', bitfield: engine.picker.have.bytes.slice() })
+      if (peer.pieces && peer.pieces.count > 0) engine.picker.addAvailability(peer.pieces, 1)
+      this.emit('wire', { id: peer.remotePeerId, label: peer.channel.label })
+    }
+    engine.downloader.updateInterest(peer)
+    if (peer.peerInterested) engine.uploader.onInterested(peer)
+    engine.downloader.fill(peer)
+  }
+
+  #onLeft(peer: PeerSession): void {
+    this.#metadata?.onPeerGone(peer)
+    const engine = this.#engine
+    if (!engine || !peer.pieces) return
+    engine.picker.addAvailability(peer.pieces, -1)
+    engine.downloader.removePeer(peer)
+    engine.uploader.removePeer(peer)
+    for (const other of this.#swarm?.active ?? []) engine.downloader.fill(other)
+  }
+
+  #onMessage(peer: PeerSession, message: WireMessage): void {
+    if (message.type === 'extended') {
+      if (message.id === this.#swarm?.extensionId) this.#metadata?.onMessage(peer, message.payload)
+      return
+    }
+    const engine = this.#engine
+    if (!engine || !peer.pieces) return
+    const { downloader, uploader, picker } = engine
+    switch (message.type) {
+      case 'bitfield':
+      case 'have-all':
+        picker.addAvailability(peer.pieces, 1)
+        downloader.updateInterest(peer)
+        return downloader.fill(peer)
+      case 'have':
+        picker.addHaveAvailability(message.index)
+        downloader.updateInterest(peer)
+        return downloader.fill(peer)
+      case 'unchoke':
+        return downloader.fill(peer)
+      case 'choke':
+        return downloader.onChoke(peer)
+      case 'interested':
+        return uploader.onInterested(peer)
+      case 'not-interested':
+        return uploader.onNotInterested(peer)
+      case 'request':
+        return uploader.onRequest(peer, message.index, message.begin, message.length)
+      case 'cancel':
+        return uploader.onCancel(peer, message.index, message.begin, message.length)
+      case 'piece':
+        downloader.onPiece(peer, message.index, message.begin, message.block)
+        this.emit('download', message.block.length)
+        return downloader.fill(peer)
+      case 'reject':
+        downloader.onReject(peer, message.index, message.begin)
+        return downloader.fill(peer)
+    }
+  }
+
+  #onVerified(index: number): void {
+    const engine = this.#engine!
+    for (const peer of this.#swarm?.active ?? []) {
+      if (!peer.pieces) continue
+      peer.send({ type: 'have', index })
+      engine.downloader.updateInterest(peer)
+    }
+    if (!this.done && engine.picker.complete) this.#onDone()
+  }
+
+  #onDone(): void {
+    this.done = true
+    this.#tracker?.complete()
+    this.emit('done')
+  }
+
+  #tick(): void {
+    const engine = this.#engine
+    if (!engine) return
+    engine.downloader.expire()
+    for (const peer of this.#swarm?.active ?? []) engine.downloader.fill(peer)
+  }
+
+  #fail(error: SwarmstreamError): void {
+    if (this.error) return
+    this.error = error
+    this.#engine?.fail(error)
+    this.emit('error', error)
+  }
+}
+
+export { UT_METADATA }
+export type { ProtocolError }

@@ -1,0 +1,109 @@
+import { ProtocolError } from '../util/errors.ts'
+import type { PeerSession } from '../peer/peer-session.ts'
+import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
+import type { PieceReader } from './piece-reader.ts'
+
+/** Requests queued from one peer beyond this are a flood; the peer is dropped (WebTorrent keeps ~250 in flight at most). */
+export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
+/** Peers unchoked at once; a real tit-for-tat choker comes with the swarm engine. */
+export const UPLOAD_SLOTS = 8
+
+interface Queued {
+  index: number
+  begin: number
+  length: number
+}
+
+export interface UploaderDeps {
+  reader: PieceReader
+  hasPiece: (index: number) => boolean
+  pieceSize: (index: number) => number
+  numPieces: number
+  dropPeer: (peer: PeerSession, error: ProtocolError) => void
+  onUploaded: (bytes: number) => void
+}
+
+/** Serves verified pieces to interested peers, in request order, within the channel's flow control. */
+export class Uploader {
+  #queues = new Map<PeerSession, Queued[]>()
+  #serving = new Set<PeerSession>()
+
+  constructor(private readonly deps: UploaderDeps) {}
+
+  addPeer(peer: PeerSession): void {
+    this.#queues.set(peer, [])
+  }
+
+  removePeer(peer: PeerSession): void {
+    this.#queues.delete(peer)
+    this.#serving.delete(peer)
+  }
+
+  /** Simple policy: unchoke interested peers while slots are free. */
+  onInterested(peer: PeerSession): void {
+    if (!peer.amChoking) return
+    let unchoked = 0
+    for (const p of this.#queues.keys()) if (!p.amChoking) unchoked++
+    if (unchoked < UPLOAD_SLOTS) peer.send({ type: 'unchoke' })
+  }
+
+  onNotInterested(peer: PeerSession): void {
+    if (peer.amChoking) return
+    peer.send({ type: 'choke' })
+    this.#queues.set(peer, [])
+    for (const other of this.#queues.keys()) if (other.peerInterested && other.amChoking) return this.onInterested(other)
+  }
+
+  onRequest(peer: PeerSession, index: number, begin: number, length: number): void {
+    const queue = this.#queues.get(peer)
+    if (!queue || peer.amChoking) return
+    if (length <= 0 || length > MAX_REQUEST_LENGTH || index >= this.deps.numPieces || begin + length > this.deps.pieceSize(index)) {
+      this.deps.dropPeer(peer, new ProtocolError('BAD_REQUEST', `Invalid request: piece ${index}, offset ${begin}, length ${length}`))
+      return
+    }
+    // Like WebTorrent, a request for a piece we do not have is ignored.
+    if (!this.deps.hasPiece(index)) return
+    if (queue.length >= MAX_QUEUED_REQUESTS_PER_PEER) {
+      this.deps.dropPeer(peer, new ProtocolError('REQUEST_FLOOD', `More than ${MAX_QUEUED_REQUESTS_PER_PEER} requests queued`))
+      return
+    }
+    queue.push({ index, begin, length })
+    void this.#serve(peer)
+  }
+
+  onCancel(peer: PeerSession, index: number, begin: number, length: number): void {
+    const queue = this.#queues.get(peer)
+    if (!queue) return
+    const i = queue.findIndex((q) => q.index === index && q.begin === begin && q.length === length)
+    if (i >= 0) queue.splice(i, 1)
+  }
+
+  /** The peer's channel drained: continue sending. */
+  onDrain(peer: PeerSession): void {
+    void this.#serve(peer)
+  }
+
+  async #serve(peer: PeerSession): Promise<void> {
+    if (this.#serving.has(peer)) return
+    this.#serving.add(peer)
+    try {
+      for (;;) {
+        const queue = this.#queues.get(peer)
+        if (!queue || queue.length === 0 || peer.closed || peer.amChoking || !peer.writable) return
+        const next = queue[0]!
+        const piece = await this.deps.reader.readPiece(next.index)
+        if (queue[0] !== next) continue
+        queue.shift()
+        if (!piece || peer.closed) continue
+        const block = piece.subarray(next.begin, next.begin + next.length)
+        peer.sendPiece(next.index, next.begin, block)
+        this.deps.onUploaded(block.length)
+      }
+    } catch {
+      // A failed read (e.g. the seeded file vanished) drops this peer's queue; the torrent reports the error.
+      this.#queues.set(peer, [])
+    } finally {
+      this.#serving.delete(peer)
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import TrackerClient from 'bittorrent-tracker/client'
+import { toHex } from '../util/bytes.ts'
+import { SwarmstreamError } from '../util/errors.ts'
+import { TypedEmitter } from '../util/typed-emitter.ts'
+import { SimplePeerChannel, type SimplePeerLike } from '../transport/simple-peer-channel.ts'
+import type { PeerChannel } from '../transport/peer-channel.ts'
+
+/** WebTorrent gives a WebRTC connection 25 s to open. */
+export const CONNECT_TIMEOUT_MS = 25_000
+
+export interface TrackerStats {
+  url: string
+  seeders: number
+  leechers: number
+}
+
+export interface AnnounceSource {
+  uploaded: number
+  downloaded: number
+  left: number
+}
+
+export interface TrackerEvents {
+  [event: string]: (...args: never[]) => void
+  /** A WebRTC connection to a peer is open and ready for the handshake. */
+  peer(channel: PeerChannel): void
+  update(stats: TrackerStats): void
+  warning(err: SwarmstreamError): void
+}
+
+export interface TrackerOptions {
+  infoHash: Uint8Array
+  peerId: Uint8Array
+  announce: string[]
+  rtcConfig?: RTCConfiguration
+  stats: () => AnnounceSource
+}
+
+/** Announces one torrent to its WebSocket trackers and hands over connected peers. */
+export class TorrentTracker extends TypedEmitter<TrackerEvents> {
+  #client: TrackerClient | null
+  #pending = new Set<SimplePeerLike>()
+  #destroyed = false
+
+  constructor(opts: TrackerOptions) {
+    super()
+    const announce = opts.announce.filter((url) => /^wss?:\/\//i.test(url))
+    this.#client =
+      announce.length === 0
+        ? null
+        : new TrackerClient({
+            infoHash: toHex(opts.infoHash),
+            peerId: toHex(opts.peerId),
+            announce,
+            ...(opts.rtcConfig ? { rtcConfig: opts.rtcConfig } : {}),
+            getAnnounceOpts: () => opts.stats(),
+          })
+    if (!this.#client) return
+    this.#client.on('peer', (peer) => this.#onPeer(peer))
+    this.#client.on('update', (data) =>
+      this.emit('update', { url: data.announce, seeders: data.complete ?? 0, leechers: data.incomplete ?? 0 }),
+    )
+    const warn = (err: Error) => this.emit('warning', new SwarmstreamError('TRACKER_WARNING', `Tracker: ${err.message}`))
+    this.#client.on('warning', warn)
+    this.#client.on('error', warn)
+  }
+
+  start(): void {
+    this.#client?.start()
+  }
+
+  complete(): void {
+    this.#client?.complete()
+  }
+
+  update(): void {
+    this.#client?.update()
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return
+    this.#destroyed = true
+    for (const peer of this.#pending) peer.destroy()
+    this.#pending.clear()
+    const client = this.#client
+    this.#client = null
+    if (client) {
+      try {
+        client.stop()
+      } catch {
+        // The socket may already be gone; destroying is all that matters then.
+      }
+      client.destroy()
+    }
+    this.removeAllListeners()
+  }
+
+  #onPeer(peer: SimplePeerLike): void {
+    if (this.#destroyed) return peer.destroy()
+    const label = `webrtc-${Math.random().toString(36).slice(2, 8)}`
+    if (peer.connected) {
+      this.emit('peer', new SimplePeerChannel(peer, label))
+      return
+    }
+    this.#pending.add(peer)
+    const timer = setTimeout(() => peer.destroy(), CONNECT_TIMEOUT_MS)
+    const done = () => {
+      clearTimeout(timer)
+      this.#pending.delete(peer)
+    }
+    peer.once('connect', () => {
+      done()
+      if (this.#destroyed) return peer.destroy()
+      this.emit('peer', new SimplePeerChannel(peer, label))
+    })
+    peer.once('close', done)
+    peer.once('error', done)
+  }
+}

@@ -1,0 +1,70 @@
+import { TypedEmitter } from '../util/typed-emitter.ts'
+import { LOW_WATER_MARK, type PeerChannel, type PeerChannelEvents } from './peer-channel.ts'
+
+/** The part of a `@thaunknown/simple-peer` instance we use. */
+export interface SimplePeerLike {
+  connected: boolean
+  destroyed: boolean
+  _channel: RTCDataChannel | null
+  on(event: 'data', listener: (data: Uint8Array) => void): void
+  on(event: 'connect' | 'close', listener: () => void): void
+  on(event: 'error', listener: (err: Error) => void): void
+  once(event: 'connect' | 'close', listener: () => void): void
+  once(event: 'error', listener: (err: Error) => void): void
+  removeListener(event: string, listener: (...args: never[]) => void): void
+  destroy(err?: Error): void
+}
+
+/**
+ * Adapts a connected simple-peer to a PeerChannel. Sends go straight to the RTCDataChannel
+ * (simple-peer's stream layer would add a copy and its own 64 KiB high-water mark).
+ */
+export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implements PeerChannel {
+  readonly label: string
+  #peer: SimplePeerLike
+  #channel: RTCDataChannel
+  #closed = false
+
+  constructor(peer: SimplePeerLike, label: string) {
+    super()
+    if (!peer._channel) throw new Error('SimplePeerChannel needs a connected peer')
+    this.label = label
+    this.#peer = peer
+    this.#channel = peer._channel
+    this.#channel.bufferedAmountLowThreshold = LOW_WATER_MARK
+    this.#channel.addEventListener('bufferedamountlow', () => this.emit('drain'))
+    peer.on('data', (data) => this.emit('data', data))
+    peer.on('close', () => this.#onClose('connection closed'))
+    peer.on('error', (err) => this.#onClose(`connection error: ${err.message}`))
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  get bufferedAmount(): number {
+    return this.#closed ? 0 : this.#channel.bufferedAmount
+  }
+
+  send(data: Uint8Array): void {
+    if (this.#closed || this.#channel.readyState !== 'open') return
+    try {
+      this.#channel.send(data as Uint8Array<ArrayBuffer>)
+    } catch (err) {
+      this.close(`send failed: ${(err as Error).message}`)
+    }
+  }
+
+  close(reason = 'closed locally'): void {
+    if (this.#closed) return
+    this.#peer.destroy()
+    this.#onClose(reason)
+  }
+
+  #onClose(reason: string): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.emit('close', reason)
+    this.removeAllListeners()
+  }
+}

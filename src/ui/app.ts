@@ -1,0 +1,120 @@
+import type { AppConfig } from './config.ts'
+import type { UiClient, UiError, UiTorrent } from './ports.ts'
+import { createAddForm } from './add-form.ts'
+import { el } from './dom.ts'
+import { attachDropTarget, createDropZone, type FileWithPath } from './drop-zone.ts'
+import { describeError, ErrorBanner, type ErrorOrigin } from './errors.ts'
+import { saveTorrentFile } from './save.ts'
+import { createSettings } from './settings.ts'
+import { TorrentList } from './torrent-list.ts'
+
+/** How often speeds and peer counts are redrawn. */
+const REFRESH_MS = 1000
+
+export interface AppOptions {
+  client: UiClient
+  config: AppConfig
+  /** Element the app renders into (its children are replaced). */
+  root: HTMLElement
+  /** Element that accepts dropped files; defaults to the whole page. */
+  dropTarget?: HTMLElement
+}
+
+export interface App {
+  readonly banner: ErrorBanner
+  destroy(): void
+}
+
+/** Builds the page and wires it to the client. */
+export function startApp({ client, config, root, dropTarget = document.documentElement }: AppOptions): App {
+  const banner = new ErrorBanner()
+  const notify = (text: string, kind: 'error' | 'warning'): void => banner.show(text, kind)
+  const form = createAddForm({
+    onAddLink: (text) => add(text, { kind: 'link', input: text }),
+    onEmptyLink: () => notify('Paste a magnet link, a 40-character info hash or a .torrent URL first.', 'error'),
+    onSeed: (files) => seed(files),
+    onOpenTorrentFile: (file) => void add(file, { kind: 'torrent-file', fileName: file.name }),
+  })
+  const list = new TorrentList({
+    client,
+    saveFile: saveTorrentFile,
+    notify,
+    onInputRejected: (origin) => {
+      if (origin.kind === 'link') form.offerAgain(origin.input)
+    },
+  })
+
+  function add(id: string | File, origin: ErrorOrigin): boolean {
+    try {
+      list.track(client.add(id), origin)
+      return true
+    } catch (err) {
+      notify(describeError(err, origin), 'error')
+      return false
+    }
+  }
+
+  function seed(files: File[]): void {
+    if (files.length === 0) {
+      notify('There is nothing to share: the selection has no files (empty folders are skipped).', 'error')
+      return
+    }
+    try {
+      list.track(client.seed(files), { kind: 'seed' })
+    } catch (err) {
+      notify(describeError(err, { kind: 'seed' }), 'error')
+    }
+  }
+
+  function onDropped(files: FileWithPath[]): void {
+    const isTorrentFile = (f: FileWithPath): boolean => /\.torrent$/i.test(f.name) && (f.path ?? f.name) === f.name
+    if (files.length > 0 && files.every(isTorrentFile)) {
+      for (const file of files) add(file, { kind: 'torrent-file', fileName: file.name })
+    } else {
+      seed(files)
+    }
+  }
+
+  const dropZone = createDropZone()
+  const detachDrop = attachDropTarget(dropTarget, dropZone, {
+    onFiles: onDropped,
+    onError: (err) => notify(describeError(err, { kind: 'seed' }), 'error'),
+  })
+  const settings = createSettings(config, {
+    onTrackers: (trackers) => {
+      client.announce = trackers
+    },
+    notify,
+  })
+
+  root.replaceChildren(
+    el('header', { class: 'app-header' }, [
+      el('h1', {}, ['Swarmstream']),
+      el('p', { class: 'tagline' }, ['BitTorrent in your browser: share files and download torrents from other browsers.']),
+    ]),
+    el('main', { class: 'app-main' }, [banner.element, form.element, dropZone, list.element, settings]),
+  )
+
+  const onTorrent = (t: UiTorrent): void => list.track(t)
+  const onClientError = (err: UiError): void => {
+    // A torrent's own 'error' (with better words) may arrive in the same task; let it go first.
+    setTimeout(() => list.showClientError(err), 0)
+  }
+  client.on('torrent', onTorrent)
+  client.on('error', onClientError)
+  for (const torrent of client.torrents) list.track(torrent)
+  const timer = setInterval(() => list.refresh(), REFRESH_MS)
+  for (const problem of config.problems) notify(problem, 'warning')
+
+  return {
+    banner,
+    destroy() {
+      clearInterval(timer)
+      client.off('torrent', onTorrent)
+      client.off('error', onClientError)
+      detachDrop()
+      list.destroy()
+      root.replaceChildren()
+    },
+  }
+}

@@ -1,0 +1,59 @@
+import type { UiTorrentFile } from './ports.ts'
+import { el, setText, updateAttr } from './dom.ts'
+import { clampFraction, formatBytes, formatPercent } from './format.ts'
+
+export interface FileRowDeps {
+  /** Saves the file; rejects with an error the banner can show. */
+  save(file: UiTorrentFile): Promise<void>
+  onError(err: unknown, file: UiTorrentFile): void
+}
+
+/** One file of a torrent: name, size, progress and a Save button enabled once the file is complete. */
+export class FileRow {
+  readonly element: HTMLLIElement
+  readonly #file: UiTorrentFile
+  readonly #progress: HTMLProgressElement
+  readonly #percent: HTMLSpanElement
+  readonly #save: HTMLButtonElement
+  #saving = false
+
+  constructor(file: UiTorrentFile, deps: FileRowDeps) {
+    this.#file = file
+    const folder = file.path !== file.name && file.path.endsWith(file.name) ? file.path.slice(0, -file.name.length) : ''
+    this.#progress = el('progress', { max: 1, value: 0, 'data-progress': 0, 'data-testid': 'file-progress', 'aria-label': `Progress of ${file.name}` })
+    this.#percent = el('span', { class: 'percent num' }, ['0%'])
+    this.#save = el('button', { type: 'button', class: 'small', 'data-testid': 'save-file', disabled: true, 'aria-label': `Save ${file.name}` }, ['Save'])
+    this.#save.addEventListener('click', () => void this.#onSave(deps))
+    this.element = el('li', { class: 'file', 'data-testid': 'file-item', 'data-path': file.path }, [
+      el('span', { class: 'file-label', title: file.path }, [
+        folder ? el('span', { class: 'file-folder' }, [folder]) : null,
+        el('span', { class: 'file-name', 'data-testid': 'file-name' }, [file.name]),
+      ]),
+      el('span', { class: 'file-size num', 'data-testid': 'file-size' }, [formatBytes(file.length)]),
+      el('span', { class: 'file-bar' }, [this.#progress, this.#percent]),
+      this.#save,
+    ])
+    this.update()
+  }
+
+  update(): void {
+    const progress = this.#file.done ? 1 : clampFraction(this.#file.progress)
+    if (this.#progress.value !== progress) this.#progress.value = progress
+    updateAttr(this.#progress, 'data-progress', progress)
+    setText(this.#percent, formatPercent(progress))
+    this.#save.disabled = this.#saving || !this.#file.done
+  }
+
+  async #onSave(deps: FileRowDeps): Promise<void> {
+    this.#saving = true
+    this.update()
+    try {
+      await deps.save(this.#file)
+    } catch (err) {
+      deps.onError(err, this.#file)
+    } finally {
+      this.#saving = false
+      this.update()
+    }
+  }
+}

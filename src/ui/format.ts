@@ -1,0 +1,39 @@
+/** Human-readable numbers for the torrent list. Pure functions. */
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const
+
+/** 0 → "0 B", 1234 → "1.2 kB", 123456789 → "123 MB" (decimal units, at most 3 significant digits). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) return '0 B'
+  let value = bytes
+  let unit = 0
+  while (value >= 999.5 && unit < UNITS.length - 1) {
+    value /= 1000
+    unit++
+  }
+  if (unit === 0) return `${Math.round(value)} B`
+  const text = value < 9.95 ? value.toFixed(1) : String(Math.round(value))
+  return `${text} ${UNITS[unit]}`
+}
+
+/** Bytes per second: "1.2 MB/s". */
+export function formatSpeed(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`
+}
+
+/** 0..1 → "0%".."100%", rounded down so an unfinished download never reads "100%". */
+export function formatPercent(fraction: number): string {
+  return `${Math.floor(clampFraction(fraction) * 100)}%`
+}
+
+/** "1 peer", "3 peers". */
+export function formatPeers(count: number): string {
+  const n = Number.isFinite(count) && count > 0 ? Math.floor(count) : 0
+  return `${n} ${n === 1 ? 'peer' : 'peers'}`
+}
+
+/** Clamps to 0..1; NaN and other non-numbers become 0. */
+export function clampFraction(fraction: number): number {
+  if (!Number.isFinite(fraction) || fraction <= 0) return 0
+  return fraction >= 1 ? 1 : fraction
+}

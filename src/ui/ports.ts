@@ -1,0 +1,69 @@
+/**
+ * The slice of the library API the UI uses. `src/ui` codes against these interfaces only,
+ * so it typechecks and can be driven by a stand-in client; the real `Client` satisfies them.
+ */
+
+/** An error as the library emits it: a message in words plus a stable code. */
+export interface UiError extends Error {
+  readonly code?: string
+}
+
+export interface UiTorrentFile {
+  readonly name: string
+  readonly path: string
+  readonly length: number
+  readonly progress: number
+  readonly done: boolean
+  blob(): Promise<Blob>
+}
+
+export interface UiTorrentEvents {
+  infoHash(): void
+  metadata(): void
+  ready(): void
+  download(bytes: number): void
+  upload(bytes: number): void
+  wire(peer: unknown): void
+  done(): void
+  warning(err: UiError): void
+  error(err: UiError): void
+  close(): void
+}
+
+export interface UiTorrent {
+  readonly infoHash: string
+  readonly magnetURI: string
+  readonly torrentFile: Uint8Array | null
+  readonly name: string
+  readonly length: number
+  readonly files: readonly UiTorrentFile[]
+  readonly progress: number
+  readonly downloadSpeed: number
+  readonly uploadSpeed: number
+  readonly numPeers: number
+  readonly ready: boolean
+  readonly done: boolean
+  readonly hashingProgress: number
+  readonly error: UiError | null
+  on<K extends keyof UiTorrentEvents>(event: K, listener: UiTorrentEvents[K]): unknown
+  off<K extends keyof UiTorrentEvents>(event: K, listener: UiTorrentEvents[K]): unknown
+}
+
+export interface UiClientEvents {
+  torrent(torrent: UiTorrent): void
+  error(err: UiError): void
+}
+
+/** What `client.seed()` accepts from the UI: files carry folder structure in `webkitRelativePath` or `path`. */
+export type SeedInput = File[]
+
+export interface UiClient {
+  readonly torrents: readonly UiTorrent[]
+  announce: string[]
+  add(torrentId: string | File): UiTorrent
+  seed(input: SeedInput): UiTorrent
+  /** Declared with `string` too so the library's `remove(torrent: Torrent | string)` fits this port. */
+  remove(torrent: UiTorrent | string, opts?: { destroyStore?: boolean }): Promise<void>
+  on<K extends keyof UiClientEvents>(event: K, listener: UiClientEvents[K]): unknown
+  off<K extends keyof UiClientEvents>(event: K, listener: UiClientEvents[K]): unknown
+}

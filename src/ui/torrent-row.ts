@@ -1,0 +1,171 @@
+import type { UiError, UiTorrent, UiTorrentEvents, UiTorrentFile } from './ports.ts'
+import { el, setText, updateAttr } from './dom.ts'
+import { clampFraction, formatBytes, formatPeers, formatPercent, formatSpeed } from './format.ts'
+import { FileRow } from './file-row.ts'
+import { torrentBlob, torrentFileName } from './save.ts'
+import { displayName, statusText, torrentState } from './torrent-state.ts'
+import { copyText } from './clipboard.ts'
+
+export interface TorrentRowDeps {
+  seeded: boolean
+  remove(t: UiTorrent): void
+  saveFile(file: UiTorrentFile): Promise<void>
+  onError(err: UiError, t: UiTorrent): void
+  onWarning(err: UiError, t: UiTorrent): void
+  onSaveError(err: unknown, file: UiTorrentFile): void
+  onClose(t: UiTorrent): void
+}
+
+/** Events after which the row is redrawn (coalesced to one redraw per animation frame). */
+const REDRAW_EVENTS = ['infoHash', 'metadata', 'ready', 'download', 'upload', 'wire', 'done'] as const
+
+/** One torrent in the list. Built once; `update()` only changes text and attributes in place. */
+export class TorrentRow {
+  readonly element: HTMLLIElement
+  readonly torrent: UiTorrent
+  readonly #deps: TorrentRowDeps
+  readonly #parts
+  #fileRows: FileRow[] = []
+  #torrentUrl: string | null = null
+  #redrawPending = false
+  #unsubscribe: () => void
+
+  constructor(torrent: UiTorrent, deps: TorrentRowDeps) {
+    this.torrent = torrent
+    this.#deps = deps
+    const name = el('h3', { class: 'torrent-name', 'data-testid': 'torrent-name' })
+    const status = el('span', { class: 'torrent-status', 'data-testid': 'torrent-status' })
+    const progress = el('progress', { max: 1, value: 0, 'data-progress': 0, 'data-testid': 'torrent-progress', 'aria-label': 'Download progress' })
+    const percent = el('span', { class: 'percent num' }, ['0%'])
+    const size = el('span', { class: 'num', 'data-testid': 'torrent-size' })
+    const peers = el('span', { class: 'num', 'data-testid': 'torrent-peers' })
+    const down = el('span', { class: 'num', 'data-testid': 'torrent-down-speed' })
+    const up = el('span', { class: 'num', 'data-testid': 'torrent-up-speed' })
+    const magnet = el('input', { type: 'text', readonly: true, class: 'magnet', 'data-testid': 'magnet-link', 'aria-label': 'Magnet link', placeholder: 'Magnet link appears once the info hash is known', spellcheck: 'false' })
+    const copy = el('button', { type: 'button', class: 'small', 'data-testid': 'copy-magnet', disabled: true }, ['Copy'])
+    const download = el('a', { class: 'button small', 'data-testid': 'download-torrent', 'aria-disabled': 'true' }, ['.torrent'])
+    const remove = el('button', { type: 'button', class: 'small danger', 'data-testid': 'remove-torrent' }, ['Remove'])
+    const files = el('ul', { class: 'files', 'aria-label': 'Files' })
+    this.#parts = { name, status, progress, percent, size, peers, down, up, magnet, copy, download, files }
+
+    magnet.addEventListener('focus', () => magnet.select())
+    copy.addEventListener('click', () => void this.#copy())
+    download.addEventListener('click', (event) => {
+      if (!this.#torrentUrl) event.preventDefault()
+    })
+    remove.addEventListener('click', () => {
+      remove.disabled = true
+      deps.remove(torrent)
+    })
+
+    this.element = el('li', { class: 'torrent', 'data-testid': 'torrent-item' }, [
+      el('div', { class: 'torrent-head' }, [name, status]),
+      el('div', { class: 'bar' }, [progress, percent]),
+      el('dl', { class: 'stats' }, [
+        stat('Size', size),
+        stat('Peers', peers),
+        stat('Down', down, 'down'),
+        stat('Up', up, 'up'),
+      ]),
+      el('div', { class: 'magnet-row' }, [magnet, el('span', { class: 'actions' }, [copy, download, remove])]),
+      files,
+    ])
+    this.#unsubscribe = this.#subscribe()
+    this.update()
+  }
+
+  /** Redraws now; cheap when nothing changed. */
+  update(): void {
+    const t = this.torrent
+    const p = this.#parts
+    const state = torrentState(t, this.#deps.seeded)
+    updateAttr(this.element, 'data-state', state)
+    updateAttr(this.element, 'data-info-hash', t.infoHash || null)
+    setText(p.name, displayName(t, this.#deps.seeded))
+    updateAttr(p.name, 'title', t.name || null)
+    setText(p.status, statusText(t, state))
+    const progress = clampFraction(t.progress)
+    if (p.progress.value !== progress) p.progress.value = progress
+    updateAttr(p.progress, 'data-progress', progress)
+    setText(p.percent, formatPercent(progress))
+    setText(p.size, t.ready || t.length > 0 ? formatBytes(t.length) : '—')
+    setText(p.peers, formatPeers(t.numPeers))
+    setText(p.down, formatSpeed(t.downloadSpeed))
+    setText(p.up, formatSpeed(t.uploadSpeed))
+    if (p.magnet.value !== t.magnetURI) p.magnet.value = t.magnetURI
+    p.copy.disabled = t.magnetURI === ''
+    this.#updateTorrentLink()
+    this.#updateFiles()
+  }
+
+  /** Asks for a redraw on the next animation frame (many events per second collapse into one). */
+  scheduleUpdate(): void {
+    if (this.#redrawPending) return
+    this.#redrawPending = true
+    requestAnimationFrame(() => {
+      this.#redrawPending = false
+      this.update()
+    })
+  }
+
+  destroy(): void {
+    this.#unsubscribe()
+    if (this.#torrentUrl) URL.revokeObjectURL(this.#torrentUrl)
+    this.#torrentUrl = null
+    this.element.remove()
+  }
+
+  #subscribe(): () => void {
+    const t = this.torrent
+    const redraw = (): void => this.scheduleUpdate()
+    const onError = (err: UiError): void => {
+      this.update()
+      this.#deps.onError(err, t)
+    }
+    const onWarning = (err: UiError): void => this.#deps.onWarning(err, t)
+    const onClose = (): void => this.#deps.onClose(t)
+    for (const event of REDRAW_EVENTS) t.on(event, redraw as UiTorrentEvents[typeof event])
+    t.on('error', onError)
+    t.on('warning', onWarning)
+    t.on('close', onClose)
+    return () => {
+      for (const event of REDRAW_EVENTS) t.off(event, redraw as UiTorrentEvents[typeof event])
+      t.off('error', onError)
+      t.off('warning', onWarning)
+      t.off('close', onClose)
+    }
+  }
+
+  #updateTorrentLink(): void {
+    const t = this.torrent
+    const link = this.#parts.download
+    if (this.#torrentUrl || !t.torrentFile) return
+    this.#torrentUrl = URL.createObjectURL(torrentBlob(t.torrentFile))
+    link.href = this.#torrentUrl
+    link.download = torrentFileName(t.name || t.infoHash)
+    link.removeAttribute('aria-disabled')
+  }
+
+  #updateFiles(): void {
+    const files = this.torrent.files
+    if (this.#fileRows.length !== files.length) {
+      this.#fileRows = files.map(
+        (file) => new FileRow(file, { save: (f) => this.#deps.saveFile(f), onError: (err, f) => this.#deps.onSaveError(err, f) }),
+      )
+      this.#parts.files.replaceChildren(...this.#fileRows.map((row) => row.element))
+      return
+    }
+    for (const row of this.#fileRows) row.update()
+  }
+
+  async #copy(): Promise<void> {
+    const { magnet, copy } = this.#parts
+    const copied = await copyText(magnet.value, magnet)
+    setText(copy, copied ? 'Copied' : 'Selected')
+    setTimeout(() => setText(copy, 'Copy'), 1500)
+  }
+}
+
+function stat(label: string, value: HTMLElement, kind?: string): HTMLDivElement {
+  return el('div', { class: kind ? `stat stat-${kind}` : 'stat' }, [el('dt', {}, [label]), el('dd', {}, [value])])
+}

@@ -1,0 +1,25 @@
+export {
+  BLOCK_LENGTH,
+  EXTENDED_HANDSHAKE_ID,
+  HANDSHAKE_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_REQUEST_LENGTH,
+  MessageId,
+  PROTOCOL_NAME,
+  type Handshake,
+  type WireEvent,
+  type WireMessage,
+  type WireMessageType,
+} from './messages.ts'
+export { encodeHandshake, encodeMessage, encodePieceHeader, type HandshakeOptions } from './encode.ts'
+export { decodeHandshake, WireDecoder, type WireDecoderOptions } from './decoder.ts'
+export { decodeExtensionHandshake, encodeExtensionHandshake, type ExtensionHandshake } from './extension-handshake.ts'
+export {
+  decodeUtMetadata,
+  encodeUtMetadata,
+  MAX_METADATA_SIZE,
+  METADATA_PIECE_LENGTH,
+  MetadataAssembler,
+  metadataPieceCount,
+  type UtMetadataMessage,
+} from './ut-metadata.ts'
