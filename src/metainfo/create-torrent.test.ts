@@ -56,6 +56,11 @@ const CASES: { title: string; files: TestFile[]; opts?: { name?: string; pieceLe
   },
   { title: 'leading slash', files: [{ path: '/top/a', data: pattern(50) }, { path: '/top/b', data: pattern(60) }] },
   {
+    title: 'many small files across several windows',
+    files: Array.from({ length: 400 }, (_, i) => ({ path: `many/d${i % 7}/f${i}`, data: pattern((i * 7919) % 45_000, i) })),
+    opts: { pieceLength: 16384 },
+  },
+  {
     title: 'large multi-window torrent',
     files: [
       { path: 'big/a', data: pattern(9 * 1024 * 1024 + 17, 15) },

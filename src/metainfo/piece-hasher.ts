@@ -13,10 +13,21 @@ export interface HashOptions {
 }
 
 /**
- * Bytes read per window. Two windows exist at once (one filling, one hashing) plus WebCrypto's
- * copy of the one hashing: about 24 MiB. A piece larger than this gets a window of its own.
+ * Bytes per window, read then hashed while the next window is read. At most two windows plus
+ * WebCrypto's copy of one exist at once: about 24 MiB. A larger piece gets a window of its own.
+ * 8 MiB File reads measured fastest in Chromium (LAB-style run: 256 MiB in ~0.3 s read-only).
  */
 const WINDOW_TARGET = 8 * 1024 * 1024
+/** Reads in flight while a window spans several (small) files. */
+const READS_IN_FLIGHT = 4
+
+interface Segment {
+  file: HashSource
+  start: number
+  end: number
+  /** Where the bytes go in the window. */
+  at: number
+}
 
 /** SHA-1 of each piece of the files laid end to end; returns the hashes concatenated (20 bytes each). */
 export async function hashPieces(
@@ -30,15 +41,58 @@ export async function hashPieces(
   if (total === 0) return out
 
   const windowSize = Math.min(total, Math.max(pieceLength, Math.floor(WINDOW_TARGET / pieceLength) * pieceLength))
-  const buffers = [new Uint8Array(windowSize), new Uint8Array(total > windowSize ? windowSize : 0)]
-  let current = 0
-  let filled = 0
-  let windowStart = 0
+  const buffers: (Uint8Array | undefined)[] = [undefined, undefined]
+  let fileIndex = 0
+  let filePos = 0
   let hashedBytes = 0
-  let pending: Promise<void> | undefined
 
   const checkAbort = (): void => {
     if (signal?.aborted) throw new AbortError('Creating the torrent was cancelled.')
+  }
+
+  // Cuts the next `size` bytes of the files laid end to end into one read per file.
+  const nextSegments = (size: number): Segment[] => {
+    const segments: Segment[] = []
+    for (let at = 0; at < size; ) {
+      const file = files[fileIndex]!
+      const n = Math.min(file.length - filePos, size - at)
+      if (n > 0) segments.push({ file, start: filePos, end: filePos + n, at })
+      at += n
+      filePos += n
+      if (filePos === file.length) {
+        fileIndex++
+        filePos = 0
+      }
+    }
+    return segments
+  }
+
+  const read = async ({ file, start, end }: Segment): Promise<Uint8Array> => {
+    checkAbort()
+    const bytes = await file.read(start, end)
+    if (bytes.length !== end - start) {
+      throw new InvalidInputError(
+        'SEED_READ_FAILED',
+        `Reading "${file.path}" gave ${bytes.length} bytes instead of ${end - start}: the file may have changed. Choose it again.`,
+      )
+    }
+    return bytes
+  }
+
+  // A window inside one file is hashed straight from the read; otherwise the reads are copied together.
+  const readWindow = async (size: number, slot: number): Promise<Uint8Array> => {
+    const segments = nextSegments(size)
+    if (segments.length === 1) return read(segments[0]!)
+    const buffer = (buffers[slot] ??= new Uint8Array(windowSize)).subarray(0, size)
+    let next = 0
+    const reader = async (): Promise<void> => {
+      while (next < segments.length) {
+        const segment = segments[next++]!
+        buffer.set(await read(segment), segment.at)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, segments.length) }, reader))
+    return buffer
   }
 
   // Hashes every piece of one window, all digests in flight together.
@@ -53,34 +107,14 @@ export async function hashPieces(
     onProgress?.(hashedBytes)
   }
 
-  const flush = async (): Promise<void> => {
-    await pending // the other buffer is free again once its hashes are done
-    checkAbort()
-    pending = hashWindow(buffers[current]!.subarray(0, filled), windowStart / pieceLength)
-    windowStart += filled
-    filled = 0
-    current ^= 1
-  }
-
+  let pending: Promise<void> | undefined
   try {
-    for (const file of files) {
-      for (let pos = 0; pos < file.length; ) {
-        checkAbort()
-        const n = Math.min(file.length - pos, windowSize - filled)
-        const bytes = await file.read(pos, pos + n)
-        if (bytes.length !== n) {
-          throw new InvalidInputError(
-            'SEED_READ_FAILED',
-            `Reading "${file.path}" gave ${bytes.length} bytes instead of ${n}: the file may have changed. Choose it again.`,
-          )
-        }
-        buffers[current]!.set(bytes, filled)
-        filled += n
-        pos += n
-        if (filled === windowSize) await flush()
-      }
+    for (let windowStart = 0, slot = 0; windowStart < total; windowStart += windowSize, slot ^= 1) {
+      const bytes = await readWindow(Math.min(windowSize, total - windowStart), slot)
+      await pending // the other slot's buffer is free again once its hashes are done
+      checkAbort()
+      pending = hashWindow(bytes, windowStart / pieceLength)
     }
-    if (filled > 0) await flush()
     await pending
     checkAbort()
     return out

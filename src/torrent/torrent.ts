@@ -141,7 +141,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     swarm.on('extended-handshake', (peer) => this.#metadata?.onExtendedHandshake(peer))
     swarm.on('message', (peer, message) => this.#onMessage(peer, message))
     swarm.on('drain', (peer) => this.#engine?.uploader.onDrain(peer))
-    swarm.on('left', (peer) => this.#onLeft(peer))
+    swarm.on('left', (peer, _reason, error) => {
+      this.#onLeft(peer)
+      if (error) this.emit('warning', error)
+    })
     this.#timer = setInterval(() => this.#tick(), 1000)
     this.emit('infoHash')
     if (this.#deps.createTracker) {

@@ -21,6 +21,8 @@ describe('describeError', () => {
 
   it('says a bad .torrent file is not a .torrent', () => {
     expect(describeError(bad, { kind: 'torrent-file', fileName: 'x.txt' })).toBe('That file is not a .torrent: the xt parameter is missing.')
+    const parseErr = new InvalidInputError('INVALID_TORRENT', 'This file is not a .torrent file: it is not bencoded data (byte 0).')
+    expect(describeError(parseErr, { kind: 'torrent-file', fileName: 'x.txt' })).toBe('That file is not a .torrent: it is not bencoded data (byte 0).')
     expect(describeError(new Error('read failed'), { kind: 'torrent-file', fileName: 'x.torrent' })).toBe('Could not open x.torrent: read failed')
   })
 

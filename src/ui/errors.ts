@@ -45,7 +45,7 @@ export function describeError(err: unknown, origin: ErrorOrigin): string {
       return `That magnet link is not valid: ${message}`
     }
     case 'torrent-file':
-      return invalid ? `That file is not a .torrent: ${message}` : `Could not open ${origin.fileName}: ${message}`
+      return invalid ? `That file is not a .torrent: ${withoutLead(message, /^this file is not a \.torrent( file)?[:.]\s*/i)}` : `Could not open ${origin.fileName}: ${message}`
     case 'seed':
       return `Could not seed those files: ${message}`
     case 'torrent':
@@ -55,6 +55,12 @@ export function describeError(err: unknown, origin: ErrorOrigin): string {
     case 'client':
       return message
   }
+}
+
+/** Drops a leading clause of the library's message that repeats what our prefix already says. */
+function withoutLead(message: string, lead: RegExp): string {
+  const rest = message.replace(lead, '')
+  return rest === '' ? message : rest
 }
 
 export type NoticeKind = 'error' | 'warning'

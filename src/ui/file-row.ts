@@ -17,9 +17,10 @@ export class FileRow {
   readonly #save: HTMLButtonElement
   #saving = false
 
-  constructor(file: UiTorrentFile, deps: FileRowDeps) {
+  /** `rootName`: the torrent's name, left out of the folder shown (every file of a multi-file torrent is under it). */
+  constructor(file: UiTorrentFile, deps: FileRowDeps, rootName = '') {
     this.#file = file
-    const folder = file.path !== file.name && file.path.endsWith(file.name) ? file.path.slice(0, -file.name.length) : ''
+    const folder = folderOf(file, rootName)
     this.#progress = el('progress', { max: 1, value: 0, 'data-progress': 0, 'data-testid': 'file-progress', 'aria-label': `Progress of ${file.name}` })
     this.#percent = el('span', { class: 'percent num' }, ['0%'])
     this.#save = el('button', { type: 'button', class: 'small', 'data-testid': 'save-file', disabled: true, 'aria-label': `Save ${file.name}` }, ['Save'])
@@ -56,4 +57,11 @@ export class FileRow {
       this.update()
     }
   }
+}
+
+/** The folders between the torrent's root and the file, e.g. "cd1/" for "Album/cd1/track.mp3". */
+export function folderOf(file: { name: string; path: string }, rootName: string): string {
+  let path = file.path
+  if (rootName && path.startsWith(`${rootName}/`)) path = path.slice(rootName.length + 1)
+  return path !== file.name && path.endsWith(`/${file.name}`) ? path.slice(0, -file.name.length) : ''
 }

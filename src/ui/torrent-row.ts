@@ -16,6 +16,9 @@ export interface TorrentRowDeps {
   onClose(t: UiTorrent): void
 }
 
+/** Hashing has no progress event, so a hashing row polls at this interval. */
+const HASHING_POLL_MS = 250
+
 /** Events after which the row is redrawn (coalesced to one redraw per animation frame). */
 const REDRAW_EVENTS = ['infoHash', 'metadata', 'ready', 'download', 'upload', 'wire', 'done'] as const
 
@@ -28,6 +31,7 @@ export class TorrentRow {
   #fileRows: FileRow[] = []
   #torrentUrl: string | null = null
   #redrawPending = false
+  #hashingPoll: ReturnType<typeof setTimeout> | null = null
   #unsubscribe: () => void
 
   constructor(torrent: UiTorrent, deps: TorrentRowDeps) {
@@ -96,6 +100,12 @@ export class TorrentRow {
     p.copy.disabled = t.magnetURI === ''
     this.#updateTorrentLink()
     this.#updateFiles()
+    if (state === 'hashing' && this.#hashingPoll === null) {
+      this.#hashingPoll = setTimeout(() => {
+        this.#hashingPoll = null
+        this.update()
+      }, HASHING_POLL_MS)
+    }
   }
 
   /** Asks for a redraw on the next animation frame (many events per second collapse into one). */
@@ -110,6 +120,8 @@ export class TorrentRow {
 
   destroy(): void {
     this.#unsubscribe()
+    if (this.#hashingPoll !== null) clearTimeout(this.#hashingPoll)
+    this.#hashingPoll = null
     if (this.#torrentUrl) URL.revokeObjectURL(this.#torrentUrl)
     this.#torrentUrl = null
     this.element.remove()
@@ -150,7 +162,8 @@ export class TorrentRow {
     const files = this.torrent.files
     if (this.#fileRows.length !== files.length) {
       this.#fileRows = files.map(
-        (file) => new FileRow(file, { save: (f) => this.#deps.saveFile(f), onError: (err, f) => this.#deps.onSaveError(err, f) }),
+        (file) =>
+          new FileRow(file, { save: (f) => this.#deps.saveFile(f), onError: (err, f) => this.#deps.onSaveError(err, f) }, this.torrent.name),
       )
       this.#parts.files.replaceChildren(...this.#fileRows.map((row) => row.element))
       return
