@@ -121,6 +121,7 @@ export class Client extends TypedEmitter<ClientEvents> {
         if (!this.#claim(torrent, magnet.infoHashHex)) return
         torrent.announce = [...new Set([...magnet.trackers, ...torrent.announce])]
         torrent.urlList = magnet.webSeeds
+        if (magnet.selectOnly) torrent.selectOnly = magnet.selectOnly
         torrent._start(magnet.infoHash, magnet.name)
         return
       }

@@ -1,5 +1,5 @@
-import { AbortError, type SwarmstreamError } from '../util/errors.ts'
-import type { InfoDictionary } from '../metainfo/types.ts'
+import { AbortError, SwarmstreamError } from '../util/errors.ts'
+import type { InfoDictionary, TorrentFileEntry } from '../metainfo/types.ts'
 import { PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
@@ -7,6 +7,7 @@ import type { ProtocolError } from '../util/errors.ts'
 import type { BlobSource } from './blob-source.ts'
 import { Downloader } from './downloader.ts'
 import { PieceReader } from './piece-reader.ts'
+import type { PieceAccess } from './torrent-file.ts'
 import { Uploader } from './uploader.ts'
 
 interface Waiter {
@@ -97,6 +98,33 @@ export class PieceEngine {
     const waiters = this.#waiters
     this.#waiters = new Map()
     for (const set of waiters.values()) for (const w of set) w.reject(error)
+  }
+
+  /** Marks which files are wanted (BEP 53 `so=`, file.select/deselect); a piece shared with a wanted file stays wanted. */
+  setSelection(selected: readonly boolean[]): void {
+    const { wanted } = this.picker
+    const pl = this.info.pieceLength
+    for (let i = 0; i < this.numPieces; i++) wanted.set(i, false)
+    this.info.files.forEach((file, f) => {
+      if (!selected[f] || file.length === 0) return
+      const last = Math.floor((file.offset + file.length - 1) / pl)
+      for (let i = Math.floor(file.offset / pl); i <= last; i++) wanted.set(i, true)
+    })
+  }
+
+  /** What a TorrentFile reads through. */
+  access(onSelect: (file: TorrentFileEntry, selected: boolean) => void): PieceAccess {
+    return {
+      pieceLength: this.info.pieceLength,
+      hasPiece: (i) => this.picker.have.get(i),
+      waitForPiece: (i, signal) => this.waitForPiece(i, signal),
+      readPiece: async (i) => {
+        const piece = await this.reader.readPiece(i)
+        if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${i} is not in storage any more`)
+        return piece
+      },
+      select: onSelect,
+    }
   }
 
   /** Copies a seed's pieces from its Files into storage, one at a time, so it can later seed without them. */

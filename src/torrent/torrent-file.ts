@@ -8,6 +8,7 @@ export interface PieceAccess {
   /** Resolves when the piece is verified and stored; rejects with AbortError on `signal`. */
   waitForPiece(index: number, signal?: AbortSignal): Promise<void>
   readPiece(index: number): Promise<Uint8Array>
+  select(file: TorrentFileEntry, selected: boolean): void
 }
 
 /** One file of a torrent: reads only verified bytes, waiting for pieces that have not arrived. */
@@ -17,13 +18,31 @@ export class TorrentFile {
   readonly length: number
   readonly offset: number
   #access: PieceAccess
+  #entry: TorrentFileEntry
+  #selected = true
 
   constructor(entry: TorrentFileEntry, access: PieceAccess) {
+    this.#entry = entry
     this.name = entry.name
     this.path = entry.path
     this.length = entry.length
     this.offset = entry.offset
     this.#access = access
+  }
+
+  /** Whether this file's pieces are fetched (BEP 53 `so=` selects files in a magnet link). */
+  get selected(): boolean {
+    return this.#selected
+  }
+
+  select(): void {
+    this.#selected = true
+    this.#access.select(this.#entry, true)
+  }
+
+  deselect(): void {
+    this.#selected = false
+    this.#access.select(this.#entry, false)
   }
 
   get #firstPiece(): number {

@@ -45,6 +45,8 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   name = ''
   announce: string[]
   urlList: string[] = []
+  /** BEP 53: file indexes to fetch, from a magnet's `so=`; null = all files. */
+  selectOnly: number[] | null = null
   torrentFile: Uint8Array | null = null
   files: TorrentFile[] = []
   ready = false
@@ -76,7 +78,13 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
 
   get magnetURI(): string {
     if (!this.infoHash) return ''
-    return formatMagnet({ infoHashHex: this.infoHash, name: this.name || undefined, trackers: this.announce, webSeeds: this.urlList })
+    return formatMagnet({
+      infoHashHex: this.infoHash,
+      name: this.name || undefined,
+      trackers: this.announce,
+      webSeeds: this.urlList,
+      ...(this.selectOnly ? { selectOnly: this.selectOnly } : {}),
+    })
   }
 
   get length(): number {
@@ -197,7 +205,9 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       this.emit('warning', new SwarmstreamError('HASH_FAILED', `Piece ${index} failed verification and will be fetched again`)),
     )
     engine.downloader.on('fatal', (error) => this.#fail(error))
-    this.files = info.files.map((entry) => new TorrentFile(entry, this.#pieceAccess(engine)))
+    const access = engine.access(() => this.#applySelection())
+    this.files = info.files.map((entry) => new TorrentFile(entry, access))
+    if (this.selectOnly) this.files.forEach((f, i) => (this.selectOnly!.includes(i) ? f.select() : f.deselect()))
     for (const peer of this.#swarm?.active ?? []) this.#onJoined(peer)
     this.emit('metadata')
     this.ready = true
@@ -231,25 +241,23 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     this.#fail(error)
   }
 
-  #pieceAccess(engine: PieceEngine) {
-    return {
-      pieceLength: engine.info.pieceLength,
-      hasPiece: (i: number) => engine.picker.have.get(i),
-      waitForPiece: (i: number, signal?: AbortSignal) => engine.waitForPiece(i, signal),
-      readPiece: async (i: number) => {
-        const piece = await engine.reader.readPiece(i)
-        if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${i} is not in storage any more`)
-        return piece
-      },
-    }
-  }
-
   async #onMetadataFetched(raw: Uint8Array): Promise<void> {
     try {
       await this._setMetadata(parseInfoDictionary(raw), {})
     } catch (err) {
       this.#fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('BAD_METADATA', String(err)))
     }
+  }
+
+  #applySelection(): void {
+    const engine = this.#engine
+    if (!engine || this.files.length === 0) return
+    engine.setSelection(this.files.map((f) => f.selected))
+    for (const peer of this.#swarm?.active ?? []) {
+      engine.downloader.updateInterest(peer)
+      engine.downloader.fill(peer)
+    }
+    if (!this.done && engine.picker.complete) this.#onDone()
   }
 
   #onJoined(peer: PeerSession): void {

@@ -17,7 +17,7 @@ export function createSettings(config: AppConfig, handlers: SettingsHandlers): H
   const reset = el('button', { type: 'button', 'data-testid': 'tracker-reset' }, ['Reset to defaults'])
   const note =
     config.trackerSource === 'url'
-      ? 'This page was opened with ?announce= trackers; they apply until you save a list here.'
+      ? 'This page was opened with ?announce= trackers. A list saved here applies to new torrents now and to later visits without ?announce=.'
       : 'New torrents announce to these WebSocket trackers.'
 
   const form = el('form', { class: 'settings-form' }, [
