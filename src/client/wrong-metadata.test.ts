@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { Client } from '../client/client.ts'
+import { Client } from './client.ts'
 import { PeerSession } from '../peer/peer-session.ts'
 import { connect, once } from '../test-support/connect.ts'
 import { memoryChannelPair } from '../test-support/memory-channel.ts'
