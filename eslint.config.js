@@ -11,9 +11,10 @@ const allowed = {
   picker: ['util'],
   storage: ['util'],
   transport: ['util'],
+  webseed: ['util'],
   tracker: ['util', 'transport'],
   peer: ['util', 'wire', 'transport'],
-  torrent: ['util', 'bencode', 'metainfo', 'wire', 'picker', 'storage', 'transport', 'tracker', 'peer'],
+  torrent: ['util', 'bencode', 'metainfo', 'wire', 'picker', 'storage', 'transport', 'tracker', 'peer', 'webseed'],
   client: ['util', 'metainfo', 'storage', 'tracker', 'torrent', 'transport'],
   ui: ['util'],
 }
