@@ -102,6 +102,22 @@ export class PiecePicker {
     return out
   }
 
+  /**
+   * Claims one whole unstarted piece (rarest first) for a source that fetches whole pieces, e.g. a web seed.
+   * Returns its blocks, all marked requested, or null when no unstarted wanted piece is left.
+   */
+  claimPiece(): BlockRequest[] | null {
+    const all = new Bitfield(this.#geometry.numPieces)
+    all.setAll()
+    for (const index of this.#rarestNewPieces(all)) {
+      const partial = this.#start(index)
+      const out: BlockRequest[] = []
+      this.#takeFree(index, partial, out, partial.state.length)
+      return out
+    }
+    return null
+  }
+
   /** Records an arriving block. */
   received(index: number, begin: number): BlockArrival {
     const partial = this.#partial.get(index)

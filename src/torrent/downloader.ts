@@ -22,6 +22,13 @@ interface InFlight extends BlockRequest {
   sentAt: number
 }
 
+/** A source of whole pieces that is not a peer (a web seed); told when its data failed verification. */
+export interface PieceContributor {
+  hashFailed(): void
+}
+
+type Contributor = PeerSession | PieceContributor
+
 export interface DownloaderEvents {
   [event: string]: (...args: never[]) => void
   /** A piece passed its hash and is committed to storage. */
@@ -47,7 +54,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #now: () => number
   #inFlight = new Map<PeerSession, Map<number, InFlight>>()
   #buffers = new Map<number, Uint8Array>()
-  #contributors = new Map<number, Set<PeerSession>>()
+  #contributors = new Map<number, Set<Contributor>>()
   #strikes = new WeakMap<PeerSession, number>()
   #pendingWriteBytes = 0
   #stopped = false
@@ -100,6 +107,28 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     }
   }
 
+  /** Claims a whole piece for a web seed; null when nothing unstarted is left. */
+  claimPiece(): BlockRequest[] | null {
+    if (this.#stopped || this.#pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return null
+    return this.#deps.picker.claimPiece()
+  }
+
+  /** A claimed piece could not be fetched: its blocks go back to the picker. */
+  releaseClaim(blocks: readonly BlockRequest[]): void {
+    for (const b of blocks) this.#deps.picker.released(b.index, b.begin)
+  }
+
+  /** Data for a claimed piece; blocks that peers delivered meanwhile are kept as they are. */
+  onWholePiece(source: PieceContributor, blocks: readonly BlockRequest[], data: Uint8Array): void {
+    if (this.#stopped) return
+    for (const b of blocks) {
+      const arrival = this.#deps.picker.received(b.index, b.begin)
+      this.#deps.picker.released(b.index, b.begin)
+      if (arrival === 'new') this.#accept(source, b.index, b.begin, data.subarray(b.begin, b.begin + b.length))
+    }
+    this.emit('received', data.length)
+  }
+
   onPiece(peer: PeerSession, index: number, begin: number, block: Uint8Array): void {
     const requests = this.#inFlight.get(peer)
     const k = key(index, begin)
@@ -110,16 +139,19 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     }
     requests.delete(k)
     this.emit('received', block.length)
-    const picker = this.#deps.picker
-    const arrival = picker.received(index, begin)
-    if (arrival !== 'new') return
+    if (this.#deps.picker.received(index, begin) !== 'new') return
     this.#cancelDuplicates(peer, index, begin, block.length)
+    this.#accept(peer, index, begin, block)
+  }
+
+  #accept(source: Contributor, index: number, begin: number, block: Uint8Array): void {
+    const picker = this.#deps.picker
     let buffer = this.#buffers.get(index)
     if (!buffer) this.#buffers.set(index, (buffer = new Uint8Array(picker.pieceSize(index))))
     buffer.set(block, begin)
     let contributors = this.#contributors.get(index)
     if (!contributors) this.#contributors.set(index, (contributors = new Set()))
-    contributors.add(peer)
+    contributors.add(source)
     if (picker.isPieceComplete(index)) void this.#verify(index, buffer)
   }
 
@@ -199,7 +231,9 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     this.emit('verified', index)
   }
 
-  #strike(peer: PeerSession): void {
+  #strike(source: Contributor): void {
+    if (!('channel' in source)) return source.hashFailed()
+    const peer = source
     const strikes = (this.#strikes.get(peer) ?? 0) + 1
     this.#strikes.set(peer, strikes)
     if (strikes >= MAX_HASH_FAILURES) {

@@ -8,6 +8,8 @@ import type { BlobSource } from './blob-source.ts'
 import { Downloader } from './downloader.ts'
 import { PieceReader } from './piece-reader.ts'
 import type { PieceAccess } from './torrent-file.ts'
+import { WebSeedWorker } from './web-seed-worker.ts'
+import { isWebSeedUrl } from '../webseed/index.ts'
 import { Uploader } from './uploader.ts'
 
 interface Waiter {
@@ -31,6 +33,7 @@ export class PieceEngine {
   readonly reader: PieceReader
   readonly downloader: Downloader
   readonly uploader: Uploader
+  readonly webSeeds: WebSeedWorker[] = []
   #waiters = new Map<number, Set<Waiter>>()
   #failure: SwarmstreamError | null = null
 
@@ -125,6 +128,22 @@ export class PieceEngine {
       },
       select: onSelect,
     }
+  }
+
+  /** Starts pulling pieces from the torrent's HTTP web seeds (BEP 19), alongside peers. */
+  startWebSeeds(urls: readonly string[], done: () => boolean): void {
+    for (const url of urls) {
+      if (!isWebSeedUrl(url) || this.webSeeds.some((w) => w.url === url)) continue
+      const worker = new WebSeedWorker(url, this.info, this.downloader, done)
+      this.webSeeds.push(worker)
+      worker.start()
+    }
+  }
+
+  stop(error: SwarmstreamError): void {
+    for (const w of this.webSeeds) w.stop()
+    this.downloader.stop()
+    this.fail(error)
   }
 
   /** Copies a seed's pieces from its Files into storage, one at a time, so it can later seed without them. */

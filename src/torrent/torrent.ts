@@ -16,6 +16,7 @@ import { MetadataExchange, UT_METADATA } from './metadata-exchange.ts'
 import { PieceEngine } from './piece-engine.ts'
 import { Swarm, type PeerInfo } from './swarm.ts'
 import { TorrentFile } from './torrent-file.ts'
+import type { WebSeedStats } from './web-seed-worker.ts'
 import { attachTracker, type TrackerLike, type TrackerFactory } from './torrent-tracker.ts'
 
 export interface TorrentEvents {
@@ -117,6 +118,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   get peers(): PeerInfo[] {
     return (this.#swarm?.active ?? []).map((p) => ({ id: p.remotePeerId, label: p.channel.label }))
   }
+  /** HTTP web seeds (BEP 19) and what they delivered. */
+  get webSeeds(): WebSeedStats[] {
+    return this.#engine?.webSeeds.map((w) => w.stats) ?? []
+  }
   /** Verified-piece bitfield (for piece maps); null before metadata. */
   get bitfield(): Uint8Array | null {
     return this.#engine?.picker.have.bytes ?? null
@@ -213,6 +218,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     this.ready = true
     this.emit('ready')
     if (engine.picker.complete) this.#onDone()
+    else engine.startWebSeeds(this.urlList, () => this.done || this.destroyed)
     if (opts.source) {
       engine.persist(opts.source, () => this.destroyed).catch((err: unknown) =>
         this.emit('warning', new SwarmstreamError('PERSIST_FAILED', `Seeding continues from the original files, but they could not be copied to storage: ${(err as Error).message}`)),
@@ -228,8 +234,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     this.#swarm?.destroy()
     const engine = this.#engine
     if (engine) {
-      engine.downloader.stop()
-      engine.fail(new SwarmstreamError('TORRENT_DESTROYED', 'The torrent was removed'))
+      engine.stop(new SwarmstreamError('TORRENT_DESTROYED', 'The torrent was removed'))
       await (opts.destroyStore ? engine.store.destroy() : engine.store.close()).catch(() => undefined)
     }
     this.emit('close')
