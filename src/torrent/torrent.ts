@@ -118,6 +118,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   get peers(): PeerInfo[] {
     return (this.#swarm?.active ?? []).map((p) => ({ id: p.remotePeerId, label: p.channel.label }))
   }
+  /** Seeders and leechers as each tracker last reported them. */
+  get trackerStats(): TrackerStats[] {
+    return [...this.trackers.values()]
+  }
   /** HTTP web seeds (BEP 19) and what they delivered. */
   get webSeeds(): WebSeedStats[] {
     return this.#engine?.webSeeds.map((w) => w.stats) ?? []

@@ -15,6 +15,7 @@ export class FileRow {
   readonly #progress: HTMLProgressElement
   readonly #percent: HTMLSpanElement
   readonly #save: HTMLButtonElement
+  readonly #select: HTMLInputElement
   #saving = false
 
   /** `rootName`: the torrent's name, left out of the folder shown (every file of a multi-file torrent is under it). */
@@ -25,7 +26,11 @@ export class FileRow {
     this.#percent = el('span', { class: 'percent num' }, ['0%'])
     this.#save = el('button', { type: 'button', class: 'small', 'data-testid': 'save-file', disabled: true, 'aria-label': `Save ${file.name}` }, ['Save'])
     this.#save.addEventListener('click', () => void this.#onSave(deps))
+    this.#select = el('input', { type: 'checkbox', 'data-testid': 'file-select', 'aria-label': `Download ${file.name}` })
+    this.#select.checked = file.selected
+    this.#select.addEventListener('change', () => (this.#select.checked ? file.select() : file.deselect()))
     this.element = el('li', { class: 'file', 'data-testid': 'file-item', 'data-path': file.path }, [
+      this.#select,
       el('span', { class: 'file-label', title: file.path }, [
         folder ? el('span', { class: 'file-folder' }, [folder]) : null,
         el('span', { class: 'file-name', 'data-testid': 'file-name' }, [file.name]),
@@ -43,6 +48,8 @@ export class FileRow {
     updateAttr(this.#progress, 'data-progress', progress)
     setText(this.#percent, formatPercent(progress))
     this.#save.disabled = this.#saving || !this.#file.done
+    if (this.#select.checked !== this.#file.selected) this.#select.checked = this.#file.selected
+    updateAttr(this.element, 'data-selected', String(this.#file.selected))
   }
 
   async #onSave(deps: FileRowDeps): Promise<void> {

@@ -14,7 +14,18 @@ export interface UiTorrentFile {
   readonly length: number
   readonly progress: number
   readonly done: boolean
+  /** BEP 53: deselected files are not fetched (except pieces they share with selected files). */
+  readonly selected: boolean
+  select(): void
+  deselect(): void
   blob(): Promise<Blob>
+}
+
+/** What one tracker reports about the swarm. */
+export interface UiTrackerStats {
+  readonly url: string
+  readonly seeders: number
+  readonly leechers: number
 }
 
 export interface UiTorrentEvents {
@@ -41,6 +52,7 @@ export interface UiTorrent {
   readonly downloadSpeed: number
   readonly uploadSpeed: number
   readonly numPeers: number
+  readonly trackerStats: readonly UiTrackerStats[]
   readonly ready: boolean
   readonly done: boolean
   readonly hashingProgress: number

@@ -43,6 +43,7 @@ export class TorrentRow {
     const percent = el('span', { class: 'percent num' }, ['0%'])
     const size = el('span', { class: 'num', 'data-testid': 'torrent-size' })
     const peers = el('span', { class: 'num', 'data-testid': 'torrent-peers' })
+    const swarm = el('span', { class: 'num', 'data-testid': 'torrent-swarm', title: 'Seeders / leechers reported by trackers' })
     const down = el('span', { class: 'num', 'data-testid': 'torrent-down-speed' })
     const up = el('span', { class: 'num', 'data-testid': 'torrent-up-speed' })
     const magnet = el('input', { type: 'text', readonly: true, class: 'magnet', 'data-testid': 'magnet-link', 'aria-label': 'Magnet link', placeholder: 'Magnet link appears once the info hash is known', spellcheck: 'false' })
@@ -50,7 +51,7 @@ export class TorrentRow {
     const download = el('a', { class: 'button small', 'data-testid': 'download-torrent', 'aria-disabled': 'true' }, ['.torrent'])
     const remove = el('button', { type: 'button', class: 'small danger', 'data-testid': 'remove-torrent' }, ['Remove'])
     const files = el('ul', { class: 'files', 'aria-label': 'Files' })
-    this.#parts = { name, status, progress, percent, size, peers, down, up, magnet, copy, download, files }
+    this.#parts = { name, status, progress, percent, size, peers, swarm, down, up, magnet, copy, download, files }
 
     magnet.addEventListener('focus', () => magnet.select())
     copy.addEventListener('click', () => void this.#copy())
@@ -68,6 +69,7 @@ export class TorrentRow {
       el('dl', { class: 'stats' }, [
         stat('Size', size),
         stat('Peers', peers),
+        stat('Swarm', swarm),
         stat('Down', down, 'down'),
         stat('Up', up, 'up'),
       ]),
@@ -94,6 +96,7 @@ export class TorrentRow {
     setText(p.percent, formatPercent(progress))
     setText(p.size, t.ready || t.length > 0 ? formatBytes(t.length) : '—')
     setText(p.peers, formatPeers(t.numPeers))
+    setText(p.swarm, formatSwarm(t.trackerStats))
     setText(p.down, formatSpeed(t.downloadSpeed))
     setText(p.up, formatSpeed(t.uploadSpeed))
     if (p.magnet.value !== t.magnetURI) p.magnet.value = t.magnetURI
@@ -177,6 +180,14 @@ export class TorrentRow {
     setText(copy, copied ? 'Copied' : 'Selected')
     setTimeout(() => setText(copy, 'Copy'), 1500)
   }
+}
+
+/** The largest counts any tracker reports (trackers see different parts of the swarm). */
+function formatSwarm(stats: readonly { seeders: number; leechers: number }[]): string {
+  if (stats.length === 0) return '—'
+  const seeders = Math.max(...stats.map((s) => s.seeders))
+  const leechers = Math.max(...stats.map((s) => s.leechers))
+  return `${seeders} S · ${leechers} L`
 }
 
 function stat(label: string, value: HTMLElement, kind?: string): HTMLDivElement {

@@ -25,7 +25,7 @@ function fake(overrides: Partial<UiTorrent>): UiTorrent {
   return { ...base, ...overrides } as UiTorrent
 }
 const HASH = 'ab'.repeat(20)
-const file = { name: 'a', path: 'a', length: 1, progress: 0, done: false, blob: () => Promise.resolve(new Blob()) }
+const file = { name: 'a', path: 'a', length: 1, progress: 0, done: false, selected: true, select() {}, deselect() {}, blob: () => Promise.resolve(new Blob()) }
 
 describe('torrentState', () => {
   it('shows a seed as hashing until its magnet link appears', () => {
