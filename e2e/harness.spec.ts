@@ -5,7 +5,10 @@ import type { Page } from '@playwright/test'
 import { newPeerPage } from './support/browser.ts'
 import { expect, test } from './support/tracker.ts'
 
-const BLANK_PATH = '/__swarmstream_harness__'
+// Always served by the Vite dev server from 127.0.0.1; rendered as a plain-text document, so no app
+// code runs. (A document made up by page.route() counts as a public address for Chromium's Local
+// Network Access checks, which then block WebSockets to 127.0.0.1.)
+const BLANK_PATH = '/@vite/env'
 
 interface Description {
   type: RTCSdpType
@@ -26,13 +29,7 @@ declare global {
 }
 
 async function openBlankPeer(browser: import('@playwright/test').Browser, baseURL: string, label: string) {
-  const peer = await newPeerPage(browser, baseURL, { label, path: null })
-  // A blank document on the Vite origin: the app (if any) is not loaded.
-  await peer.context.route(`**${BLANK_PATH}`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>harness</title>' }),
-  )
-  await peer.page.goto(BLANK_PATH)
-  return peer
+  return newPeerPage(browser, baseURL, { label, path: BLANK_PATH })
 }
 
 /** Creates the peer connection; the offerer also creates the channel. Non-trickle: waits for ICE gathering. */

@@ -1,11 +1,13 @@
 // Launches Debian Chromium with exactly the flags of /work/shared/design/LAB.md and opens one
 // isolated browser context per peer (contexts do not share storage).
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from '@playwright/test'
 
 export const CHROMIUM_PATH = process.env['SWARMSTREAM_CHROMIUM'] ?? '/usr/bin/chromium'
 
-/** The whole command line besides what Playwright itself needs (pipe, user-data-dir). */
+/** The LAB.md flags; the launcher adds --remote-debugging-pipe, --user-data-dir and --no-startup-window. */
 export const CHROMIUM_FLAGS: readonly string[] = [
   '--headless=new',
   '--no-sandbox',
@@ -23,19 +25,47 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-sync',
 ]
 
-export function chromiumLaunchOptions(): LaunchOptions {
+export function chromiumLaunchOptions(userDataDir: string): LaunchOptions {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}. Install Debian's chromium (apt-get install chromium) ` +
         'or set SWARMSTREAM_CHROMIUM; do not use `npx playwright install`.',
     )
   }
-  // ignoreDefaultArgs: Playwright's own --disable-features list would otherwise be silently replaced.
-  return { executablePath: CHROMIUM_PATH, ignoreDefaultArgs: true, args: [...CHROMIUM_FLAGS], headless: true }
+  // ignoreDefaultArgs: true makes the command line exactly ours (Playwright's own --disable-features list
+  // would otherwise be silently replaced), so we also pass what Playwright needs to drive the browser.
+  const args = ['--remote-debugging-pipe', `--user-data-dir=${userDataDir}`, '--no-startup-window', ...CHROMIUM_FLAGS]
+  return { executablePath: CHROMIUM_PATH, ignoreDefaultArgs: true, args, headless: true }
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch(chromiumLaunchOptions())
+const profileDirs = new WeakMap<Browser, string>()
+
+/** Launches Chromium with a fresh profile directory; stop it with closeChromium(). */
+export async function launchChromium(): Promise<Browser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'swarmstream-chromium-'))
+  try {
+    const browser = await chromium.launch(chromiumLaunchOptions(userDataDir))
+    profileDirs.set(browser, userDataDir)
+    return browser
+  } catch (err) {
+    removeDir(userDataDir)
+    throw err
+  }
+}
+
+/** Closes the browser (Playwright waits for the process to exit), then removes its profile. */
+export async function closeChromium(browser: Browser): Promise<void> {
+  await browser.close()
+  const dir = profileDirs.get(browser)
+  if (dir) removeDir(dir)
+}
+
+function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+  } catch (err) {
+    console.warn(`[browser] could not remove ${dir}: ${(err as Error).message}`)
+  }
 }
 
 export interface PeerPage {

@@ -2,7 +2,7 @@
 // and its own local WebSocket tracker on a free port. Specs import { test, expect } from here.
 import { test as base, expect, type Browser } from '@playwright/test'
 import { startTracker, type LocalTracker } from '../../src/node/local-tracker.ts'
-import { launchChromium } from './browser.ts'
+import { closeChromium, launchChromium } from './browser.ts'
 
 export interface WorkerFixtures {
   browser: Browser
@@ -14,7 +14,7 @@ export const test = base.extend<object, WorkerFixtures>({
     async ({}, use) => {
       const browser = await launchChromium()
       await use(browser)
-      await browser.close()
+      await closeChromium(browser)
     },
     { scope: 'worker' },
   ],

@@ -49,19 +49,21 @@ export async function startTracker(opts: TrackerOptions = {}): Promise<LocalTrac
   }
   const server = new Server({ udp: false, http: false, ws: true, stats: false })
   const sockets = new Set<Socket>()
+  let listening = false
   await new Promise<void>((resolveListen, rejectListen) => {
-    const onError = (err: Error): void => {
-      server.close()
-      rejectListen(err)
-    }
-    server.once('error', onError)
+    // One listen failure arrives twice (HTTP server, then re-emitted by the WebSocket server).
+    server.on('error', (err: Error) => {
+      if (listening) console.error(`[tracker] ${err.message}`)
+      else rejectListen(err)
+    })
     server.listen(requested, host, () => {
-      server.off('error', onError)
+      listening = true
       resolveListen()
     })
+  }).catch((err: unknown) => {
+    server.close()
+    throw err
   })
-  // After start-up, a bad client must not crash the process hosting the tracker.
-  server.on('error', (err: Error) => console.error(`[tracker] ${err.message}`))
   const http = server.http
   if (!http) throw new Error('bittorrent-tracker did not create its HTTP server; check the installed version.')
   http.on('connection', (socket: Socket) => {

@@ -37,9 +37,17 @@ if (reason === null) {
   args = playwrightArgs
 }
 
-const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' })
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => child.kill(signal))
+// Own process group, so a signal reaches Playwright itself (npx does not forward it) and Playwright
+// can stop its web server and browsers instead of leaving them orphaned.
+const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', detached: true })
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    try {
+      process.kill(-child.pid, signal)
+    } catch {
+      child.kill(signal)
+    }
+  })
 }
 child.on('error', (err) => {
   console.error(`[run-e2e] could not start ${command}: ${err.message}`)

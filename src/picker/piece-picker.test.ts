@@ -75,3 +75,18 @@ describe('PiecePicker', () => {
     expect(picker.pick(all(2), 5, never)).toHaveLength(0)
   })
 })
+
+describe('PiecePicker extent affinity', () => {
+  it('takes equally rare pieces a whole 1 MiB extent at a time, in order within it', () => {
+    const pieceLength = 256 * 1024
+    const picker = new PiecePicker({ numPieces: 16, pieceLength, length: 16 * pieceLength })
+    const order: number[] = []
+    for (const r of picker.pick(all(16), 16 * 16, never)) if (!order.includes(r.index)) order.push(r.index)
+    expect(order).toHaveLength(16)
+    for (let e = 0; e < 4; e++) {
+      const extent = order.slice(e * 4, e * 4 + 4)
+      expect(extent[0]! % 4).toBe(0)
+      expect(extent).toEqual([extent[0]!, extent[0]! + 1, extent[0]! + 2, extent[0]! + 3])
+    }
+  })
+})

@@ -2,6 +2,11 @@ import { Bitfield } from '../util/bitfield.ts'
 
 /** The request unit (BEP 3 convention, what WebTorrent asks for and serves). */
 export const BLOCK_LENGTH = 16384
+/**
+ * Equally rare pieces are taken a 1 MiB extent at a time (libtorrent's piece extent affinity), so a
+ * seeder's disk and cache reads stay sequential; extents are visited in a random order per picker.
+ */
+export const EXTENT_BYTES = 1024 * 1024
 /** In endgame a block may be requested from this many peers at once. */
 export const MAX_DUPLICATE_REQUESTS = 2
 
@@ -42,6 +47,8 @@ export class PiecePicker {
   #partial = new Map<number, PartialPiece>()
   #geometry: PickerGeometry
   #random: () => number
+  #extentPieces: number
+  #extentRank: Float64Array
 
   constructor(geometry: PickerGeometry, random: () => number = Math.random) {
     this.#geometry = geometry
@@ -50,6 +57,8 @@ export class PiecePicker {
     this.wanted = new Bitfield(geometry.numPieces)
     this.wanted.setAll()
     this.availability = new Uint16Array(geometry.numPieces)
+    this.#extentPieces = Math.max(1, Math.floor(EXTENT_BYTES / geometry.pieceLength))
+    this.#extentRank = new Float64Array(Math.ceil(geometry.numPieces / this.#extentPieces)).map(() => random())
   }
 
   pieceSize(index: number): number {
@@ -179,20 +188,23 @@ export class PiecePicker {
     return { index, begin, length: Math.min(BLOCK_LENGTH, this.pieceSize(index) - begin) }
   }
 
-  /** Unstarted pieces the peer has, rarest first, ties in random order. */
+  /** Unstarted pieces the peer has, rarest first; ties by random extent, then in order within it. */
   *#rarestNewPieces(peer: Bitfield): Generator<number> {
     const candidates: number[] = []
     for (let i = 0; i < this.#geometry.numPieces; i++) {
       if (peer.get(i) && this.wanted.get(i) && !this.have.get(i) && !this.#partial.has(i)) candidates.push(i)
     }
     if (candidates.length === 0) return
-    const keys = new Float64Array(candidates.length)
-    for (let k = 0; k < candidates.length; k++) keys[k] = this.availability[candidates[k]!]! + this.#random()
-    const order = candidates.map((_, k) => k).sort((a, b) => keys[a]! - keys[b]!)
-    for (const k of order) {
-      const index = candidates[k]!
-      if (!this.#partial.has(index)) yield index
-    }
+    const availability = this.availability
+    const rank = this.#extentRank
+    const extent = this.#extentPieces
+    candidates.sort(
+      (a, b) =>
+        availability[a]! - availability[b]! ||
+        rank[Math.floor(a / extent)]! - rank[Math.floor(b / extent)]! ||
+        a - b,
+    )
+    for (const index of candidates) if (!this.#partial.has(index)) yield index
   }
 
   #endgame(peer: Bitfield, max: number, inFlightFromPeer: (index: number, begin: number) => boolean, out: BlockRequest[]): void {

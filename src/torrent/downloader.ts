@@ -32,7 +32,7 @@ type Contributor = PeerSession | PieceContributor
 export interface DownloaderEvents {
   [event: string]: (...args: never[]) => void
   /** A piece passed its hash and is committed to storage. */
-  verified(index: number): void
+  verified(index: number, data: Uint8Array): void
   /** Raw block bytes received from a peer (counted even if they fail verification later). */
   received(bytes: number): void
   'hash-failed'(index: number): void
@@ -228,7 +228,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     }
     if (this.#stopped) return
     this.#deps.picker.verified(index)
-    this.emit('verified', index)
+    this.emit('verified', index, data)
   }
 
   #strike(source: Contributor): void {

@@ -6,7 +6,7 @@ import type { PeerSession } from '../peer/peer-session.ts'
 import type { ProtocolError } from '../util/errors.ts'
 import type { BlobSource } from './blob-source.ts'
 import { Downloader } from './downloader.ts'
-import { PieceReader } from './piece-reader.ts'
+import { PieceReader, SLAB_BYTES } from './piece-reader.ts'
 import type { PieceAccess } from './torrent-file.ts'
 import { WebSeedWorker } from './web-seed-worker.ts'
 import { isWebSeedUrl } from '../webseed/index.ts'
@@ -43,7 +43,7 @@ export class PieceEngine {
     this.store = store
     const numPieces = info.pieceHashes.length
     this.picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length })
-    this.reader = new PieceReader(store, (i) => i * info.pieceLength, (i) => this.picker.pieceSize(i), deps.source)
+    this.reader = new PieceReader(store, info.pieceLength, numPieces, (i) => this.picker.pieceSize(i), deps.source)
     this.downloader = new Downloader({
       picker: this.picker,
       store,
@@ -58,7 +58,10 @@ export class PieceEngine {
       dropPeer: (peer, error) => deps.dropPeer(peer, error, false),
       onUploaded: deps.onUploaded,
     })
-    this.downloader.on('verified', (index) => this.#wake(index))
+    this.downloader.on('verified', (index, data) => {
+      this.reader.remember(index, data)
+      this.#wake(index)
+    })
   }
 
   get numPieces(): number {
@@ -146,14 +149,24 @@ export class PieceEngine {
     this.fail(error)
   }
 
-  /** Copies a seed's pieces from its Files into storage, one at a time, so it can later seed without them. */
+  /** Copies a seed's pieces from its Files into storage, a slab at a time, so it can later seed without them. */
   async persist(source: BlobSource, stopped: () => boolean): Promise<void> {
     const stored = new Set(await this.store.keys())
-    for (let i = 0; i < this.numPieces && !stopped(); i++) {
-      if (stored.has(i)) continue
-      const data = await source.read(i * this.info.pieceLength, this.picker.pieceSize(i))
+    const pl = this.info.pieceLength
+    const perSlab = Math.max(1, Math.floor(SLAB_BYTES / pl))
+    for (let first = 0; first < this.numPieces && !stopped(); first += perSlab) {
+      const last = Math.min(this.numPieces - 1, first + perSlab - 1)
+      let missing = false
+      for (let i = first; i <= last; i++) if (!stored.has(i)) missing = true
+      if (!missing) continue
+      const slab = await source.read(first * pl, last * pl + this.picker.pieceSize(last) - first * pl)
       if (stopped()) return
-      await this.store.put(i, data)
+      const puts: Promise<void>[] = []
+      for (let i = first; i <= last; i++) {
+        const offset = (i - first) * pl
+        if (!stored.has(i)) puts.push(this.store.put(i, slab.subarray(offset, offset + this.picker.pieceSize(i))))
+      }
+      await Promise.all(puts)
     }
   }
 

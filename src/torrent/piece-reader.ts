@@ -1,22 +1,33 @@
 import type { ChunkStore } from '../storage/chunk-store.ts'
 import type { BlobSource } from './blob-source.ts'
 
-/** Whole pieces kept in memory for serving: peers ask for a piece's blocks one after another. */
-const CACHE_PIECES = 8
+/** Memory for whole pieces kept for serving: peers ask for a piece's blocks one after another. */
+export const CACHE_BYTES = 16 * 1024 * 1024
+/**
+ * Seeded Files are read in slabs of about this size: each Blob read is an IPC round trip to the
+ * browser process, so reading one small piece per request costs more than the network.
+ */
+export const SLAB_BYTES = 1024 * 1024
 
 /**
- * Reads verified pieces for uploads and file streams: a small LRU of whole pieces in front of
+ * Reads verified pieces for uploads and file streams: an LRU of whole pieces in front of
  * the seeded Files (when seeding) and the chunk store.
  */
 export class PieceReader {
   #cache = new Map<number, Promise<Uint8Array | null>>()
+  #maxPieces: number
+  #slabPieces: number
 
   constructor(
     private readonly store: ChunkStore,
-    private readonly pieceOffset: (index: number) => number,
+    private readonly pieceLength: number,
+    private readonly numPieces: number,
     private readonly pieceSize: (index: number) => number,
     private readonly source: BlobSource | null,
-  ) {}
+  ) {
+    this.#maxPieces = Math.max(8, Math.floor(CACHE_BYTES / pieceLength))
+    this.#slabPieces = Math.max(1, Math.floor(SLAB_BYTES / pieceLength))
+  }
 
   /** The whole piece, or null when it is not stored. */
   readPiece(index: number): Promise<Uint8Array | null> {
@@ -26,27 +37,44 @@ export class PieceReader {
       this.#cache.set(index, hit)
       return hit
     }
-    const read = this.source
-      ? this.source.read(this.pieceOffset(index), this.pieceSize(index))
-      : this.store.get(index)
-    this.#cache.set(index, read)
-    read.then(
-      (bytes) => {
-        if (!bytes) this.#cache.delete(index)
-      },
-      () => this.#cache.delete(index),
-    )
-    while (this.#cache.size > CACHE_PIECES) this.#cache.delete(this.#cache.keys().next().value!)
-    return read
+    if (this.source) return this.#readSlab(this.source, index)
+    return this.#remember(index, this.store.get(index))
   }
 
   /** A freshly verified piece goes into the cache, since peers will ask for it next. */
   remember(index: number, data: Uint8Array): void {
-    this.#cache.set(index, Promise.resolve(data))
-    while (this.#cache.size > CACHE_PIECES) this.#cache.delete(this.#cache.keys().next().value!)
+    void this.#remember(index, Promise.resolve(data))
   }
 
   clear(): void {
     this.#cache.clear()
+  }
+
+  #readSlab(source: BlobSource, index: number): Promise<Uint8Array | null> {
+    const first = Math.floor(index / this.#slabPieces) * this.#slabPieces
+    const last = Math.min(this.numPieces - 1, first + this.#slabPieces - 1)
+    const start = first * this.pieceLength
+    const end = last * this.pieceLength + this.pieceSize(last)
+    const slab = source.read(start, end - start)
+    let wanted: Promise<Uint8Array | null> = Promise.resolve(null)
+    for (let i = first; i <= last; i++) {
+      const offset = (i - first) * this.pieceLength
+      const piece = slab.then((bytes) => bytes.subarray(offset, offset + this.pieceSize(i)))
+      if (i === index) wanted = this.#remember(i, piece)
+      else if (!this.#cache.has(i)) void this.#remember(i, piece)
+    }
+    return wanted
+  }
+
+  #remember(index: number, read: Promise<Uint8Array | null>): Promise<Uint8Array | null> {
+    this.#cache.set(index, read)
+    read.then(
+      (bytes) => {
+        if (!bytes && this.#cache.get(index) === read) this.#cache.delete(index)
+      },
+      () => this.#cache.delete(index),
+    )
+    while (this.#cache.size > this.#maxPieces) this.#cache.delete(this.#cache.keys().next().value!)
+    return read
   }
 }
