@@ -15,7 +15,10 @@ const allowed = {
   tracker: ['util', 'transport'],
   peer: ['util', 'wire', 'transport'],
   torrent: ['util', 'bencode', 'metainfo', 'wire', 'picker', 'storage', 'transport', 'tracker', 'peer', 'webseed'],
-  client: ['util', 'metainfo', 'storage', 'tracker', 'torrent', 'transport'],
+  media: ['util', 'torrent'],
+  client: ['util', 'metainfo', 'storage', 'tracker', 'torrent', 'transport', 'media'],
+  elements: ['util', 'client', 'media', 'torrent'],
+  demo: ['elements'],
   ui: ['util'],
 }
 const folders = [...Object.keys(allowed), 'node', 'test-support']
