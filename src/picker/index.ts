@@ -1,1 +1,12 @@
-export { BLOCK_LENGTH, MAX_DUPLICATE_REQUESTS, PiecePicker, type BlockArrival, type BlockRequest, type PickerGeometry } from './piece-picker.ts'
+export {
+  BLOCK_LENGTH,
+  EXTENT_BYTES,
+  MAX_CRITICAL_REQUESTS,
+  MAX_DUPLICATE_REQUESTS,
+  PiecePicker,
+  type BlockArrival,
+  type BlockRequest,
+  type PickOptions,
+  type PickerGeometry,
+  type Priorities,
+} from './piece-picker.ts'

@@ -90,3 +90,42 @@ describe('PiecePicker extent affinity', () => {
     }
   })
 })
+
+describe('PiecePicker streaming priorities', () => {
+  const geometry = { numPieces: 10, pieceLength: 2 * BLOCK_LENGTH, length: 20 * BLOCK_LENGTH }
+
+  it('asks for critical pieces first, then the read-ahead window in order, then the rest', () => {
+    const picker = new PiecePicker(geometry)
+    picker.availability.set([1, 1, 1, 1, 1, 1, 1, 1, 1, 9])
+    picker.setPriorities({ critical: [9], readahead: [4, 5] })
+    const order = picker.pick(all(10), 7, never).map((r) => r.index)
+    expect(order).toEqual([9, 9, 4, 4, 5, 5, order[6]])
+    expect([4, 5, 9]).not.toContain(order[6])
+  })
+
+  it('lets fast peers duplicate critical blocks, up to three copies, never twice to one peer', () => {
+    const picker = new PiecePicker(geometry)
+    picker.setPriorities({ critical: [3], readahead: [] })
+    const first = picker.pick(all(10), 2, never, { critical: true })
+    expect(first.map((r) => r.index)).toEqual([3, 3])
+    expect(picker.pick(all(10), 2, () => true, { critical: true }).some((r) => r.index === 3)).toBe(false)
+    expect(picker.pick(all(10), 2, never, { critical: true }).map((r) => r.index)).toEqual([3, 3])
+    expect(picker.pick(all(10), 2, never, { critical: true }).map((r) => r.index)).toEqual([3, 3])
+    expect(picker.pick(all(10), 2, never, { critical: true }).map((r) => r.index)).not.toContain(3)
+  })
+
+  it('gives slow peers no duplicate critical work', () => {
+    const picker = new PiecePicker(geometry)
+    picker.setPriorities({ critical: [3], readahead: [] })
+    picker.pick(all(10), 2, never, { critical: true })
+    expect(picker.pick(all(10), 2, never, { critical: false }).map((r) => r.index)).not.toContain(3)
+  })
+
+  it('fetches critical pieces even in deselected files, and web seeds claim them first', () => {
+    const picker = new PiecePicker(geometry)
+    for (let i = 0; i < 10; i++) picker.wanted.set(i, false)
+    picker.setPriorities({ critical: [], readahead: [7] })
+    expect(picker.claimPiece()?.[0]?.index).toBe(7)
+    expect(picker.claimPiece()).toBeNull()
+  })
+})

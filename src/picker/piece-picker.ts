@@ -9,6 +9,8 @@ export const BLOCK_LENGTH = 16384
 export const EXTENT_BYTES = 1024 * 1024
 /** In endgame a block may be requested from this many peers at once. */
 export const MAX_DUPLICATE_REQUESTS = 2
+/** A block a reader is waiting for may be requested from this many fast peers at once (torrent-stream). */
+export const MAX_CRITICAL_REQUESTS = 3
 
 export interface BlockRequest {
   index: number
@@ -35,6 +37,17 @@ export interface PickerGeometry {
 
 export type BlockArrival = 'new' | 'duplicate' | 'unexpected'
 
+/** Streaming priorities: pieces readers wait for now, then the read-ahead windows, each in order. */
+export interface Priorities {
+  critical: readonly number[]
+  readahead: readonly number[]
+}
+
+export interface PickOptions {
+  /** This peer is among the fastest: it may get duplicate requests for critical blocks. */
+  critical?: boolean
+}
+
 /**
  * Decides which blocks to request. Pure: no I/O, no clock; randomness is injected.
  * Order: pieces already started, then rarest first with a random tie-break, then endgame duplicates.
@@ -49,6 +62,7 @@ export class PiecePicker {
   #random: () => number
   #extentPieces: number
   #extentRank: Float64Array
+  #priorities: Priorities = { critical: [], readahead: [] }
 
   constructor(geometry: PickerGeometry, random: () => number = Math.random) {
     this.#geometry = geometry
@@ -90,13 +104,38 @@ export class PiecePicker {
     return false
   }
 
+  /** Replaces the streaming priorities (the torrent recomputes them when readers move). */
+  setPriorities(priorities: Priorities): void {
+    this.#priorities = priorities
+  }
+
+  get priorities(): Priorities {
+    return this.#priorities
+  }
+
   /**
    * Picks up to `max` blocks to request from a peer having `peer`.
-   * `inFlightFromPeer(index, begin)` tells whether this peer already has that block requested (endgame must not repeat it).
+   * `inFlightFromPeer(index, begin)` tells whether this peer already has that block requested (duplicates must not repeat it).
    */
-  pick(peer: Bitfield, max: number, inFlightFromPeer: (index: number, begin: number) => boolean): BlockRequest[] {
+  pick(
+    peer: Bitfield,
+    max: number,
+    inFlightFromPeer: (index: number, begin: number) => boolean,
+    opts: PickOptions = {},
+  ): BlockRequest[] {
     const out: BlockRequest[] = []
     if (max <= 0) return out
+    for (const index of this.#priorities.critical) {
+      if (!this.#needs(peer, index)) continue
+      this.#takeFree(index, this.#partial.get(index) ?? this.#start(index), out, max)
+      if (opts.critical) this.#duplicate(index, MAX_CRITICAL_REQUESTS, inFlightFromPeer, out, max)
+      if (out.length >= max) return out
+    }
+    for (const index of this.#priorities.readahead) {
+      if (!this.#needs(peer, index)) continue
+      this.#takeFree(index, this.#partial.get(index) ?? this.#start(index), out, max)
+      if (out.length >= max) return out
+    }
     for (const [index, partial] of this.#partial) {
       if (!peer.get(index)) continue
       this.#takeFree(index, partial, out, max)
@@ -118,7 +157,9 @@ export class PiecePicker {
   claimPiece(): BlockRequest[] | null {
     const all = new Bitfield(this.#geometry.numPieces)
     all.setAll()
-    for (const index of this.#rarestNewPieces(all)) {
+    const { critical, readahead } = this.#priorities
+    const urgent = [...critical, ...readahead].filter((i) => this.#needs(all, i) && !this.#partial.has(i))
+    for (const index of [...urgent, ...this.#rarestNewPieces(all)]) {
       const partial = this.#start(index)
       const out: BlockRequest[] = []
       this.#takeFree(index, partial, out, partial.state.length)
@@ -208,16 +249,32 @@ export class PiecePicker {
   }
 
   #endgame(peer: Bitfield, max: number, inFlightFromPeer: (index: number, begin: number) => boolean, out: BlockRequest[]): void {
-    for (const [index, partial] of this.#partial) {
-      if (!peer.get(index)) continue
-      for (let b = 0; b < partial.state.length && out.length < max; b++) {
-        if (partial.state[b] !== REQUESTED || partial.requests[b]! >= MAX_DUPLICATE_REQUESTS) continue
-        const request = this.#request(index, b)
-        if (inFlightFromPeer(index, request.begin)) continue
-        partial.requests[b]!++
-        out.push(request)
-      }
+    for (const index of this.#partial.keys()) {
+      if (peer.get(index)) this.#duplicate(index, MAX_DUPLICATE_REQUESTS, inFlightFromPeer, out, max)
       if (out.length >= max) return
     }
+  }
+
+  /** Requests already-requested blocks of `index` once more, up to `limit` copies each. */
+  #duplicate(
+    index: number,
+    limit: number,
+    inFlightFromPeer: (index: number, begin: number) => boolean,
+    out: BlockRequest[],
+    max: number,
+  ): void {
+    const partial = this.#partial.get(index)
+    if (!partial) return
+    for (let b = 0; b < partial.state.length && out.length < max; b++) {
+      if (partial.state[b] !== REQUESTED || partial.requests[b]! >= limit) continue
+      const request = this.#request(index, b)
+      if (inFlightFromPeer(index, request.begin)) continue
+      partial.requests[b]!++
+      out.push(request)
+    }
+  }
+
+  #needs(peer: Bitfield, index: number): boolean {
+    return index >= 0 && index < this.#geometry.numPieces && peer.get(index) && !this.have.get(index)
   }
 }

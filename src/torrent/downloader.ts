@@ -17,6 +17,13 @@ export const MIN_PIPELINE = 16
 export const MAX_PIPELINE = 256
 /** Requests in flight should cover this much time at the peer's current rate. */
 const PIPELINE_SECONDS = 0.5
+/** A block a reader waits for is overdue after this many times the peer's usual latency (at least the floor). */
+export const CRITICAL_OVERDUE_FACTOR = 4
+export const CRITICAL_OVERDUE_FLOOR_MS = 1000
+/** A peer that let a critical block go overdue gets no critical work for this long. */
+export const SLOW_PEER_PENALTY_MS = 30_000
+/** Peers at least this fraction as fast as the fastest get critical (duplicated) requests. */
+const FAST_PEER_FRACTION = 0.5
 
 interface InFlight extends BlockRequest {
   sentAt: number
@@ -56,6 +63,9 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #buffers = new Map<number, Uint8Array>()
   #contributors = new Map<number, Set<Contributor>>()
   #strikes = new WeakMap<PeerSession, number>()
+  /** Smoothed request → block latency per peer, in ms. */
+  #latency = new WeakMap<PeerSession, number>()
+  #slowUntil = new WeakMap<PeerSession, number>()
   #pendingWriteBytes = 0
   #stopped = false
 
@@ -99,8 +109,10 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     if (this.#pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return
     const room = this.#pipelineLength(peer) - requests.size
     if (room <= 0) return
-    const picked = this.#deps.picker.pick(peer.pieces, room, (index, begin) => requests.has(key(index, begin)))
     const now = this.#now()
+    const picked = this.#deps.picker.pick(peer.pieces, room, (index, begin) => requests.has(key(index, begin)), {
+      critical: this.#isFast(peer, now),
+    })
     for (const r of picked) {
       requests.set(key(r.index, r.begin), { ...r, sentAt: now })
       peer.send({ type: 'request', index: r.index, begin: r.begin, length: r.length })
@@ -138,6 +150,9 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
       return
     }
     requests.delete(k)
+    const took = this.#now() - request.sentAt
+    const previous = this.#latency.get(peer)
+    this.#latency.set(peer, previous === undefined ? took : previous * 0.8 + took * 0.2)
     this.emit('received', block.length)
     if (this.#deps.picker.received(index, begin) !== 'new') return
     this.#cancelDuplicates(peer, index, begin, block.length)
@@ -159,17 +174,33 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     if (this.#inFlight.get(peer)?.delete(key(index, begin))) this.#deps.picker.released(index, begin)
   }
 
-  /** Gives up requests that have waited too long; called about once a second. */
+  /**
+   * Gives up requests that waited too long. A block a reader waits for that is overdue from a slow
+   * peer is taken back (hot swap) so faster peers get it, and that peer gets no critical work for a while.
+   */
   expire(): void {
     const now = this.#now()
+    const critical = new Set(this.#deps.picker.priorities.critical)
     for (const [peer, requests] of this.#inFlight) {
+      const overdue = Math.max(CRITICAL_OVERDUE_FLOOR_MS, CRITICAL_OVERDUE_FACTOR * (this.#latency.get(peer) ?? 0))
       for (const [k, r] of requests) {
-        if (now - r.sentAt < REQUEST_TIMEOUT_MS) continue
+        const age = now - r.sentAt
+        const late = critical.has(r.index) && age > overdue
+        if (age < REQUEST_TIMEOUT_MS && !late) continue
+        if (late) this.#slowUntil.set(peer, now + SLOW_PEER_PENALTY_MS)
         requests.delete(k)
         this.#deps.picker.released(r.index, r.begin)
         peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
       }
     }
+  }
+
+  /** Peers ranked by rate: the fast ones (and all of them before anything is measured) get critical work. */
+  #isFast(peer: PeerSession, now: number): boolean {
+    if ((this.#slowUntil.get(peer) ?? 0) > now) return false
+    let best = 0
+    for (const other of this.#inFlight.keys()) best = Math.max(best, other.downloadRate.rate(now))
+    return best === 0 || peer.downloadRate.rate(now) >= FAST_PEER_FRACTION * best
   }
 
   stop(): void {

@@ -9,6 +9,7 @@ import { Downloader } from './downloader.ts'
 import { PieceReader, SLAB_BYTES } from './piece-reader.ts'
 import type { PieceAccess } from './torrent-file.ts'
 import { WebSeedWorker } from './web-seed-worker.ts'
+import { ReaderSet } from './readers.ts'
 import { isWebSeedUrl } from '../webseed/index.ts'
 import { Uploader } from './uploader.ts'
 
@@ -23,6 +24,9 @@ export interface PieceEngineDeps {
   source: BlobSource | null
   dropPeer: (peer: PeerSession, error: ProtocolError, ban: boolean) => void
   onUploaded: (bytes: number) => void
+  /** Streaming priorities changed: requests should go out now. */
+  onPrioritiesChanged: () => void
+  downloadRate: () => number
 }
 
 /** Everything that exists once the info dictionary is known: picker, storage, reads, up- and download. */
@@ -34,11 +38,16 @@ export class PieceEngine {
   readonly downloader: Downloader
   readonly uploader: Uploader
   readonly webSeeds: WebSeedWorker[] = []
+  readonly readers = new ReaderSet()
+  /** Media bitrate in bytes/s when a player knows it; widens read-ahead windows. */
+  bitrate = 0
+  #deps: PieceEngineDeps
   #waiters = new Map<number, Set<Waiter>>()
   #failure: SwarmstreamError | null = null
 
   constructor(deps: PieceEngineDeps) {
     const { info, store } = deps
+    this.#deps = deps
     this.info = info
     this.store = store
     const numPieces = info.pieceHashes.length
@@ -61,6 +70,7 @@ export class PieceEngine {
     this.downloader.on('verified', (index, data) => {
       this.reader.remember(index, data)
       this.#wake(index)
+      if (this.readers.size > 0) this.updatePriorities()
     })
   }
 
@@ -130,7 +140,23 @@ export class PieceEngine {
         return piece
       },
       select: onSelect,
+      openReader: () => this.readers.open(),
+      moveReader: (id, piece, last) => {
+        this.readers.move(id, piece, last)
+        this.updatePriorities()
+      },
+      closeReader: (id) => {
+        this.readers.close(id)
+        this.updatePriorities()
+      },
     }
+  }
+
+  /** Recomputes streaming priorities from the readers and asks for requests to go out. */
+  updatePriorities(): void {
+    const has = (i: number) => this.picker.have.get(i)
+    this.picker.setPriorities(this.readers.priorities(has, this.info.pieceLength, this.#deps.downloadRate(), this.bitrate))
+    this.#deps.onPrioritiesChanged()
   }
 
   /** Starts pulling pieces from the torrent's HTTP web seeds (BEP 19), alongside peers. */

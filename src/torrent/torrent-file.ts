@@ -9,6 +9,10 @@ export interface PieceAccess {
   waitForPiece(index: number, signal?: AbortSignal): Promise<void>
   readPiece(index: number): Promise<Uint8Array>
   select(file: TorrentFileEntry, selected: boolean): void
+  /** Streaming priority: a reader tells where it reads next; its window is fetched first. */
+  openReader(): number
+  moveReader(id: number, piece: number, lastPiece: number): void
+  closeReader(id: number): void
 }
 
 /** One file of a torrent: reads only verified bytes, waiting for pieces that have not arrived. */
@@ -83,24 +87,42 @@ export class TorrentFile {
     const stop = this.offset + end + 1
     const access = this.#access
     const controller = new AbortController()
+    const lastPiece = Math.floor((stop - 1) / access.pieceLength)
+    let reader = 0
+    const finish = () => {
+      if (reader) access.closeReader(reader)
+      reader = 0
+    }
     return new ReadableStream<Uint8Array>(
       {
         async pull(stream) {
-          if (position >= stop) return stream.close()
+          if (position >= stop) {
+            finish()
+            return stream.close()
+          }
           const index = Math.floor(position / access.pieceLength)
           try {
+            if (!access.hasPiece(index) || reader) {
+              reader ||= access.openReader()
+              access.moveReader(reader, index, lastPiece)
+            }
             await access.waitForPiece(index, controller.signal)
             const piece = await access.readPiece(index)
             const pieceStart = index * access.pieceLength
             const chunk = piece.subarray(position - pieceStart, Math.min(stop, pieceStart + piece.length) - pieceStart)
             position += chunk.length
             stream.enqueue(chunk)
-            if (position >= stop) stream.close()
+            if (position >= stop) {
+              finish()
+              stream.close()
+            }
           } catch (err) {
+            finish()
             if (!(err instanceof AbortError)) stream.error(err)
           }
         },
         cancel() {
+          finish()
           controller.abort()
         },
       },

@@ -19,6 +19,9 @@ import { TorrentFile } from './torrent-file.ts'
 import type { WebSeedStats } from './web-seed-worker.ts'
 import { attachTracker, type TrackerLike, type TrackerFactory } from './torrent-tracker.ts'
 
+/** Housekeeping interval: request timeouts, hot swap of overdue critical blocks, refilling pipelines. */
+const TICK_MS = 250
+
 export interface TorrentEvents {
   [event: string]: (...args: never[]) => void
   infoHash(): void
@@ -28,6 +31,8 @@ export interface TorrentEvents {
   upload(bytes: number): void
   wire(peer: PeerInfo): void
   done(): void
+  /** A piece passed its hash check and is stored. */
+  verified(index: number): void
   warning(err: SwarmstreamError): void
   error(err: SwarmstreamError): void
   close(): void
@@ -162,7 +167,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       this.#onLeft(peer)
       if (error) this.emit('warning', error)
     })
-    this.#timer = setInterval(() => this.#tick(), 1000)
+    this.#timer = setInterval(() => this.#tick(), TICK_MS)
     this.emit('infoHash')
     if (this.#deps.createTracker) {
       this.#tracker = attachTracker(this.#deps.createTracker, {
@@ -196,6 +201,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       store,
       source: opts.source ?? null,
       dropPeer: (peer, error, ban) => this.#swarm?.drop(peer, error, ban),
+      downloadRate: () => this.downloadSpeed,
+      onPrioritiesChanged: () => {
+        for (const peer of this.#swarm?.active ?? []) engine.downloader.fill(peer)
+      },
       onUploaded: (bytes) => {
         this.uploaded += bytes
         this.#upRate.add(bytes, performance.now())
@@ -338,6 +347,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
 
   #onVerified(index: number): void {
     const engine = this.#engine!
+    this.emit('verified', index)
     for (const peer of this.#swarm?.active ?? []) {
       if (!peer.pieces) continue
       peer.send({ type: 'have', index })

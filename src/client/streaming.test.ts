@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { Client } from './client.ts'
+import { connect, once } from '../test-support/connect.ts'
+
+const clients: Client[] = []
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.destroy()))
+})
+function client(): Client {
+  const c = new Client({ tracker: false, storage: 'memory' })
+  clients.push(c)
+  return c
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    parts.push(value)
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let offset = 0
+  for (const p of parts) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return out
+}
+
+describe('streaming priority', () => {
+  it('fetches the pieces a reader waits for before the rest of the torrent', async () => {
+    const data = new Uint8Array(64 * 16384).map((_, i) => (i * 13) & 0xff)
+    const seeder = client().seed(new File([data], 'movie.bin'), { pieceLength: 16384 })
+    await once(seeder, 'ready')
+    const leecher = client().add(seeder.torrentFile!)
+    await once(leecher, 'ready')
+    const order: number[] = []
+    leecher.on('verified', (i) => order.push(i))
+    const start = 60 * 16384 + 100
+    const read = readAll(leecher.files[0]!.stream({ start, end: start + 40_000 }))
+    connect(seeder, leecher)
+    const bytes = await read
+    expect(bytes).toEqual(data.subarray(start, start + 40_001))
+    expect(order.slice(0, 3).sort()).toEqual([60, 61, 62])
+  })
+
+  it('serves many random ranges of one file at once with exactly the original bytes', async () => {
+    const data = new Uint8Array(40 * 16384 + 777).map((_, i) => (i * 7 + 3) & 0xff)
+    const seeder = client().seed(new File([data], 'r.bin'), { pieceLength: 32768 })
+    await once(seeder, 'ready')
+    const leecher = client().add(seeder.magnetURI)
+    await once(leecher, 'infoHash')
+    connect(seeder, leecher)
+    await once(leecher, 'ready')
+    let seed = 42
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32)
+    const ranges = Array.from({ length: 12 }, () => {
+      const a = Math.floor(random() * data.length)
+      const b = Math.min(data.length - 1, a + Math.floor(random() * 100_000))
+      return [a, b] as const
+    })
+    const results = await Promise.all(ranges.map(([a, b]) => readAll(leecher.files[0]!.stream({ start: a, end: b }))))
+    ranges.forEach(([a, b], i) => expect(results[i]).toEqual(data.subarray(a, b + 1)))
+  })
+})

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { MIN_READAHEAD_BYTES, ReaderSet } from './readers.ts'
+
+const MiB = 1024 * 1024
+
+describe('ReaderSet', () => {
+  it('makes the next piece critical and a window in front of it read-ahead', () => {
+    const readers = new ReaderSet()
+    const id = readers.open()
+    readers.move(id, 10, 100)
+    const p = readers.priorities(() => false, MiB, 0)
+    expect(p.critical).toEqual([10])
+    expect(p.readahead).toEqual([11, 12])
+    expect(MIN_READAHEAD_BYTES).toBe(2 * MiB)
+  })
+
+  it('widens the window with the download rate and skips pieces already there', () => {
+    const readers = new ReaderSet()
+    readers.move(readers.open(), 0, 100)
+    const p = readers.priorities((i) => i === 2, MiB, 2 * MiB)
+    expect(p.readahead).toEqual([1, 3, 4, 5, 6, 7, 8])
+  })
+
+  it('interleaves several readers and drops a closed one', () => {
+    const readers = new ReaderSet()
+    const a = readers.open()
+    const b = readers.open()
+    readers.move(a, 0, 3)
+    readers.move(b, 50, 53)
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 50], readahead: [1, 51, 2, 52] })
+    readers.close(a)
+    expect(readers.priorities(() => false, MiB, 0).critical).toEqual([50])
+  })
+})

@@ -1,0 +1,71 @@
+import type { Priorities } from '../picker/index.ts'
+
+/** Read-ahead in front of each reader covers this many seconds at the current download rate… */
+export const READAHEAD_SECONDS = 4
+/** …but at least this much (so playback can start) and at most this much (so other readers get a share). */
+export const MIN_READAHEAD_BYTES = 2 * 1024 * 1024
+export const MAX_READAHEAD_BYTES = 32 * 1024 * 1024
+
+interface Reader {
+  /** The piece the reader needs next. */
+  piece: number
+  /** Last piece of the reader's range. */
+  last: number
+}
+
+/**
+ * Streaming readers and the priorities they imply: the piece each reader needs next is critical,
+ * the window in front of it is read-ahead (nearest first, readers interleaved). Pure.
+ */
+export class ReaderSet {
+  #readers = new Map<number, Reader>()
+  #nextId = 1
+
+  open(): number {
+    return this.#nextId++
+  }
+
+  move(id: number, piece: number, last: number): void {
+    this.#readers.set(id, { piece, last })
+  }
+
+  close(id: number): void {
+    this.#readers.delete(id)
+  }
+
+  get size(): number {
+    return this.#readers.size
+  }
+
+  /**
+   * @param has whether a piece is already verified
+   * @param bytesPerSecond current download rate; `bitrate` (bytes/s of the media, when known) widens the window
+   */
+  priorities(has: (index: number) => boolean, pieceLength: number, bytesPerSecond: number, bitrate = 0): Priorities {
+    const windowBytes = Math.min(
+      MAX_READAHEAD_BYTES,
+      Math.max(MIN_READAHEAD_BYTES, READAHEAD_SECONDS * bytesPerSecond, 10 * bitrate),
+    )
+    const windowPieces = Math.max(1, Math.ceil(windowBytes / pieceLength))
+    const critical: number[] = []
+    const lanes: number[][] = []
+    for (const { piece, last } of this.#readers.values()) {
+      if (!has(piece)) critical.push(piece)
+      const lane: number[] = []
+      for (let i = piece + 1; i <= Math.min(last, piece + windowPieces); i++) if (!has(i)) lane.push(i)
+      lanes.push(lane)
+    }
+    const readahead: number[] = []
+    const seen = new Set(critical)
+    for (let depth = 0; lanes.some((lane) => depth < lane.length); depth++) {
+      for (const lane of lanes) {
+        const index = lane[depth]
+        if (index !== undefined && !seen.has(index)) {
+          seen.add(index)
+          readahead.push(index)
+        }
+      }
+    }
+    return { critical: [...new Set(critical)], readahead }
+  }
+}
