@@ -1,4 +1,5 @@
 import { InvalidInputError, SwarmstreamError } from '../util/errors.ts'
+import { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { createTorrent } from '../metainfo/create-torrent.ts'
 import { parseTorrentFile } from '../metainfo/torrent-file.ts'
@@ -22,6 +23,10 @@ export interface ClientOptions {
   storage?: ChunkStoreKind
   /** false: no trackers at all (peers are connected with `torrent.addPeer`). */
   tracker?: boolean
+  /** Upload limit for all torrents, bytes/s (like WebTorrent's throttleUpload); 0 or omitted: unlimited. */
+  uploadLimit?: number
+  /** Download limit for all torrents, bytes/s; 0 or omitted: unlimited. */
+  downloadLimit?: number
 }
 
 export interface AddOptions {
@@ -46,15 +51,40 @@ export class Client extends TypedEmitter<ClientEvents> {
   #torrents: Torrent[] = []
   #storage: ChunkStoreKind
   #trackerFactory: TrackerFactory | null
+  #upLimit = new TokenBucket()
+  #downLimit = new TokenBucket()
   destroyed = false
 
   constructor(opts: ClientOptions = {}) {
     super()
     this.announce = opts.announce ?? [...DEFAULT_TRACKERS]
     this.#storage = opts.storage ?? (typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
+    this.#upLimit.setRate(opts.uploadLimit ?? Infinity)
+    this.#downLimit.setRate(opts.downloadLimit ?? Infinity)
     const rtcConfig = opts.rtcConfig
     this.#trackerFactory =
       opts.tracker === false ? null : (o) => new TorrentTracker({ ...o, ...(rtcConfig ? { rtcConfig } : {}) })
+  }
+
+  /** Upload limit in bytes/s (Infinity: none); settable at any time, like WebTorrent's throttleUpload. */
+  get uploadLimit(): number {
+    return this.#upLimit.rate
+  }
+  set uploadLimit(bytesPerSecond: number) {
+    this.#upLimit.setRate(bytesPerSecond)
+  }
+  get downloadLimit(): number {
+    return this.#downLimit.rate
+  }
+  set downloadLimit(bytesPerSecond: number) {
+    this.#downLimit.setRate(bytesPerSecond)
+  }
+  /** WebTorrent-style aliases; -1 or 0 means unlimited. */
+  throttleUpload(bytesPerSecond: number): void {
+    this.uploadLimit = bytesPerSecond
+  }
+  throttleDownload(bytesPerSecond: number): void {
+    this.downloadLimit = bytesPerSecond
   }
 
   get torrents(): Torrent[] {
@@ -104,6 +134,8 @@ export class Client extends TypedEmitter<ClientEvents> {
         peerId: this.peerId,
         createStore: (o) => createChunkStore(this.#storage, o),
         createTracker: this.#trackerFactory,
+        uploadLimit: this.#upLimit,
+        downloadLimit: this.#downLimit,
       },
       [...extraAnnounce, ...this.announce],
     )

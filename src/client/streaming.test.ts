@@ -65,3 +65,22 @@ describe('streaming priority', () => {
     ranges.forEach(([a, b], i) => expect(results[i]).toEqual(data.subarray(a, b + 1)))
   })
 })
+
+describe('bandwidth limits', () => {
+  it('caps the seeder upload rate', async () => {
+    const data = new Uint8Array(24 * 16384).map((_, i) => i & 0xff)
+    const limited = new Client({ tracker: false, storage: 'memory', uploadLimit: 200_000 })
+    clients.push(limited)
+    const seeder = limited.seed(new File([data], 'slow.bin'), { pieceLength: 16384 })
+    await once(seeder, 'ready')
+    const leecher = client().add(seeder.torrentFile!)
+    await once(leecher, 'ready')
+    const t0 = performance.now()
+    connect(seeder, leecher)
+    await once(leecher, 'done')
+    const seconds = (performance.now() - t0) / 1000
+    // 393 KiB at 200 kB/s, less the 16 KiB+ burst: about 1.9 s.
+    expect(seconds).toBeGreaterThan(1.5)
+    expect(limited.uploadLimit).toBe(200_000)
+  })
+})

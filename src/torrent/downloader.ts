@@ -1,6 +1,7 @@
 import { bytesEqual } from '../util/bytes.ts'
 import { ProtocolError, StorageError, type SwarmstreamError } from '../util/errors.ts'
 import { sha1 } from '../util/sha1.ts'
+import type { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
 import type { BlockRequest, PiecePicker } from '../picker/index.ts'
@@ -49,6 +50,8 @@ export interface DownloaderEvents {
 
 export interface DownloaderDeps {
   picker: PiecePicker
+  /** Client-wide download limit: no new requests while it is in debt. */
+  limiter: TokenBucket
   store: ChunkStore
   pieceHashes: Uint8Array[]
   dropPeer: (peer: PeerSession, error: ProtocolError) => void
@@ -107,6 +110,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     const requests = this.#inFlight.get(peer)
     if (this.#stopped || !requests || peer.peerChoking || !peer.amInterested || !peer.pieces) return
     if (this.#pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return
+    if (this.#deps.limiter.delay(this.#now()) > 0) return
     const room = this.#pipelineLength(peer) - requests.size
     if (room <= 0) return
     const now = this.#now()
@@ -153,6 +157,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     const took = this.#now() - request.sentAt
     const previous = this.#latency.get(peer)
     this.#latency.set(peer, previous === undefined ? took : previous * 0.8 + took * 0.2)
+    this.#deps.limiter.reserve(block.length, this.#now())
     this.emit('received', block.length)
     if (this.#deps.picker.received(index, begin) !== 'new') return
     this.#cancelDuplicates(peer, index, begin, block.length)

@@ -1,4 +1,5 @@
 import { AbortError, SwarmstreamError } from '../util/errors.ts'
+import type { TokenBucket } from '../util/token-bucket.ts'
 import type { InfoDictionary, TorrentFileEntry } from '../metainfo/types.ts'
 import { PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
@@ -27,6 +28,8 @@ export interface PieceEngineDeps {
   /** Streaming priorities changed: requests should go out now. */
   onPrioritiesChanged: () => void
   downloadRate: () => number
+  uploadLimit: TokenBucket
+  downloadLimit: TokenBucket
 }
 
 /** Everything that exists once the info dictionary is known: picker, storage, reads, up- and download. */
@@ -56,11 +59,13 @@ export class PieceEngine {
     this.downloader = new Downloader({
       picker: this.picker,
       store,
+      limiter: deps.downloadLimit,
       pieceHashes: info.pieceHashes,
       dropPeer: (peer, error) => deps.dropPeer(peer, error, true),
     })
     this.uploader = new Uploader({
       reader: this.reader,
+      limiter: deps.uploadLimit,
       hasPiece: (i) => this.picker.have.get(i),
       pieceSize: (i) => this.picker.pieceSize(i),
       numPieces,

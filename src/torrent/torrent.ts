@@ -1,6 +1,7 @@
 import { toHex } from '../util/bytes.ts'
 import { SwarmstreamError, type ProtocolError } from '../util/errors.ts'
 import { RateEstimator } from '../util/rate.ts'
+import type { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { formatMagnet } from '../metainfo/magnet.ts'
 import { parseInfoDictionary } from '../metainfo/info-dictionary.ts'
@@ -43,6 +44,9 @@ export interface TorrentDeps {
   createStore: (opts: ChunkStoreOptions) => Promise<ChunkStore>
   /** null: no tracker (tests connect peers with `addPeer`). */
   createTracker: TrackerFactory | null
+  /** Client-wide bandwidth limits. */
+  uploadLimit: TokenBucket
+  downloadLimit: TokenBucket
 }
 
 /** A torrent being downloaded or seeded; the public face follows WebTorrent's Torrent. */
@@ -202,6 +206,8 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       source: opts.source ?? null,
       dropPeer: (peer, error, ban) => this.#swarm?.drop(peer, error, ban),
       downloadRate: () => this.downloadSpeed,
+      uploadLimit: this.#deps.uploadLimit,
+      downloadLimit: this.#deps.downloadLimit,
       onPrioritiesChanged: () => {
         for (const peer of this.#swarm?.active ?? []) engine.downloader.fill(peer)
       },

@@ -1,4 +1,5 @@
 import { ProtocolError } from '../util/errors.ts'
+import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
 import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
 import type { PieceReader } from './piece-reader.ts'
@@ -15,6 +16,8 @@ interface Queued {
 }
 
 export interface UploaderDeps {
+  /** Client-wide upload limit. */
+  limiter: TokenBucket
   reader: PieceReader
   hasPiece: (index: number) => boolean
   pieceSize: (index: number) => number
@@ -96,6 +99,9 @@ export class Uploader {
         queue.shift()
         if (!piece || peer.closed) continue
         const block = piece.subarray(next.begin, next.begin + next.length)
+        const wait = this.deps.limiter.reserve(block.length, performance.now())
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        if (peer.closed) return
         peer.sendPiece(next.index, next.begin, block)
         this.deps.onUploaded(block.length)
       }
