@@ -372,6 +372,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     const engine = this.#engine
     if (!engine) return
     engine.downloader.expire()
+    engine.uploader.rechoke(performance.now(), this.done)
     for (const peer of this.#swarm?.active ?? []) engine.downloader.fill(peer)
   }
 

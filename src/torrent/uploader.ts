@@ -3,11 +3,10 @@ import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
 import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
 import type { PieceReader } from './piece-reader.ts'
+import { Choker, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 
 /** Requests queued from one peer beyond this are a flood; the peer is dropped (WebTorrent keeps ~250 in flight at most). */
 export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
-/** Peers unchoked at once; a real tit-for-tat choker comes with the swarm engine. */
-export const UPLOAD_SLOTS = 8
 
 interface Queued {
   index: number
@@ -30,6 +29,8 @@ export interface UploaderDeps {
 export class Uploader {
   #queues = new Map<PeerSession, Queued[]>()
   #serving = new Set<PeerSession>()
+  #choker = new Choker()
+  #lastRechoke = 0
 
   constructor(private readonly deps: UploaderDeps) {}
 
@@ -42,19 +43,40 @@ export class Uploader {
     this.#serving.delete(peer)
   }
 
-  /** Simple policy: unchoke interested peers while slots are free. */
+  /** A newly interested peer is unchoked at once while a slot (regular or optimistic) is free; the choker decides later. */
   onInterested(peer: PeerSession): void {
     if (!peer.amChoking) return
     let unchoked = 0
     for (const p of this.#queues.keys()) if (!p.amChoking) unchoked++
-    if (unchoked < UPLOAD_SLOTS) peer.send({ type: 'unchoke' })
+    if (unchoked < UNCHOKE_SLOTS + 1) peer.send({ type: 'unchoke' })
   }
 
   onNotInterested(peer: PeerSession): void {
     if (peer.amChoking) return
+    this.#choke(peer)
+    for (const other of this.#queues.keys()) if (other.peerInterested && other.amChoking) return this.onInterested(other)
+  }
+
+  /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
+  rechoke(now: number, seeding: boolean): void {
+    if (now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
+    this.#lastRechoke = now
+    const peers = [...this.#queues.keys()].filter((p) => !p.closed)
+    const unchoked = this.#choker.rechoke(
+      peers.map((p) => ({ id: p.remotePeerId, interested: p.peerInterested, downloadRate: p.downloadRate.rate(now), uploadRate: p.uploadRate.rate(now) })),
+      now,
+      seeding,
+    )
+    for (const peer of peers) {
+      const want = unchoked.has(peer.remotePeerId)
+      if (want && peer.amChoking) peer.send({ type: 'unchoke' })
+      else if (!want && !peer.amChoking) this.#choke(peer)
+    }
+  }
+
+  #choke(peer: PeerSession): void {
     peer.send({ type: 'choke' })
     this.#queues.set(peer, [])
-    for (const other of this.#queues.keys()) if (other.peerInterested && other.amChoking) return this.onInterested(other)
   }
 
   onRequest(peer: PeerSession, index: number, begin: number, length: number): void {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { Choker, type ChokerPeer } from './choker.ts'
+
+function peers(rates: number[], interested = true): ChokerPeer[] {
+  return rates.map((r, i) => ({ id: `p${i}`, interested, downloadRate: r, uploadRate: 100 - r }))
+}
+
+describe('Choker', () => {
+  it('unchokes the four peers that give us the most, plus one optimistic', () => {
+    const choker = new Choker({ random: () => 0 })
+    const set = choker.rechoke(peers([5, 50, 10, 40, 30, 20, 1]), 0, false)
+    expect(set.size).toBe(5)
+    for (const id of ['p1', 'p3', 'p4', 'p5']) expect(set.has(id)).toBe(true)
+    expect(['p0', 'p2', 'p6']).toContain(choker.optimistic)
+  })
+
+  it('keeps the optimistic unchoke for 30 s, then rotates it', () => {
+    let r = 0
+    const choker = new Choker({ random: () => r })
+    const list = peers([5, 50, 10, 40, 30, 20, 1])
+    choker.rechoke(list, 0, false)
+    const first = choker.optimistic
+    r = 0.99
+    choker.rechoke(list, 10_000, false)
+    expect(choker.optimistic).toBe(first)
+    choker.rechoke(list, 30_000, false)
+    expect(choker.optimistic).not.toBe(first)
+  })
+
+  it('ranks by upload rate when seeding and ignores peers that are not interested', () => {
+    const choker = new Choker({ random: () => 0 })
+    const list = peers([90, 80, 70, 60, 10, 5])
+    list[0]!.interested = false
+    const set = choker.rechoke(list, 0, true)
+    expect(set.has('p0')).toBe(false)
+    for (const id of ['p5', 'p4', 'p3', 'p2']) expect(set.has(id)).toBe(true)
+  })
+
+  it('unchokes everyone interested when there are few peers', () => {
+    const set = new Choker().rechoke(peers([1, 2]), 0, false)
+    expect([...set].sort()).toEqual(['p0', 'p1'])
+  })
+})

@@ -1,0 +1,57 @@
+/** Tit-for-tat (BEP 3): every 10 s the 4 best peers are unchoked, plus one optimistic unchoke rotated every 30 s. */
+export const UNCHOKE_SLOTS = 4
+export const RECHOKE_INTERVAL_MS = 10_000
+export const OPTIMISTIC_INTERVAL_MS = 30_000
+
+export interface ChokerPeer {
+  id: string
+  interested: boolean
+  /** Bytes/s this peer gives us. */
+  downloadRate: number
+  /** Bytes/s we give this peer. */
+  uploadRate: number
+}
+
+export interface ChokerOptions {
+  slots?: number
+  optimisticIntervalMs?: number
+  random?: () => number
+}
+
+/**
+ * Decides who is unchoked. Pure: peers, time and randomness come in; the set of unchoked ids goes out.
+ * Downloading, peers are ranked by what they give us; seeding, by how fast we upload to them.
+ */
+export class Choker {
+  #slots: number
+  #optimisticIntervalMs: number
+  #random: () => number
+  #optimistic: string | null = null
+  #optimisticSince = 0
+
+  constructor(opts: ChokerOptions = {}) {
+    this.#slots = opts.slots ?? UNCHOKE_SLOTS
+    this.#optimisticIntervalMs = opts.optimisticIntervalMs ?? OPTIMISTIC_INTERVAL_MS
+    this.#random = opts.random ?? Math.random
+  }
+
+  get optimistic(): string | null {
+    return this.#optimistic
+  }
+
+  rechoke(peers: readonly ChokerPeer[], now: number, seeding: boolean): Set<string> {
+    const interested = peers.filter((p) => p.interested)
+    const score = (p: ChokerPeer) => (seeding ? p.uploadRate : p.downloadRate)
+    const ranked = [...interested].sort((a, b) => score(b) - score(a))
+    const unchoked = new Set(ranked.slice(0, this.#slots).map((p) => p.id))
+    const others = ranked.filter((p) => !unchoked.has(p.id))
+    const current = others.find((p) => p.id === this.#optimistic)
+    if (!current || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
+      const pick = others.length > 0 ? others[Math.floor(this.#random() * others.length)]! : null
+      this.#optimistic = pick?.id ?? null
+      this.#optimisticSince = now
+    }
+    if (this.#optimistic && others.some((p) => p.id === this.#optimistic)) unchoked.add(this.#optimistic)
+    return unchoked
+  }
+}
