@@ -11,7 +11,7 @@ declare global {
 }
 
 const config = loadConfig()
-const client = new Client({ announce: config.announce, ...(config.rtcConfig ? { rtcConfig: config.rtcConfig } : {}) })
+const client = new Client({ announce: config.announce, persist: true, ...(config.rtcConfig ? { rtcConfig: config.rtcConfig } : {}) })
 window.swarmstream = { client }
 
 const root = document.getElementById('app')

@@ -3,7 +3,16 @@ import { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { createTorrent } from '../metainfo/create-torrent.ts'
 import { parseTorrentFile } from '../metainfo/torrent-file.ts'
-import { createChunkStore, type ChunkStoreKind } from '../storage/index.ts'
+import {
+  IdbTorrentRegistry,
+  MemoryTorrentRegistry,
+  createChunkStore,
+  type ChunkStore,
+  type ChunkStoreKind,
+  type ChunkStoreOptions,
+  type TorrentRecord,
+  type TorrentRegistry,
+} from '../storage/index.ts'
 import { TorrentTracker } from '../tracker/tracker-client.ts'
 import { BlobSource } from '../torrent/blob-source.ts'
 import { Torrent } from '../torrent/torrent.ts'
@@ -27,10 +36,17 @@ export interface ClientOptions {
   uploadLimit?: number
   /** Download limit for all torrents, bytes/s; 0 or omitted: unlimited. */
   downloadLimit?: number
+  /** Keep the torrent list so torrents come back (and resume from storage) after a reload. */
+  persist?: boolean
+  /** Advanced (tests, embedding): where the torrent list and the pieces are kept. */
+  registry?: TorrentRegistry
+  createStore?: (opts: ChunkStoreOptions) => Promise<ChunkStore>
 }
 
 export interface AddOptions {
   announce?: string[]
+  /** @internal Restoring after a reload: verify what storage holds before downloading. */
+  resume?: boolean
 }
 
 export interface SeedOptions extends AddOptions {
@@ -51,6 +67,10 @@ export class Client extends TypedEmitter<ClientEvents> {
   #torrents: Torrent[] = []
   #storage: ChunkStoreKind
   #trackerFactory: TrackerFactory | null
+  #registry: TorrentRegistry | null
+  #createStore: (opts: ChunkStoreOptions) => Promise<ChunkStore>
+  /** Resolves once torrents saved by an earlier page load are back in `torrents`. */
+  readonly restored: Promise<Torrent[]>
   #upLimit = new TokenBucket()
   #downLimit = new TokenBucket()
   destroyed = false
@@ -59,6 +79,10 @@ export class Client extends TypedEmitter<ClientEvents> {
     super()
     this.announce = opts.announce ?? [...DEFAULT_TRACKERS]
     this.#storage = opts.storage ?? (typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
+    const storage = this.#storage
+    this.#createStore = opts.createStore ?? ((o) => createChunkStore(storage, o))
+    this.#registry = opts.registry ?? (opts.persist ? (storage === 'indexeddb' ? new IdbTorrentRegistry() : new MemoryTorrentRegistry()) : null)
+    this.restored = this.#restore()
     this.#upLimit.setRate(opts.uploadLimit ?? Infinity)
     this.#downLimit.setRate(opts.downloadLimit ?? Infinity)
     const rtcConfig = opts.rtcConfig
@@ -100,7 +124,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   add(torrentId: TorrentId, opts: AddOptions = {}, onTorrent?: (t: Torrent) => void): Torrent {
     const torrent = this.#create(opts.announce)
     if (onTorrent) torrent.once('ready', () => onTorrent(torrent))
-    void this.#load(torrent, torrentId)
+    void this.#load(torrent, torrentId, opts.resume ?? false)
     return torrent
   }
 
@@ -116,6 +140,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     const t = typeof torrent === 'string' ? this.get(torrent) : torrent
     if (!t) return
     this.#torrents = this.#torrents.filter((x) => x !== t)
+    if (t.infoHash) await this.#registry?.delete(t.infoHash).catch(() => undefined)
     await t.destroy(opts)
   }
 
@@ -132,7 +157,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     const torrent = new Torrent(
       {
         peerId: this.peerId,
-        createStore: (o) => createChunkStore(this.#storage, o),
+        createStore: this.#createStore,
         createTracker: this.#trackerFactory,
         uploadLimit: this.#upLimit,
         downloadLimit: this.#downLimit,
@@ -141,10 +166,47 @@ export class Client extends TypedEmitter<ClientEvents> {
     )
     this.#torrents.push(torrent)
     queueMicrotask(() => this.emit('torrent', torrent))
+    if (this.#registry) this.#remember(torrent, this.#registry)
     return torrent
   }
 
-  async #load(torrent: Torrent, torrentId: TorrentId): Promise<void> {
+  /** Saves the torrent in the registry as it learns its info hash, metadata and file selection. */
+  #remember(torrent: Torrent, registry: TorrentRegistry): void {
+    const addedAt = Date.now()
+    const save = () => {
+      if (!torrent.infoHash || torrent.destroyed || !this.#torrents.includes(torrent)) return
+      void registry
+        .put({
+          infoHash: torrent.infoHash,
+          magnetURI: torrent.magnetURI,
+          addedAt,
+          ...(torrent.torrentFile ? { torrentFile: torrent.torrentFile } : {}),
+          ...(torrent.files.length > 0 ? { selected: torrent.files.map((f) => f.selected) } : {}),
+        })
+        .catch((err: unknown) => torrent._warn(err instanceof SwarmstreamError ? err : new SwarmstreamError('REGISTRY', String(err))))
+    }
+    torrent.on('infoHash', save)
+    torrent.on('ready', save)
+    torrent.on('selection', save)
+  }
+
+  async #restore(): Promise<Torrent[]> {
+    if (!this.#registry) return []
+    let records: TorrentRecord[]
+    try {
+      records = await this.#registry.list()
+    } catch (err) {
+      queueMicrotask(() => this.emit('error', err instanceof SwarmstreamError ? err : new SwarmstreamError('REGISTRY', String(err))))
+      return []
+    }
+    return records.map((record) => {
+      const torrent = this.add(record.torrentFile ?? record.magnetURI, { resume: true })
+      if (record.selected) torrent._initialSelection = record.selected
+      return torrent
+    })
+  }
+
+  async #load(torrent: Torrent, torrentId: TorrentId, resume: boolean): Promise<void> {
     await Promise.resolve() // let the caller attach listeners first
     try {
       const id = resolveTorrentId(torrentId)
@@ -163,7 +225,7 @@ export class Client extends TypedEmitter<ClientEvents> {
       torrent.announce = [...new Set([...meta.announce, ...torrent.announce])]
       torrent.urlList = meta.urlList
       torrent._start(meta.infoHash, meta.info.name)
-      await torrent._setMetadata(meta.info, { torrentFile: bytes })
+      await torrent._setMetadata(meta.info, { torrentFile: bytes, resume })
     } catch (err) {
       this.#reject(torrent, err)
     }

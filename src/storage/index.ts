@@ -15,3 +15,4 @@ export type ChunkStoreKind = 'indexeddb' | 'memory'
 export async function createChunkStore(kind: ChunkStoreKind, opts: ChunkStoreOptions): Promise<ChunkStore> {
   return kind === 'memory' ? new MemoryChunkStore(opts) : IdbChunkStore.open(opts)
 }
+export { IdbTorrentRegistry, MemoryTorrentRegistry, type TorrentRecord, type TorrentRegistry } from './torrent-registry.ts'

@@ -1,4 +1,6 @@
+import { bytesEqual } from '../util/bytes.ts'
 import { AbortError, SwarmstreamError } from '../util/errors.ts'
+import { sha1 } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { InfoDictionary, TorrentFileEntry } from '../metainfo/types.ts'
 import { PiecePicker } from '../picker/index.ts'
@@ -178,6 +180,24 @@ export class PieceEngine {
     for (const w of this.webSeeds) w.stop()
     this.downloader.stop()
     this.fail(error)
+  }
+
+  /**
+   * After a reload: every piece found in storage is hashed again before it counts as had, so a
+   * write cut short (or any damage) is fetched again and never served. Returns the pieces kept.
+   */
+  async resume(stopped: () => boolean): Promise<number> {
+    let kept = 0
+    for (const index of await this.store.keys()) {
+      if (stopped()) break
+      if (index >= this.numPieces) continue
+      const data = await this.store.get(index).catch(() => null)
+      if (!data || data.length !== this.picker.pieceSize(index)) continue
+      if (!bytesEqual(await sha1(data), this.info.pieceHashes[index]!)) continue
+      this.picker.verified(index)
+      kept++
+    }
+    return kept
   }
 
   /** Copies a seed's pieces from its Files into storage, a slab at a time, so it can later seed without them. */

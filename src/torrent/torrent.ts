@@ -32,6 +32,8 @@ export interface TorrentEvents {
   upload(bytes: number): void
   wire(peer: PeerInfo): void
   done(): void
+  /** Files were selected or deselected. */
+  selection(): void
   /** A piece passed its hash check and is stored. */
   verified(index: number): void
   warning(err: SwarmstreamError): void
@@ -55,6 +57,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   name = ''
   announce: string[]
   urlList: string[] = []
+  /** @internal A restored torrent's saved file selection. */
+  _initialSelection: boolean[] | null = null
+  /** Pieces found intact in storage when the torrent was restored after a reload. */
+  resumedPieces = 0
   /** BEP 53: file indexes to fetch, from a magnet's `so=`; null = all files. */
   selectOnly: number[] | null = null
   torrentFile: Uint8Array | null = null
@@ -187,7 +193,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   }
 
   /** @internal Called with a verified info dictionary; `source` serves a seed straight from its Files. */
-  async _setMetadata(info: InfoDictionary, opts: { source?: BlobSource; haveAll?: boolean; torrentFile?: Uint8Array }): Promise<void> {
+  async _setMetadata(
+    info: InfoDictionary,
+    opts: { source?: BlobSource; haveAll?: boolean; torrentFile?: Uint8Array; resume?: boolean },
+  ): Promise<void> {
     if (this.destroyed || this.#engine || this.#settingUp) return
     this.#settingUp = true
     let store: ChunkStore
@@ -220,6 +229,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     this.#engine = engine
     this.#metadata?.setMetadata(info.raw)
     if (opts.haveAll) for (let i = 0; i < engine.numPieces; i++) engine.picker.verified(i)
+    else if (opts.resume) {
+      this.resumedPieces = await engine.resume(() => this.destroyed)
+      if (this.destroyed) return
+    }
     engine.downloader.on('received', (bytes) => {
       this.received += bytes
       this.#downRate.add(bytes, performance.now())
@@ -231,7 +244,8 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     engine.downloader.on('fatal', (error) => this.#fail(error))
     const access = engine.access(() => this.#applySelection())
     this.files = info.files.map((entry) => new TorrentFile(entry, access))
-    if (this.selectOnly) this.files.forEach((f, i) => (this.selectOnly!.includes(i) ? f.select() : f.deselect()))
+    const selection = this._initialSelection ?? (this.selectOnly ? this.files.map((_, i) => this.selectOnly!.includes(i)) : null)
+    if (selection) this.files.forEach((f, i) => (selection[i] === false ? f.deselect() : f.select()))
     for (const peer of this.#swarm?.active ?? []) this.#onJoined(peer)
     this.emit('metadata')
     this.ready = true
@@ -260,6 +274,11 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     this.removeAllListeners()
   }
 
+  /** @internal A problem that does not stop the torrent. */
+  _warn(error: SwarmstreamError): void {
+    this.emit('warning', error)
+  }
+
   /** @internal Bad input or fatal storage failure. */
   _fail(error: SwarmstreamError): void {
     this.#fail(error)
@@ -277,6 +296,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     const engine = this.#engine
     if (!engine || this.files.length === 0) return
     engine.setSelection(this.files.map((f) => f.selected))
+    this.emit('selection')
     for (const peer of this.#swarm?.active ?? []) {
       engine.downloader.updateInterest(peer)
       engine.downloader.fill(peer)
