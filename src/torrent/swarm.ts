@@ -9,8 +9,17 @@ import type { WireMessage } from '../wire/index.ts'
 export const MAX_PEERS_PER_TORRENT = 50
 
 export interface PeerInfo {
+  /** The peer's id, hex. */
   id: string
   label: string
+  downloadSpeed: number
+  uploadSpeed: number
+  /** Block bytes received from / sent to this peer. */
+  downloaded: number
+  uploaded: number
+  /** Whether each side chokes the other. */
+  amChoking: boolean
+  peerChoking: boolean
 }
 
 export interface SwarmEvents {

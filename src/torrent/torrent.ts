@@ -129,9 +129,20 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   get numPeers(): number {
     return this.#swarm?.active.length ?? 0
   }
-  /** Connected peers, for the UI and tests. */
+  /** Connected peers with their rates, for the UI and tests. */
   get peers(): PeerInfo[] {
-    return (this.#swarm?.active ?? []).map((p) => ({ id: p.remotePeerId, label: p.channel.label }))
+    const now = performance.now()
+    return (this.#swarm?.active ?? []).map((p) => peerInfo(p, now))
+  }
+  /** Uploaded ÷ received bytes, as WebTorrent reports it. */
+  get ratio(): number {
+    return this.received === 0 ? 0 : this.uploaded / this.received
+  }
+  /** Milliseconds until done at the current speed; Infinity while nothing arrives, 0 when done. */
+  get timeRemaining(): number {
+    if (this.done) return 0
+    const speed = this.downloadSpeed
+    return speed > 0 ? ((this.length - this.downloaded) / speed) * 1000 : Infinity
   }
   /** Seeders and leechers as each tracker last reported them. */
   get trackerStats(): TrackerStats[] {
@@ -314,7 +325,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       engine.uploader.addPeer(peer)
       if (engine.picker.have.count > 0) peer.send({ type: 'bitfield', bitfield: engine.picker.have.bytes.slice() })
       if (peer.pieces && peer.pieces.count > 0) engine.picker.addAvailability(peer.pieces, 1)
-      this.emit('wire', { id: peer.remotePeerId, label: peer.channel.label })
+      this.emit('wire', peerInfo(peer, performance.now()))
     }
     engine.downloader.updateInterest(peer)
     if (peer.peerInterested) engine.uploader.onInterested(peer)
@@ -401,6 +412,19 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     this.error = error
     this.#engine?.fail(error)
     this.emit('error', error)
+  }
+}
+
+function peerInfo(p: PeerSession, now: number): PeerInfo {
+  return {
+    id: p.remotePeerId,
+    label: p.channel.label,
+    downloadSpeed: p.downloadRate.rate(now),
+    uploadSpeed: p.uploadRate.rate(now),
+    downloaded: p.downloaded,
+    uploaded: p.uploaded,
+    amChoking: p.amChoking,
+    peerChoking: p.peerChoking,
   }
 }
 

@@ -5,6 +5,7 @@ import { el } from './dom.ts'
 import { attachDropTarget, createDropZone, type FileWithPath } from './drop-zone.ts'
 import { describeError, ErrorBanner, type ErrorOrigin } from './errors.ts'
 import { saveTorrentFile } from './save.ts'
+import { createLimitsForm, loadLimits, type Limits } from './limits.ts'
 import { createSettings } from './settings.ts'
 import { TorrentList } from './torrent-list.ts'
 
@@ -86,6 +87,13 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     },
     notify,
   })
+  const applyLimits = (limits: Limits): void => {
+    client.uploadLimit = limits.upload * 1000
+    client.downloadLimit = limits.download * 1000
+  }
+  const initialLimits = loadLimits()
+  applyLimits(initialLimits)
+  settings.append(createLimitsForm(initialLimits, applyLimits))
 
   root.replaceChildren(
     el('header', { class: 'app-header' }, [

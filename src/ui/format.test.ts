@@ -61,3 +61,13 @@ describe('clampFraction', () => {
     expect(clampFraction(-0.1)).toBe(0)
   })
 })
+
+describe('formatDuration', () => {
+  it('reads like a clock without jumping width', async () => {
+    const { formatDuration } = await import('./format.ts')
+    expect(formatDuration(42_000)).toBe('42 s')
+    expect(formatDuration(185_000)).toBe('3 min 05 s')
+    expect(formatDuration(3_720_000)).toBe('1 h 02 min')
+    expect(formatDuration(Infinity)).toBe('—')
+  })
+})

@@ -53,6 +53,10 @@ export interface UiTorrent {
   readonly uploadSpeed: number
   readonly numPeers: number
   readonly trackerStats: readonly UiTrackerStats[]
+  /** Uploaded ÷ received. */
+  readonly ratio: number
+  /** ms until done at the current speed (Infinity: unknown). */
+  readonly timeRemaining: number
   readonly ready: boolean
   readonly done: boolean
   readonly hashingProgress: number
@@ -72,6 +76,9 @@ export type SeedInput = File[]
 export interface UiClient {
   readonly torrents: readonly UiTorrent[]
   announce: string[]
+  /** Bytes/s; Infinity or 0 = unlimited. */
+  uploadLimit: number
+  downloadLimit: number
   add(torrentId: string | File): UiTorrent
   seed(input: SeedInput): UiTorrent
   /** Declared with `string` too so the library's `remove(torrent: Torrent | string)` fits this port. */

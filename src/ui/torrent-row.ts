@@ -1,6 +1,6 @@
 import type { UiError, UiTorrent, UiTorrentEvents, UiTorrentFile } from './ports.ts'
 import { el, setText, updateAttr } from './dom.ts'
-import { clampFraction, formatBytes, formatPeers, formatPercent, formatSpeed } from './format.ts'
+import { clampFraction, formatBytes, formatDuration, formatPeers, formatPercent, formatSpeed } from './format.ts'
 import { FileRow } from './file-row.ts'
 import { torrentBlob, torrentFileName } from './save.ts'
 import { displayName, statusText, torrentState } from './torrent-state.ts'
@@ -44,6 +44,8 @@ export class TorrentRow {
     const size = el('span', { class: 'num', 'data-testid': 'torrent-size' })
     const peers = el('span', { class: 'num', 'data-testid': 'torrent-peers' })
     const swarm = el('span', { class: 'num', 'data-testid': 'torrent-swarm', title: 'Seeders / leechers reported by trackers' })
+    const ratio = el('span', { class: 'num', 'data-testid': 'torrent-ratio', title: 'Uploaded ÷ downloaded' })
+    const eta = el('span', { class: 'num', 'data-testid': 'torrent-eta', title: 'Time remaining at the current speed' })
     const down = el('span', { class: 'num', 'data-testid': 'torrent-down-speed' })
     const up = el('span', { class: 'num', 'data-testid': 'torrent-up-speed' })
     const magnet = el('input', { type: 'text', readonly: true, class: 'magnet', 'data-testid': 'magnet-link', 'aria-label': 'Magnet link', placeholder: 'Magnet link appears once the info hash is known', spellcheck: 'false' })
@@ -51,7 +53,7 @@ export class TorrentRow {
     const download = el('a', { class: 'button small', 'data-testid': 'download-torrent', 'aria-disabled': 'true' }, ['.torrent'])
     const remove = el('button', { type: 'button', class: 'small danger', 'data-testid': 'remove-torrent' }, ['Remove'])
     const files = el('ul', { class: 'files', 'aria-label': 'Files' })
-    this.#parts = { name, status, progress, percent, size, peers, swarm, down, up, magnet, copy, download, files }
+    this.#parts = { name, status, progress, percent, size, peers, swarm, ratio, eta, down, up, magnet, copy, download, files }
 
     magnet.addEventListener('focus', () => magnet.select())
     copy.addEventListener('click', () => void this.#copy())
@@ -72,6 +74,8 @@ export class TorrentRow {
         stat('Swarm', swarm),
         stat('Down', down, 'down'),
         stat('Up', up, 'up'),
+        stat('Ratio', ratio),
+        stat('Left', eta),
       ]),
       el('div', { class: 'magnet-row' }, [magnet, el('span', { class: 'actions' }, [copy, download, remove])]),
       files,
@@ -97,6 +101,8 @@ export class TorrentRow {
     setText(p.size, t.ready || t.length > 0 ? formatBytes(t.length) : '—')
     setText(p.peers, formatPeers(t.numPeers))
     setText(p.swarm, formatSwarm(t.trackerStats))
+    setText(p.ratio, t.ratio.toFixed(2))
+    setText(p.eta, t.done ? 'done' : formatDuration(t.timeRemaining))
     setText(p.down, formatSpeed(t.downloadSpeed))
     setText(p.up, formatSpeed(t.uploadSpeed))
     if (p.magnet.value !== t.magnetURI) p.magnet.value = t.magnetURI
