@@ -1,15 +1,48 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import { localTracker } from './src/node/local-tracker.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-// The web app lives in src/ (src/index.html); `--mode lib` builds the self-contained library module.
+// render-media (src/media, loaded lazily) and its CommonJS dependencies expect Node's `Buffer`,
+// `process` and `path`. Only modules of these packages get them, and only when they use them.
+const LEGACY_MEDIA = /[\\/]node_modules[\\/](render-media|videostream|mediasource|mp4-stream|mp4-box-encoding|range-slice-stream|stream-to-blob(-url)?|readable-stream|end-of-stream|pump|uint64be|buffer-alloc(-unsafe)?|buffer-fill|to-arraybuffer)[\\/]/
+const PROCESS_SHIM = '\0swarmstream-process-shim'
+function legacyMediaPolyfills(): Plugin {
+  return {
+    name: 'swarmstream:legacy-media-polyfills',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === PROCESS_SHIM) return PROCESS_SHIM
+      if (source === 'path' && importer && LEGACY_MEDIA.test(importer)) return this.resolve('path-browserify', importer)
+      return null
+    },
+    load(id) {
+      if (id !== PROCESS_SHIM) return null
+      return 'module.exports = { browser: true, env: {}, version: "", versions: {}, argv: [], nextTick: function (fn) { var args = Array.prototype.slice.call(arguments, 1); queueMicrotask(function () { fn.apply(null, args) }) } }'
+    },
+    transform(code, id) {
+      if (!LEGACY_MEDIA.test(id) || !/\.c?js$/.test(id)) return null
+      let prelude = ''
+      if (/\bBuffer\b/.test(code) && !/(const|let)\s+Buffer\b/.test(code)) prelude += "var Buffer = require('buffer/').Buffer;"
+      if (/\bprocess\b/.test(code) && !/(const|let)\s+process\b/.test(code)) prelude += `var process = require(${JSON.stringify(PROCESS_SHIM)});`
+      return prelude ? { code: prelude + code, map: null } : null
+    },
+  }
+}
+
+// The web app lives in src/ (src/index.html); `--mode lib` builds the self-contained library module,
+// `--mode element` the self-contained <torrent-video> module (dist/torrent-video.js).
 export default defineConfig(({ mode }) => ({
   root: here('./src'),
   publicDir: here('./public'),
   define: { 'process.browser': 'true', 'process.env.NODE_DEBUG': 'false', global: 'globalThis' },
-  plugins: [localTracker()],
+  plugins: [legacyMediaPolyfills(), localTracker()],
+  // Pre-bundled up front so that importing src/media later never triggers a dev-server reload.
+  optimizeDeps: {
+    include: ['render-media', 'mediasource', 'readable-stream'],
+    rolldownOptions: { plugins: [legacyMediaPolyfills()] },
+  },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   build:
@@ -19,7 +52,16 @@ export default defineConfig(({ mode }) => ({
           emptyOutDir: false,
           lib: { entry: { swarmstream: here('./src/index.ts') }, formats: ['es' as const] },
         }
-      : { outDir: here('./dist/app'), emptyOutDir: true },
+      : mode === 'element'
+        ? {
+            // `<torrent-video>` as one self-contained ES module: every dependency inlined, no chunks.
+            outDir: here('./dist'),
+            emptyOutDir: false,
+            copyPublicDir: false,
+            lib: { entry: here('./src/elements/torrent-video.ts'), fileName: 'torrent-video', formats: ['es' as const] },
+            rolldownOptions: { output: { codeSplitting: false } },
+          }
+        : { outDir: here('./dist/app'), emptyOutDir: true },
   test: {
     root: here('.'),
     include: ['src/**/*.test.ts'],

@@ -1,0 +1,87 @@
+// Playback while downloading (src/media). First step: the file's pieces are local (seeded in the same
+// page), so these checks cover the renderer itself: MediaSource playback of each format, seeking,
+// subtitles from a sibling .srt, and a clear error for a format the browser cannot play.
+import { newPeerPage, type PeerPage } from './support/browser.ts'
+import { openApp } from './support/app.ts'
+import { playInPage, seedInPage, seekAndPlay, testMedia, type MediaModule, type TestMediaName } from './support/media.ts'
+import { expect, test as base } from './support/tracker.ts'
+
+const test = base.extend<{ player: PeerPage }>({
+  player: async ({ browser, baseURL, tracker }, use) => {
+    const peer = await newPeerPage(browser, baseURL!, { label: 'player', path: null })
+    await openApp(peer.page, baseURL!, tracker.url)
+    await use(peer)
+    await peer.context.close().catch(() => undefined)
+  },
+})
+
+const FORMATS: [string, TestMediaName][] = [
+  ['MP4 H.264/AAC, faststart', 'faststart.mp4'],
+  ['MP4 H.264/AAC, moov at the end', 'moov-at-end.mp4'],
+  ['WebM VP9/Opus', 'vp9-opus.webm'],
+]
+
+test.describe('playback from local pieces', () => {
+  for (const [label, name] of FORMATS) {
+    test(`${label}: plays past 2 s, and resumes after seeking to 80 %`, async ({ player: { page } }) => {
+      const infoHash = await seedInPage(page, [{ path: testMedia(name), name }])
+      const played = await playInPage(page, infoHash, name, 2)
+      const note = `${name}: renderTo → currentTime > 0 in ${played.msToFirstFrame} ms`
+      test.info().annotations.push({ type: 'time to first frame', description: note })
+      console.log(`[media] ${note}`)
+      expect(played.videoWidth, 'the video track is decoded').toBe(640)
+      expect(played.duration, 'the whole 60 s are known').toBeGreaterThan(59)
+
+      const seek = await seekAndPlay(page, 0.8)
+      expect(seek.reached, 'playback goes on from the seek target').toBeGreaterThan(seek.target + 1)
+      expect(seek.reached).toBeLessThan(seek.target + 10)
+    })
+  }
+
+  test('subtitles: video.srt beside video.mp4 becomes a track whose cues load when shown', async ({ player: { page } }) => {
+    const infoHash = await seedInPage(page, [
+      { path: testMedia('faststart.mp4'), name: 'video.mp4' },
+      { path: testMedia('video.srt'), name: 'video.srt' },
+    ])
+    await playInPage(page, infoHash, 'video.mp4', 0.2)
+    const cues = await page.evaluate(async (infoHash) => {
+      const url = '/media/index.ts'
+      const media = (await import(/* @vite-ignore */ url)) as MediaModule
+      const video = (window as unknown as { __video: HTMLVideoElement }).__video
+      const torrent = window.swarmstream!.client.get(infoHash)!
+      const videoFile = torrent.files.find((f) => f.name === 'video.mp4')!
+      const [track] = media.attachSubtitles(video, torrent.files, videoFile)
+      if (!track) return { count: -1, first: '', label: '' }
+      const before = track.dataset['loaded'] ?? 'no'
+      track.track.mode = 'showing'
+      const deadline = performance.now() + 10_000
+      while ((track.track.cues?.length ?? 0) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      const first = track.track.cues?.[0] as VTTCue | undefined
+      return { count: track.track.cues?.length ?? 0, first: first?.text ?? '', label: track.label, before }
+    }, infoHash)
+    expect(cues.before, 'nothing is fetched before the track is shown').toBe('no')
+    expect(cues.count, 'all three SRT cues are on the track').toBe(3)
+    expect(cues.first).toBe('Swarmstream test subtitle one')
+    expect(cues.label).toBe('video.srt')
+  })
+
+  test('a format the browser cannot play (HEVC) rejects with UNSUPPORTED_FORMAT and says to save it', async ({ player: { page } }) => {
+    const infoHash = await seedInPage(page, [{ path: testMedia('hevc.mp4'), name: 'hevc.mp4' }])
+    const error = await page.evaluate(async (infoHash) => {
+      const url = '/media/index.ts'
+      const media = (await import(/* @vite-ignore */ url)) as MediaModule
+      const file = window.swarmstream!.client.get(infoHash)!.files[0]!
+      const parent = document.body.appendChild(document.createElement('div'))
+      try {
+        await media.appendTo(file, parent, { muted: true })
+        return { code: 'none', message: '', children: parent.childElementCount }
+      } catch (err) {
+        return { code: (err as { code?: string }).code ?? 'untyped', message: (err as Error).message, children: parent.childElementCount }
+      }
+    }, infoHash)
+    expect(error.code).toBe('UNSUPPORTED_FORMAT')
+    expect(error.message).toContain('hvc1')
+    expect(error.message).toMatch(/save the file/i)
+    expect(error.children, 'no empty black box is left behind').toBe(0)
+  })
+})

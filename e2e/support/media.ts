@@ -1,0 +1,103 @@
+// Test media for the playback specs (made by e2e/media/generate.mjs with ffmpeg, cached in
+// e2e/artifacts/media/) and page helpers that seed files and play them with src/media.
+import { execFileSync } from 'node:child_process'
+import { join, resolve } from 'node:path'
+import type { Page } from '@playwright/test'
+
+export const MEDIA_DIR = resolve(import.meta.dirname, '..', 'artifacts', 'media')
+const GENERATOR = resolve(import.meta.dirname, '..', 'media', 'generate.mjs')
+
+export type TestMediaName = 'faststart.mp4' | 'moov-at-end.mp4' | 'vp9-opus.webm' | 'hevc.mp4' | 'video.srt'
+
+/** Generates any missing test media (idempotent) and returns the path of `name`. */
+export function testMedia(name: TestMediaName): string {
+  execFileSync(process.execPath, [GENERATOR, MEDIA_DIR], { stdio: ['ignore', 'ignore', 'inherit'] })
+  return join(MEDIA_DIR, name)
+}
+
+/** The page's view of src/media, imported through Vite (the dev server's root is src/). */
+export type MediaModule = typeof import('../../src/media/index.ts')
+
+/**
+ * Seeds local files in the app page (`window.swarmstream.client.seed`) under the given names and
+ * waits until the torrent is ready; its files are then all local. Returns the info hash.
+ */
+export async function seedInPage(page: Page, files: { path: string; name: string }[]): Promise<string> {
+  await page.evaluate(() => {
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.multiple = true
+    input.id = 'playback-seed-input'
+    input.hidden = true
+    document.body.appendChild(input)
+  })
+  await page.setInputFiles('#playback-seed-input', files.map((f) => f.path))
+  return page.evaluate(async (names) => {
+    const input = document.getElementById('playback-seed-input') as HTMLInputElement
+    const renamed = Array.from(input.files ?? [], (f, i) => new File([f], names[i]!, { type: f.type }))
+    input.remove()
+    const client = window.swarmstream!.client
+    return new Promise<string>((resolve, reject) => {
+      const torrent = client.seed(renamed, {}, (t) => resolve(t.infoHash))
+      torrent.once('error', reject)
+    })
+  }, files.map((f) => f.name))
+}
+
+export interface PlayResult {
+  /** ms from calling renderTo to currentTime > 0. */
+  msToFirstFrame: number
+  duration: number
+  videoWidth: number
+}
+
+/**
+ * Renders the torrent's file `name` into a new muted, autoplaying <video> (kept as `window.__video`)
+ * through MediaSource only, and waits until currentTime > `playPast` seconds.
+ */
+export async function playInPage(page: Page, infoHash: string, name: string, playPast: number): Promise<PlayResult> {
+  return page.evaluate(
+    async ({ infoHash, name, playPast }) => {
+      const url = '/media/index.ts'
+      const media = (await import(/* @vite-ignore */ url)) as MediaModule
+      const torrent = window.swarmstream!.client.get(infoHash)!
+      const file = torrent.files.find((f) => f.name === name)!
+      const video = document.createElement('video')
+      document.body.appendChild(video)
+      Object.assign(window, { __video: video })
+      const start = performance.now()
+      // maxBlobLength 0: render-media may not fall back to a Blob URL of the whole file; it must stream.
+      await media.renderTo(file, video, { autoplay: true, muted: true, maxBlobLength: 0 })
+      let firstFrame = 0
+      await new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (video.error) return reject(new Error(`video error ${video.error.code}: ${video.error.message}`))
+          if (!firstFrame && video.currentTime > 0) firstFrame = performance.now()
+          if (video.currentTime > playPast) return resolve()
+          setTimeout(check, 20)
+        }
+        check()
+      })
+      return { msToFirstFrame: Math.round(firstFrame - start), duration: video.duration, videoWidth: video.videoWidth }
+    },
+    { infoHash, name, playPast },
+  )
+}
+
+/** Seeks `window.__video` to `fraction` of its duration; resolves with currentTime once it has played 1 s past. */
+export async function seekAndPlay(page: Page, fraction: number): Promise<{ target: number; reached: number }> {
+  return page.evaluate(async (fraction) => {
+    const video = (window as unknown as { __video: HTMLVideoElement }).__video
+    const target = video.duration * fraction
+    video.currentTime = target
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (video.error) return reject(new Error(`video error ${video.error.code}: ${video.error.message}`))
+        if (!video.seeking && !video.paused && video.currentTime > target + 1) return resolve()
+        setTimeout(check, 20)
+      }
+      check()
+    })
+    return { target, reached: video.currentTime }
+  }, fraction)
+}

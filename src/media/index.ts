@@ -1,0 +1,6 @@
+export { renderTo, appendTo, type RenderOptions } from './render.ts'
+export { attachSubtitles } from './subtitle-tracks.ts'
+export { srtToVtt, findSubtitles, type SubtitleMatch } from './subtitles.ts'
+export { probeMedia, type ProbeResult, type RangeReader } from './probe.ts'
+export { MediaError } from './errors.ts'
+export type { MediaFile } from './media-file.ts'

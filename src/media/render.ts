@@ -1,0 +1,161 @@
+import { mimeType } from '../torrent/torrent-file.ts'
+import { fromElementError, MediaError, unsupportedFormat } from './errors.ts'
+import { rangeReader, toRenderFile, type MediaFile } from './media-file.ts'
+import { extensionOf, MSE_EXTENSIONS, probeMedia } from './probe.ts'
+
+export interface RenderOptions {
+  autoplay?: boolean
+  /** Default true, like render-media. */
+  controls?: boolean
+  muted?: boolean
+  /** Largest file played through a Blob URL (formats MediaSource cannot take); default 200 MB. */
+  maxBlobLength?: number
+  /** Errors after playback started (the element's `error`); also dispatched as `swarmstream-error`. */
+  onError?: (error: MediaError) => void
+}
+
+/** Where the media goes: into a given element (renderTo) or a new child of a parent (appendTo). */
+type Target = { element: HTMLElement } | { parent: HTMLElement }
+
+/** Played by the file's extension without MediaSource, through a Blob URL (as render-media does). */
+const BLOB_MEDIA: Record<string, 'video' | 'audio'> = {
+  '.mov': 'video', '.ogv': 'video', '.aac': 'audio', '.oga': 'audio', '.ogg': 'audio', '.wav': 'audio', '.flac': 'audio',
+}
+
+/**
+ * Plays or shows `file` in `element` (video/audio for media, img for images), streaming video and audio
+ * through MediaSource while the file downloads. Resolves once the media's metadata is loaded.
+ * Rejects with MediaError `UNSUPPORTED_FORMAT` if this browser cannot play the file.
+ */
+export async function renderTo(file: MediaFile, element: HTMLMediaElement | HTMLImageElement, opts: RenderOptions = {}): Promise<void> {
+  await render(file, { element }, opts)
+}
+
+/** Like renderTo, but creates the right element (video, audio, img, iframe…) inside `parent`. */
+export function appendTo(file: MediaFile, parent: HTMLElement, opts: RenderOptions = {}): Promise<HTMLElement> {
+  if (parent instanceof HTMLMediaElement) {
+    return Promise.reject(new MediaError('INVALID_TARGET', 'appendTo needs a container element (e.g. a div), not a video or audio element; use renderTo for those.'))
+  }
+  return render(file, { parent }, opts)
+}
+
+async function render(file: MediaFile, target: Target, opts: RenderOptions): Promise<HTMLElement> {
+  const ext = extensionOf(file.name)
+  const container = MSE_EXTENSIONS[ext]
+  if (container && typeof MediaSource !== 'undefined') {
+    const { type, fragmented } = await mediaSourceType(file, container)
+    if (!MediaSource.isTypeSupported(type)) throw unsupportedFormat(file.name, type)
+    // videostream remuxes plain MP4 into fragments; WebM, fragmented MP4 and MP3 go to MediaSource as they are.
+    if (container === 'mp4' && !fragmented) return watch(file, await viaRenderMedia(file, target, opts), opts)
+    return watch(file, await viaMediaSource(file, type, target, opts), opts)
+  }
+  const blobKind = BLOB_MEDIA[ext]
+  if (blobKind && document.createElement(blobKind).canPlayType(mimeType(file.name)) === '') {
+    throw unsupportedFormat(file.name, mimeType(file.name))
+  }
+  const element = await viaRenderMedia(file, target, opts)
+  return element instanceof HTMLMediaElement ? watch(file, element, opts) : element
+}
+
+/** The MIME type (with codecs) to hand MediaSource, found in the file's own header. */
+async function mediaSourceType(file: MediaFile, container: 'mp4' | 'webm' | 'mp3'): Promise<{ type: string; fragmented: boolean }> {
+  if (container === 'mp3') return { type: 'audio/mpeg', fragmented: false }
+  const probe = await probeMedia(rangeReader(file), file.length)
+  if (!probe) throw unsupportedFormat(file.name, `not a readable ${container === 'mp4' ? 'MP4' : 'WebM/Matroska'} file`)
+  if (probe.container === 'matroska') {
+    throw unsupportedFormat(file.name, `Matroska with ${probe.codecs.join(', ')}`, 'browsers stream only the WebM flavour of Matroska')
+  }
+  if (probe.container !== container) {
+    throw unsupportedFormat(file.name, `${probe.container.toUpperCase()} content behind a ${extensionOf(file.name)} name`)
+  }
+  return probe
+}
+
+function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions): Promise<HTMLElement> {
+  const options = {
+    autoplay: opts.autoplay ?? false,
+    controls: opts.controls ?? true,
+    muted: opts.muted ?? false,
+    maxBlobLength: opts.maxBlobLength ?? 200 * 1000 * 1000,
+  }
+  // The CommonJS players and their Node polyfills load only when something is played.
+  return Promise.all([import('render-media'), import('./node-readable.ts')]).then(
+    ([{ default: renderMedia }, { toNodeReadable }]) =>
+      new Promise<HTMLElement>((resolve, reject) => {
+        const done = (err: Error | null, elem?: HTMLElement) => {
+          if (err) reject(toMediaError(file.name, err))
+          else resolve(elem ?? (target as { element: HTMLElement }).element)
+        }
+        try {
+          const source = toRenderFile(file, toNodeReadable)
+          if ('element' in target) renderMedia.render(source, target.element, options, done)
+          else renderMedia.append(source, target.parent, options, done)
+        } catch (err) {
+          reject(toMediaError(file.name, err as Error))
+        }
+      }),
+  )
+}
+
+function viaMediaSource(file: MediaFile, type: string, target: Target, opts: RenderOptions): Promise<HTMLElement> {
+  const tag = type.startsWith('audio/') ? 'audio' : 'video'
+  let element: HTMLElement
+  if ('element' in target) {
+    element = target.element
+    if (element.localName !== tag) {
+      return Promise.reject(new MediaError('INVALID_TARGET', `Cannot play "${file.name}" in a <${element.localName}> element: it needs a <${tag}>.`))
+    }
+  } else {
+    element = target.parent.appendChild(document.createElement(tag))
+  }
+  const media = element as HTMLMediaElement
+  media.autoplay = opts.autoplay ?? false
+  media.controls = opts.controls ?? true
+  media.muted = opts.muted ?? false
+  return Promise.all([import('mediasource'), import('./node-readable.ts')]).then(
+    ([{ default: MediaElementWrapper }, { toNodeReadable }]) =>
+      new Promise<HTMLElement>((resolve, reject) => {
+        const fail = () => {
+          media.removeEventListener('loadedmetadata', ready)
+          if ('parent' in target) media.remove()
+          reject(fromElementError(file.name, media.error))
+        }
+        const ready = () => {
+          media.removeEventListener('error', fail)
+          resolve(media)
+        }
+        media.addEventListener('error', fail, { once: true })
+        media.addEventListener('loadedmetadata', ready, { once: true })
+        if (opts.autoplay) media.addEventListener('loadstart', () => media.play().catch(ignoreAutoplayBlock), { once: true })
+        const sink = new MediaElementWrapper(media).createWriteStream(type)
+        sink.on('error', () => undefined) // the element's own `error` event reports it
+        toNodeReadable(file.stream()).pipe(sink)
+      }),
+  )
+}
+
+/** A blocked autoplay leaves the media paused with its controls; anything else is a real failure. */
+function ignoreAutoplayBlock(err: unknown): void {
+  if ((err as Error).name !== 'NotAllowedError' && (err as Error).name !== 'AbortError') throw err
+}
+
+/** Surfaces an `error` of the element after playback started: onError and a `swarmstream-error` event. */
+function watch(file: MediaFile, element: HTMLElement, opts: RenderOptions): HTMLElement {
+  if (!(element instanceof HTMLMediaElement)) return element
+  element.addEventListener(
+    'error',
+    () => {
+      const error = fromElementError(file.name, element.error)
+      element.dispatchEvent(new CustomEvent('swarmstream-error', { detail: error }))
+      opts.onError?.(error)
+    },
+    { once: true },
+  )
+  return element
+}
+
+function toMediaError(fileName: string, err: Error): MediaError {
+  if (err instanceof MediaError) return err
+  if (/Unsupported file type|Cannot render/.test(err.message)) return unsupportedFormat(fileName, 'unknown type', err.message)
+  return new MediaError('PLAYBACK_FAILED', `Could not show "${fileName}": ${err.message}. Save the file and open it locally instead.`, { cause: err })
+}
