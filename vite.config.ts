@@ -51,6 +51,8 @@ export default defineConfig(({ mode }) => ({
           outDir: here('./dist'),
           emptyOutDir: false,
           lib: { entry: { swarmstream: here('./src/index.ts') }, formats: ['es' as const] },
+          // One self-contained module: lazily loaded media code is inlined too.
+          rolldownOptions: { output: { codeSplitting: false } },
         }
       : mode === 'element'
         ? {

@@ -1,6 +1,7 @@
 import { InvalidInputError, SwarmstreamError } from '../util/errors.ts'
 import { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
+import { appendTo, renderTo } from '../media/index.ts'
 import { createTorrent } from '../metainfo/create-torrent.ts'
 import { parseTorrentFile } from '../metainfo/torrent-file.ts'
 import {
@@ -161,6 +162,7 @@ export class Client extends TypedEmitter<ClientEvents> {
         createTracker: this.#trackerFactory,
         uploadLimit: this.#upLimit,
         downloadLimit: this.#downLimit,
+        renderer: { renderTo, appendTo },
       },
       [...extraAnnounce, ...this.announce],
     )

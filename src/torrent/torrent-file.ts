@@ -1,4 +1,4 @@
-import { AbortError } from '../util/errors.ts'
+import { AbortError, SwarmstreamError } from '../util/errors.ts'
 import type { TorrentFileEntry } from '../metainfo/types.ts'
 
 /** What a file needs from its torrent to read verified bytes. */
@@ -15,6 +15,20 @@ export interface PieceAccess {
   closeReader(id: number): void
 }
 
+export interface FileRenderOptions {
+  autoplay?: boolean
+  controls?: boolean
+  muted?: boolean
+  /** Largest file render-media may turn into a Blob URL as a last resort. */
+  maxBlobLength?: number
+}
+
+/** Plays or shows a file (the media layer implements it; the client injects it). */
+export interface FileRenderer {
+  renderTo(file: TorrentFile, element: HTMLMediaElement | HTMLImageElement, opts?: FileRenderOptions): Promise<void>
+  appendTo(file: TorrentFile, parent: HTMLElement, opts?: FileRenderOptions): Promise<HTMLElement>
+}
+
 /** One file of a torrent: reads only verified bytes, waiting for pieces that have not arrived. */
 export class TorrentFile {
   readonly name: string
@@ -25,8 +39,11 @@ export class TorrentFile {
   #entry: TorrentFileEntry
   #selected = true
 
-  constructor(entry: TorrentFileEntry, access: PieceAccess) {
+  #renderer: FileRenderer | null
+
+  constructor(entry: TorrentFileEntry, access: PieceAccess, renderer: FileRenderer | null = null) {
     this.#entry = entry
+    this.#renderer = renderer
     this.name = entry.name
     this.path = entry.path
     this.length = entry.length
@@ -77,6 +94,18 @@ export class TorrentFile {
   get done(): boolean {
     for (let i = this.#firstPiece; i <= this.#lastPiece; i++) if (!this.#access.hasPiece(i)) return false
     return true
+  }
+
+  /** Plays the file into a `<video>`/`<audio>` (MediaSource, while it downloads) or shows an image. */
+  renderTo(element: HTMLMediaElement | HTMLImageElement, opts?: FileRenderOptions): Promise<void> {
+    if (!this.#renderer) return Promise.reject(new SwarmstreamError('NO_RENDERER', 'This client was built without media playback.'))
+    return this.#renderer.renderTo(this, element, opts)
+  }
+
+  /** Creates the right element (video, audio, img…) in `parent` and plays the file into it. */
+  appendTo(parent: HTMLElement, opts?: FileRenderOptions): Promise<HTMLElement> {
+    if (!this.#renderer) return Promise.reject(new SwarmstreamError('NO_RENDERER', 'This client was built without media playback.'))
+    return this.#renderer.appendTo(this, parent, opts)
   }
 
   /** Streams bytes [start, end] (inclusive, like WebTorrent) of the file as their pieces are verified. */

@@ -16,7 +16,7 @@ import type { BlobSource } from './blob-source.ts'
 import { MetadataExchange, UT_METADATA } from './metadata-exchange.ts'
 import { PieceEngine } from './piece-engine.ts'
 import { Swarm, type PeerInfo } from './swarm.ts'
-import { TorrentFile } from './torrent-file.ts'
+import { TorrentFile, type FileRenderer } from './torrent-file.ts'
 import type { WebSeedStats } from './web-seed-worker.ts'
 import { attachTracker, type TrackerLike, type TrackerFactory } from './torrent-tracker.ts'
 
@@ -46,6 +46,8 @@ export interface TorrentDeps {
   createStore: (opts: ChunkStoreOptions) => Promise<ChunkStore>
   /** null: no tracker (tests connect peers with `addPeer`). */
   createTracker: TrackerFactory | null
+  /** Plays files (media layer); null in builds without playback. */
+  renderer?: FileRenderer | null
   /** Client-wide bandwidth limits. */
   uploadLimit: TokenBucket
   downloadLimit: TokenBucket
@@ -254,7 +256,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     )
     engine.downloader.on('fatal', (error) => this.#fail(error))
     const access = engine.access(() => this.#applySelection())
-    this.files = info.files.map((entry) => new TorrentFile(entry, access))
+    this.files = info.files.map((entry) => new TorrentFile(entry, access, this.#deps.renderer ?? null))
     const selection = this._initialSelection ?? (this.selectOnly ? this.files.map((_, i) => this.selectOnly!.includes(i)) : null)
     if (selection) this.files.forEach((f, i) => (selection[i] === false ? f.deselect() : f.select()))
     for (const peer of this.#swarm?.active ?? []) this.#onJoined(peer)
