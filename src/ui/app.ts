@@ -1,5 +1,5 @@
 import type { AppConfig } from './config.ts'
-import type { UiClient, UiError, UiTorrent } from './ports.ts'
+import type { UiClient, UiError, UiTorrent, UiTorrentFile } from './ports.ts'
 import { createAddForm } from './add-form.ts'
 import { el } from './dom.ts'
 import { attachDropTarget, createDropZone, type FileWithPath } from './drop-zone.ts'
@@ -19,6 +19,8 @@ export interface AppOptions {
   root: HTMLElement
   /** Element that accepts dropped files; defaults to the whole page. */
   dropTarget?: HTMLElement
+  /** Plays a file into `video` (with its subtitles); rejects with an error the banner shows. */
+  play?: (file: UiTorrentFile, torrent: UiTorrent, video: HTMLVideoElement) => Promise<void>
 }
 
 export interface App {
@@ -27,7 +29,7 @@ export interface App {
 }
 
 /** Builds the page and wires it to the client. */
-export function startApp({ client, config, root, dropTarget = document.documentElement }: AppOptions): App {
+export function startApp({ client, config, root, dropTarget = document.documentElement, play }: AppOptions): App {
   const banner = new ErrorBanner()
   const notify = (text: string, kind: 'error' | 'warning'): void => banner.show(text, kind)
   const form = createAddForm({
@@ -40,6 +42,18 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     client,
     saveFile: saveTorrentFile,
     notify,
+    ...(play
+      ? {
+          playFile: (file: UiTorrentFile, torrent: UiTorrent, player: HTMLElement) => {
+            const video = el('video', { controls: true, autoplay: true, playsinline: true, 'data-testid': 'player-video', 'aria-label': `Playing ${file.name}` })
+            player.replaceChildren(el('p', { class: 'player-title' }, [file.name]), video)
+            play(file, torrent, video).catch((err: unknown) => {
+              player.replaceChildren()
+              notify(describeError(err, { kind: 'play', fileName: file.name }), 'error')
+            })
+          },
+        }
+      : {}),
     onInputRejected: (origin) => {
       if (origin.kind === 'link') form.offerAgain(origin.input)
     },

@@ -7,6 +7,7 @@ export type ErrorOrigin =
   | { kind: 'seed' }
   | { kind: 'torrent'; name: string }
   | { kind: 'save'; fileName: string }
+  | { kind: 'play'; fileName: string }
   | { kind: 'client' }
 
 const HEX_HASH = /^[0-9a-f]{40}$/i
@@ -52,6 +53,8 @@ export function describeError(err: unknown, origin: ErrorOrigin): string {
       return `${origin.name || 'Torrent'}: ${message}`
     case 'save':
       return `Could not save ${origin.fileName}: ${message}`
+    case 'play':
+      return `Could not play ${origin.fileName}: ${message}`
     case 'client':
       return message
   }

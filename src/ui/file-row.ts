@@ -5,6 +5,8 @@ import { clampFraction, formatBytes, formatPercent } from './format.ts'
 export interface FileRowDeps {
   /** Saves the file; rejects with an error the banner can show. */
   save(file: UiTorrentFile): Promise<void>
+  /** Plays the file (absent: no Play button). */
+  play?(file: UiTorrentFile): void
   onError(err: unknown, file: UiTorrentFile): void
 }
 
@@ -26,6 +28,10 @@ export class FileRow {
     this.#percent = el('span', { class: 'percent num' }, ['0%'])
     this.#save = el('button', { type: 'button', class: 'small', 'data-testid': 'save-file', disabled: true, 'aria-label': `Save ${file.name}` }, ['Save'])
     this.#save.addEventListener('click', () => void this.#onSave(deps))
+    const play = deps.play && isPlayable(file.name)
+      ? el('button', { type: 'button', class: 'small', 'data-testid': 'play-file', 'aria-label': `Play ${file.name}` }, ['Play'])
+      : null
+    play?.addEventListener('click', () => deps.play?.(file))
     this.#select = el('input', { type: 'checkbox', 'data-testid': 'file-select', 'aria-label': `Download ${file.name}` })
     this.#select.checked = file.selected
     this.#select.addEventListener('change', () => (this.#select.checked ? file.select() : file.deselect()))
@@ -37,7 +43,7 @@ export class FileRow {
       ]),
       el('span', { class: 'file-size num', 'data-testid': 'file-size' }, [formatBytes(file.length)]),
       el('span', { class: 'file-bar' }, [this.#progress, this.#percent]),
-      this.#save,
+      el('span', { class: 'file-actions' }, [play, this.#save]),
     ])
     this.update()
   }
@@ -64,6 +70,11 @@ export class FileRow {
       this.update()
     }
   }
+}
+
+/** Video and audio the Play action offers (the player says clearly when a codec cannot play). */
+export function isPlayable(name: string): boolean {
+  return /\.(mp4|m4v|webm|mkv|mov|mp3|m4a|ogg|oga|opus|wav|flac)$/i.test(name)
 }
 
 /** The folders between the torrent's root and the file, e.g. "cd1/" for "Album/cd1/track.mp3". */

@@ -6,6 +6,8 @@ import { TorrentRow } from './torrent-row.ts'
 export interface TorrentListDeps {
   client: UiClient
   saveFile(file: UiTorrentFile): Promise<void>
+  /** Plays a file into the torrent's player area. */
+  playFile?(file: UiTorrentFile, torrent: UiTorrent, player: HTMLElement): void
   /** Shows a message in the banner. */
   notify(text: string, kind: 'error' | 'warning'): void
   /** A torrent added from user input failed because the input was bad (lets the form offer it again). */
@@ -49,6 +51,7 @@ export class TorrentList {
       seeded,
       remove: (t) => void this.#remove(t),
       saveFile: this.#deps.saveFile,
+      ...(this.#deps.playFile ? { playFile: this.#deps.playFile } : {}),
       onError: (err, t) => this.#onTorrentError(err, t),
       onWarning: (err, t) => this.#deps.notify(describeError(err, { kind: 'torrent', name: t.name }), 'warning'),
       onSaveError: (err, file) => this.#deps.notify(describeError(err, { kind: 'save', fileName: file.name }), 'error'),

@@ -10,6 +10,7 @@ export interface TorrentRowDeps {
   seeded: boolean
   remove(t: UiTorrent): void
   saveFile(file: UiTorrentFile): Promise<void>
+  playFile?(file: UiTorrentFile, torrent: UiTorrent, player: HTMLElement): void
   onError(err: UiError, t: UiTorrent): void
   onWarning(err: UiError, t: UiTorrent): void
   onSaveError(err: unknown, file: UiTorrentFile): void
@@ -53,7 +54,8 @@ export class TorrentRow {
     const download = el('a', { class: 'button small', 'data-testid': 'download-torrent', 'aria-disabled': 'true' }, ['.torrent'])
     const remove = el('button', { type: 'button', class: 'small danger', 'data-testid': 'remove-torrent' }, ['Remove'])
     const files = el('ul', { class: 'files', 'aria-label': 'Files' })
-    this.#parts = { name, status, progress, percent, size, peers, swarm, ratio, eta, down, up, magnet, copy, download, files }
+    const player = el('div', { class: 'player', 'data-testid': 'player' })
+    this.#parts = { name, status, progress, percent, size, peers, swarm, ratio, eta, down, up, magnet, copy, download, files, player }
 
     magnet.addEventListener('focus', () => magnet.select())
     copy.addEventListener('click', () => void this.#copy())
@@ -78,6 +80,7 @@ export class TorrentRow {
         stat('Left', eta),
       ]),
       el('div', { class: 'magnet-row' }, [magnet, el('span', { class: 'actions' }, [copy, download, remove])]),
+      player,
       files,
     ])
     this.#unsubscribe = this.#subscribe()
@@ -172,7 +175,15 @@ export class TorrentRow {
     if (this.#fileRows.length !== files.length) {
       this.#fileRows = files.map(
         (file) =>
-          new FileRow(file, { save: (f) => this.#deps.saveFile(f), onError: (err, f) => this.#deps.onSaveError(err, f) }, this.torrent.name),
+          new FileRow(
+            file,
+            {
+              save: (f) => this.#deps.saveFile(f),
+              onError: (err, f) => this.#deps.onSaveError(err, f),
+              ...(this.#deps.playFile ? { play: (f: UiTorrentFile) => this.#deps.playFile?.(f, this.torrent, this.#parts.player) } : {}),
+            },
+            this.torrent.name,
+          ),
       )
       this.#parts.files.replaceChildren(...this.#fileRows.map((row) => row.element))
       return
