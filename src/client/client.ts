@@ -22,6 +22,9 @@ import { createPeerId } from './peer-id.ts'
 import { toSeedFiles, type SeedInput } from './seed-input.ts'
 import { resolveTorrentId, type TorrentId } from './torrent-id.ts'
 
+/** Most peer connections over all torrents of one client (each is an RTCPeerConnection). */
+export const MAX_PEERS = 150
+
 /** The public WebTorrent trackers (create-torrent's defaults). */
 export const DEFAULT_TRACKERS = ['wss://tracker.webtorrent.dev', 'wss://tracker.openwebtorrent.com', 'wss://tracker.btorrent.xyz']
 
@@ -163,6 +166,7 @@ export class Client extends TypedEmitter<ClientEvents> {
         uploadLimit: this.#upLimit,
         downloadLimit: this.#downLimit,
         renderer: { renderTo, appendTo },
+        canAddPeer: () => this.#torrents.reduce((n, t) => n + t.numPeers, 0) < MAX_PEERS,
       },
       [...extraAnnounce, ...this.announce],
     )

@@ -48,6 +48,8 @@ export interface TorrentDeps {
   createTracker: TrackerFactory | null
   /** Plays files (media layer); null in builds without playback. */
   renderer?: FileRenderer | null
+  /** Client-wide connection limit: false when no more peers may be added. */
+  canAddPeer?: () => boolean
   /** Client-wide bandwidth limits. */
   uploadLimit: TokenBucket
   downloadLimit: TokenBucket
@@ -166,6 +168,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   /** Connects a peer over an already-open channel (trackers do this; tests too). */
   addPeer(channel: PeerChannel): void {
     if (!this.#swarm) return channel.close('torrent has no info hash yet')
+    if (this.#deps.canAddPeer && !this.#deps.canAddPeer()) return channel.close('too many peers in this client')
     this.#swarm.add(channel)
   }
 
@@ -406,7 +409,11 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     if (!engine) return
     engine.downloader.expire()
     engine.uploader.rechoke(performance.now(), this.done)
-    for (const peer of this.#swarm?.active ?? []) engine.downloader.fill(peer)
+    for (const peer of this.#swarm?.active ?? []) {
+      // Two seeders have nothing to trade.
+      if (this.done && engine.picker.complete && engine.picker.have.complete && peer.pieces?.complete) peer.close('both are seeding')
+      else engine.downloader.fill(peer)
+    }
   }
 
   #fail(error: SwarmstreamError): void {
