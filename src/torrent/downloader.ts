@@ -215,8 +215,10 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   }
 
   #pipelineLength(peer: PeerSession): number {
+    // Enough requests to cover the peer's round trip (twice, for jitter) at its current rate: bandwidth × delay.
     const rate = peer.downloadRate.rate(this.#now())
-    const wanted = MIN_PIPELINE + Math.ceil((rate * PIPELINE_SECONDS) / 16384)
+    const latencySeconds = (this.#latency.get(peer) ?? 0) / 1000
+    const wanted = MIN_PIPELINE + Math.ceil((rate * Math.max(PIPELINE_SECONDS, 2 * latencySeconds)) / 16384)
     return Math.min(wanted, MAX_PIPELINE, peer.remoteReqq ?? MAX_PIPELINE)
   }
 

@@ -32,6 +32,8 @@ export interface TorrentEvents {
   upload(bytes: number): void
   wire(peer: PeerInfo): void
   done(): void
+  /** A seed's pieces are all copied from its files into storage (it can seed after a reload). */
+  persisted(): void
   /** Files were selected or deselected. */
   selection(): void
   /** A piece passed its hash check and is stored. */
@@ -63,6 +65,8 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   urlList: string[] = []
   /** @internal A restored torrent's saved file selection. */
   _initialSelection: boolean[] | null = null
+  /** A seed's pieces are all in storage (see the `persisted` event). */
+  persisted = false
   /** Pieces found intact in storage when the torrent was restored after a reload. */
   resumedPieces = 0
   /** BEP 53: file indexes to fetch, from a magnet's `so=`; null = all files. */
@@ -269,7 +273,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     if (engine.picker.complete) this.#onDone()
     else engine.startWebSeeds(this.urlList, () => this.done || this.destroyed)
     if (opts.source) {
-      engine.persist(opts.source, () => this.destroyed).catch((err: unknown) =>
+      engine.persist(opts.source, () => this.destroyed).then(() => {
+        this.persisted = !this.destroyed
+        if (this.persisted) this.emit('persisted')
+      }, (err: unknown) =>
         this.emit('warning', new SwarmstreamError('PERSIST_FAILED', `Seeding continues from the original files, but they could not be copied to storage: ${(err as Error).message}`)),
       )
     }
