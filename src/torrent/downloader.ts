@@ -68,6 +68,8 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #strikes = new WeakMap<PeerSession, number>()
   /** Smoothed request → block latency per peer, in ms. */
   #latency = new WeakMap<PeerSession, number>()
+  /** The peer's base round trip: the lowest recent latency, drifting up slowly (queueing inflates the average). */
+  #baseLatency = new WeakMap<PeerSession, number>()
   #slowUntil = new WeakMap<PeerSession, number>()
   #pendingWriteBytes = 0
   #stopped = false
@@ -157,6 +159,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     const took = this.#now() - request.sentAt
     const previous = this.#latency.get(peer)
     this.#latency.set(peer, previous === undefined ? took : previous * 0.8 + took * 0.2)
+    this.#baseLatency.set(peer, Math.min(took, (this.#baseLatency.get(peer) ?? took) * 1.01))
     this.#deps.limiter.reserve(block.length, this.#now())
     this.emit('received', block.length)
     if (this.#deps.picker.received(index, begin) !== 'new') return
@@ -217,7 +220,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #pipelineLength(peer: PeerSession): number {
     // Enough requests to cover the peer's round trip (twice, for jitter) at its current rate: bandwidth × delay.
     const rate = peer.downloadRate.rate(this.#now())
-    const latencySeconds = (this.#latency.get(peer) ?? 0) / 1000
+    const latencySeconds = (this.#baseLatency.get(peer) ?? 0) / 1000
     const wanted = MIN_PIPELINE + Math.ceil((rate * Math.max(PIPELINE_SECONDS, 2 * latencySeconds)) / 16384)
     return Math.min(wanted, MAX_PIPELINE, peer.remoteReqq ?? MAX_PIPELINE)
   }
