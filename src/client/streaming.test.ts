@@ -84,3 +84,27 @@ describe('bandwidth limits', () => {
     expect(limited.uploadLimit).toBe(200_000)
   })
 })
+
+describe('pause and resume', () => {
+  it('stops requesting while paused and finishes after resume', async () => {
+    const data = new Uint8Array(40 * 16384).map((_, i) => (i * 3) & 0xff)
+    const limited = new Client({ tracker: false, storage: 'memory', uploadLimit: 300_000 })
+    clients.push(limited)
+    const seeder = limited.seed(new File([data], 'p.bin'), { pieceLength: 16384 })
+    await once(seeder, 'ready')
+    const leecher = client().add(seeder.torrentFile!)
+    await once(leecher, 'ready')
+    connect(seeder, leecher)
+    await new Promise<void>((resolve) => leecher.on('verified', () => leecher.downloaded > 0 && resolve()))
+    leecher.pause()
+    expect(leecher.paused).toBe(true)
+    await new Promise((r) => setTimeout(r, 400)) // blocks already in flight may still land
+    const frozen = leecher.downloaded
+    await new Promise((r) => setTimeout(r, 600))
+    expect(leecher.downloaded).toBe(frozen)
+    expect(leecher.requestedPieces()).toEqual([])
+    leecher.resume()
+    await once(leecher, 'done')
+    expect(new Uint8Array(await leecher.files[0]!.arrayBuffer())).toEqual(data)
+  })
+})

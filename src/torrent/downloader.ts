@@ -73,6 +73,8 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #slowUntil = new WeakMap<PeerSession, number>()
   #pendingWriteBytes = 0
   #stopped = false
+  /** Paused: no new requests (blocks in flight are still accepted). */
+  paused = false
 
   constructor(deps: DownloaderDeps) {
     super()
@@ -110,7 +112,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   /** Tops up the peer's request pipeline. */
   fill(peer: PeerSession): void {
     const requests = this.#inFlight.get(peer)
-    if (this.#stopped || !requests || peer.peerChoking || !peer.amInterested || !peer.pieces) return
+    if (this.#stopped || this.paused || !requests || peer.peerChoking || !peer.amInterested || !peer.pieces) return
     if (this.#pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return
     if (this.#deps.limiter.delay(this.#now()) > 0) return
     const room = this.#pipelineLength(peer) - requests.size
@@ -127,7 +129,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
 
   /** Claims a whole piece for a web seed; null when nothing unstarted is left. */
   claimPiece(): BlockRequest[] | null {
-    if (this.#stopped || this.#pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return null
+    if (this.#stopped || this.paused || this.#pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return null
     return this.#deps.picker.claimPiece()
   }
 
@@ -209,6 +211,21 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     let best = 0
     for (const other of this.#inFlight.keys()) best = Math.max(best, other.downloadRate.rate(now))
     return best === 0 || peer.downloadRate.rate(now) >= FAST_PEER_FRACTION * best
+  }
+
+  /** Cancels every request in flight (pausing). */
+  cancelAll(): void {
+    for (const [peer, requests] of this.#inFlight) {
+      for (const r of requests.values()) peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
+      this.#releaseAll(peer)
+    }
+  }
+
+  /** Pieces with blocks in flight (for piece maps). */
+  requestedPieces(): number[] {
+    const pieces = new Set<number>()
+    for (const requests of this.#inFlight.values()) for (const r of requests.values()) pieces.add(r.index)
+    return [...pieces]
   }
 
   stop(): void {

@@ -34,6 +34,8 @@ export interface TorrentEvents {
   done(): void
   /** A seed's pieces are all copied from its files into storage (it can seed after a reload). */
   persisted(): void
+  paused(): void
+  resumed(): void
   /** Files were selected or deselected. */
   selection(): void
   /** A piece passed its hash check and is stored. */
@@ -93,6 +95,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   #upRate = new RateEstimator()
   #timer: ReturnType<typeof setInterval> | null = null
   #settingUp = false
+  #paused = false
 
   constructor(deps: TorrentDeps, announce: string[]) {
     super()
@@ -152,6 +155,30 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     const speed = this.downloadSpeed
     return speed > 0 ? ((this.length - this.downloaded) / speed) * 1000 : Infinity
   }
+  /** Whether the torrent is paused (no requests, no uploads; connections stay). */
+  get paused(): boolean {
+    return this.#paused
+  }
+
+  pause(): void {
+    if (this.#paused || this.destroyed) return
+    this.#paused = true
+    this.#applyPause()
+    this.emit('paused')
+  }
+
+  resume(): void {
+    if (!this.#paused || this.destroyed) return
+    this.#paused = false
+    this.#applyPause()
+    this.emit('resumed')
+  }
+
+  /** Pieces with blocks in flight right now (for piece maps). */
+  requestedPieces(): number[] {
+    return this.#engine?.downloader.requestedPieces() ?? []
+  }
+
   /** Seeders and leechers as each tracker last reported them. */
   get trackerStats(): TrackerStats[] {
     return [...this.trackers.values()]
@@ -258,6 +285,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       this.#downRate.add(bytes, performance.now())
     })
     engine.downloader.on('verified', (index) => this.#onVerified(index))
+    if (this.#paused) this.#applyPause()
     engine.downloader.on('hash-failed', (index) =>
       this.emit('warning', new SwarmstreamError('HASH_FAILED', `Piece ${index} failed verification and will be fetched again`)),
     )
@@ -312,6 +340,19 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       await this._setMetadata(parseInfoDictionary(raw), {})
     } catch (err) {
       this.#fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('BAD_METADATA', String(err)))
+    }
+  }
+
+  #applyPause(): void {
+    const engine = this.#engine
+    if (!engine) return
+    engine.downloader.paused = this.#paused
+    if (this.#paused) engine.downloader.cancelAll()
+    engine.uploader.setPaused(this.#paused)
+    for (const peer of this.#swarm?.active ?? []) {
+      if (this.#paused) continue
+      engine.downloader.fill(peer)
+      if (peer.peerInterested) engine.uploader.onInterested(peer)
     }
   }
 

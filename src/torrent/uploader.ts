@@ -31,6 +31,14 @@ export class Uploader {
   #serving = new Set<PeerSession>()
   #choker = new Choker()
   #lastRechoke = 0
+  #paused = false
+
+  /** Paused: every peer is choked and stays choked until resumed. */
+  setPaused(paused: boolean): void {
+    this.#paused = paused
+    this.#lastRechoke = 0
+    if (paused) for (const peer of this.#queues.keys()) if (!peer.amChoking) this.#choke(peer)
+  }
 
   constructor(private readonly deps: UploaderDeps) {}
 
@@ -45,7 +53,7 @@ export class Uploader {
 
   /** A newly interested peer is unchoked at once while a slot (regular or optimistic) is free; the choker decides later. */
   onInterested(peer: PeerSession): void {
-    if (!peer.amChoking) return
+    if (!peer.amChoking || this.#paused) return
     let unchoked = 0
     for (const p of this.#queues.keys()) if (!p.amChoking) unchoked++
     if (unchoked < UNCHOKE_SLOTS + 1) peer.send({ type: 'unchoke' })
@@ -59,7 +67,7 @@ export class Uploader {
 
   /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
   rechoke(now: number, seeding: boolean): void {
-    if (now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
+    if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = [...this.#queues.keys()].filter((p) => !p.closed)
     const unchoked = this.#choker.rechoke(
