@@ -43,7 +43,10 @@ export default defineConfig(({ mode }) => ({
     include: ['render-media', 'mediasource', 'readable-stream'],
     rolldownOptions: { plugins: [legacyMediaPolyfills()] },
   },
-  server: { host: '127.0.0.1', port: 5173 },
+  // The e2e suite turns off HMR and file watching: an edit must never reload a page mid-test.
+  server: process.env['SWARMSTREAM_E2E']
+    ? { host: '127.0.0.1', port: 5173, hmr: false, watch: null }
+    : { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   build:
     mode === 'lib'

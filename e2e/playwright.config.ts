@@ -34,6 +34,6 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     // The dev server's own tracker is not used by the tests (each worker starts one); any free port.
-    env: { SWARMSTREAM_TRACKER_PORT: '0' },
+    env: { SWARMSTREAM_TRACKER_PORT: '0', SWARMSTREAM_E2E: '1' },
   },
 })

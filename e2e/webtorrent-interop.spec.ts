@@ -160,6 +160,7 @@ test.describe('WebTorrent interop', () => {
     await Promise.all([addMagnet(ssLeecher.page, magnet), wt1.add(magnet, [tracker.url]), wt2.add(magnet, [tracker.url])])
     await Promise.all([waitForDone(ssLeecher.page, infoHash), wt1.waitForDone(infoHash), wt2.waitForDone(infoHash)])
 
+    await expectSavedFiles(seeder.page, infoHash, hashes, 'Swarmstream seeder')
     await expectSavedFiles(ssLeecher.page, infoHash, hashes, 'Swarmstream leecher')
     await expectWebTorrentFiles(wt1, infoHash, hashes, 'WebTorrent leecher 1')
     await expectWebTorrentFiles(wt2, infoHash, hashes, 'WebTorrent leecher 2')

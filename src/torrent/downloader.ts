@@ -195,7 +195,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
       const overdue = Math.max(CRITICAL_OVERDUE_FLOOR_MS, CRITICAL_OVERDUE_FACTOR * (this.#latency.get(peer) ?? 0))
       for (const [k, r] of requests) {
         const age = now - r.sentAt
-        const late = critical.has(r.index) && age > overdue
+        const late = critical.has(r.index) && age > overdue && this.#someoneElseCanServe(peer, r.index, now)
         if (age < REQUEST_TIMEOUT_MS && !late) continue
         if (late) this.#slowUntil.set(peer, now + SLOW_PEER_PENALTY_MS)
         requests.delete(k)
@@ -203,6 +203,14 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
         peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
       }
     }
+  }
+
+  /** Hot swap only helps if another unchoked, not-slow peer has the piece. */
+  #someoneElseCanServe(slow: PeerSession, index: number, now: number): boolean {
+    for (const other of this.#inFlight.keys()) {
+      if (other !== slow && !other.peerChoking && other.pieces?.get(index) && (this.#slowUntil.get(other) ?? 0) <= now) return true
+    }
+    return false
   }
 
   /** Peers ranked by rate: the fast ones (and all of them before anything is measured) get critical work. */

@@ -7,6 +7,7 @@ import { PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
 import type { ProtocolError } from '../util/errors.ts'
+import type { WireMessage } from '../wire/index.ts'
 import type { BlobSource } from './blob-source.ts'
 import { Downloader } from './downloader.ts'
 import { PieceReader, SLAB_BYTES } from './piece-reader.ts'
@@ -164,6 +165,65 @@ export class PieceEngine {
     const has = (i: number) => this.picker.have.get(i)
     this.picker.setPriorities(this.readers.priorities(has, this.info.pieceLength, this.#deps.downloadRate(), this.bitrate))
     this.#deps.onPrioritiesChanged()
+  }
+
+  /** A peer joined (or metadata arrived while it was connected). Returns true the first time. */
+  addPeer(peer: PeerSession): boolean {
+    const fresh = !peer.pieces
+    peer.setPieceCount(this.numPieces)
+    if (fresh) {
+      this.downloader.addPeer(peer)
+      this.uploader.addPeer(peer)
+      if (this.picker.have.count > 0) peer.send({ type: 'bitfield', bitfield: this.picker.have.bytes.slice() })
+      if (peer.pieces && peer.pieces.count > 0) this.picker.addAvailability(peer.pieces, 1)
+    }
+    this.downloader.updateInterest(peer)
+    if (peer.peerInterested) this.uploader.onInterested(peer)
+    this.downloader.fill(peer)
+    return fresh
+  }
+
+  removePeer(peer: PeerSession, others: readonly PeerSession[]): void {
+    if (!peer.pieces) return
+    this.picker.addAvailability(peer.pieces, -1)
+    this.downloader.removePeer(peer)
+    this.uploader.removePeer(peer)
+    for (const other of others) this.downloader.fill(other)
+  }
+
+  /** Routes a peer's message to the downloader or the uploader. */
+  onMessage(peer: PeerSession, message: WireMessage): void {
+    if (!peer.pieces) return
+    const { downloader, uploader, picker } = this
+    switch (message.type) {
+      case 'bitfield':
+      case 'have-all':
+        picker.addAvailability(peer.pieces, 1)
+        downloader.updateInterest(peer)
+        return downloader.fill(peer)
+      case 'have':
+        picker.addHaveAvailability(message.index)
+        downloader.updateInterest(peer)
+        return downloader.fill(peer)
+      case 'unchoke':
+        return downloader.fill(peer)
+      case 'choke':
+        return downloader.onChoke(peer)
+      case 'interested':
+        return uploader.onInterested(peer)
+      case 'not-interested':
+        return uploader.onNotInterested(peer)
+      case 'request':
+        return uploader.onRequest(peer, message.index, message.begin, message.length)
+      case 'cancel':
+        return uploader.onCancel(peer, message.index, message.begin, message.length)
+      case 'piece':
+        downloader.onPiece(peer, message.index, message.begin, message.block)
+        return downloader.fill(peer)
+      case 'reject':
+        downloader.onReject(peer, message.index, message.begin)
+        return downloader.fill(peer)
+    }
   }
 
   /** Starts pulling pieces from the torrent's HTTP web seeds (BEP 19), alongside peers. */

@@ -2,6 +2,7 @@ import { toHex } from '../util/bytes.ts'
 import type { ProtocolError, SwarmstreamError } from '../util/errors.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { LOCAL_EXTENSIONS, PeerSession } from '../peer/peer-session.ts'
+import { PeerStats } from '../peer/peer-stats.ts'
 import type { PeerChannel } from '../transport/peer-channel.ts'
 import type { WireMessage } from '../wire/index.ts'
 
@@ -36,6 +37,8 @@ export interface SwarmEvents {
 /** The set of connected peers of one torrent: handshakes, duplicates, limits, bans. */
 export class Swarm extends TypedEmitter<SwarmEvents> {
   readonly peers = new Set<PeerSession>()
+  /** What misbehaving peers did; the downloader and uploader count into the same object. */
+  readonly stats = new PeerStats()
   #banned = new Set<string>()
   #joined = new WeakSet<PeerSession>()
   #destroyed = false
@@ -63,10 +66,14 @@ export class Swarm extends TypedEmitter<SwarmEvents> {
     peer.on('handshake', () => this.#onHandshake(peer))
     peer.on('extended-handshake', () => this.emit('extended-handshake', peer))
     peer.on('pieces-changed', () => this.emit('pieces-changed', peer))
-    peer.on('message', (message) => this.emit('message', peer, message))
+    peer.on('message', (message) => {
+      if (message.type === 'unknown') this.stats.unknownMessages++
+      this.emit('message', peer, message)
+    })
     peer.on('drain', () => this.emit('drain', peer))
     peer.on('close', (reason, error) => {
       this.peers.delete(peer)
+      if (error) this.stats.recordDrop(error)
       if (this.#joined.has(peer)) this.emit('left', peer, reason, error)
     })
     return peer
@@ -74,7 +81,10 @@ export class Swarm extends TypedEmitter<SwarmEvents> {
 
   /** Drops a peer; one that lied about data is banned from this torrent. */
   drop(peer: PeerSession, error: ProtocolError, ban = false): void {
-    if (ban && peer.remotePeerId) this.#banned.add(peer.remotePeerId)
+    if (ban && peer.remotePeerId && !this.#banned.has(peer.remotePeerId)) {
+      this.#banned.add(peer.remotePeerId)
+      this.stats.banned++
+    }
     peer.close(error.message, error)
   }
 
@@ -98,5 +108,19 @@ export class Swarm extends TypedEmitter<SwarmEvents> {
     }
     this.#joined.add(peer)
     this.emit('joined', peer)
+  }
+}
+
+/** A snapshot of one peer for the API and the UI. */
+export function peerInfo(p: PeerSession, now: number): PeerInfo {
+  return {
+    id: p.remotePeerId,
+    label: p.channel.label,
+    downloadSpeed: p.downloadRate.rate(now),
+    uploadSpeed: p.uploadRate.rate(now),
+    downloaded: p.downloaded,
+    uploaded: p.uploaded,
+    amChoking: p.amChoking,
+    peerChoking: p.peerChoking,
   }
 }

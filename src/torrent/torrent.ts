@@ -15,7 +15,7 @@ import type { WireMessage } from '../wire/index.ts'
 import type { BlobSource } from './blob-source.ts'
 import { MetadataExchange, UT_METADATA } from './metadata-exchange.ts'
 import { PieceEngine } from './piece-engine.ts'
-import { Swarm, type PeerInfo } from './swarm.ts'
+import { Swarm, peerInfo, type PeerInfo } from './swarm.ts'
 import { TorrentFile, type FileRenderer } from './torrent-file.ts'
 import type { WebSeedStats } from './web-seed-worker.ts'
 import { attachTracker, type TrackerLike, type TrackerFactory } from './torrent-tracker.ts'
@@ -369,30 +369,12 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   }
 
   #onJoined(peer: PeerSession): void {
-    const engine = this.#engine
-    if (!engine) return
-    const fresh = !peer.pieces
-    peer.setPieceCount(engine.numPieces)
-    if (fresh) {
-      engine.downloader.addPeer(peer)
-      engine.uploader.addPeer(peer)
-      if (engine.picker.have.count > 0) peer.send({ type: 'bitfield', bitfield: engine.picker.have.bytes.slice() })
-      if (peer.pieces && peer.pieces.count > 0) engine.picker.addAvailability(peer.pieces, 1)
-      this.emit('wire', peerInfo(peer, performance.now()))
-    }
-    engine.downloader.updateInterest(peer)
-    if (peer.peerInterested) engine.uploader.onInterested(peer)
-    engine.downloader.fill(peer)
+    if (this.#engine?.addPeer(peer)) this.emit('wire', peerInfo(peer, performance.now()))
   }
 
   #onLeft(peer: PeerSession): void {
     this.#metadata?.onPeerGone(peer)
-    const engine = this.#engine
-    if (!engine || !peer.pieces) return
-    engine.picker.addAvailability(peer.pieces, -1)
-    engine.downloader.removePeer(peer)
-    engine.uploader.removePeer(peer)
-    for (const other of this.#swarm?.active ?? []) engine.downloader.fill(other)
+    this.#engine?.removePeer(peer, this.#swarm?.active ?? [])
   }
 
   #onMessage(peer: PeerSession, message: WireMessage): void {
@@ -400,39 +382,8 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       if (message.id === this.#swarm?.extensionId) this.#metadata?.onMessage(peer, message.payload)
       return
     }
-    const engine = this.#engine
-    if (!engine || !peer.pieces) return
-    const { downloader, uploader, picker } = engine
-    switch (message.type) {
-      case 'bitfield':
-      case 'have-all':
-        picker.addAvailability(peer.pieces, 1)
-        downloader.updateInterest(peer)
-        return downloader.fill(peer)
-      case 'have':
-        picker.addHaveAvailability(message.index)
-        downloader.updateInterest(peer)
-        return downloader.fill(peer)
-      case 'unchoke':
-        return downloader.fill(peer)
-      case 'choke':
-        return downloader.onChoke(peer)
-      case 'interested':
-        return uploader.onInterested(peer)
-      case 'not-interested':
-        return uploader.onNotInterested(peer)
-      case 'request':
-        return uploader.onRequest(peer, message.index, message.begin, message.length)
-      case 'cancel':
-        return uploader.onCancel(peer, message.index, message.begin, message.length)
-      case 'piece':
-        downloader.onPiece(peer, message.index, message.begin, message.block)
-        this.emit('download', message.block.length)
-        return downloader.fill(peer)
-      case 'reject':
-        downloader.onReject(peer, message.index, message.begin)
-        return downloader.fill(peer)
-    }
+    this.#engine?.onMessage(peer, message)
+    if (message.type === 'piece') this.emit('download', message.block.length)
   }
 
   #onVerified(index: number): void {
@@ -469,19 +420,6 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     this.error = error
     this.#engine?.fail(error)
     this.emit('error', error)
-  }
-}
-
-function peerInfo(p: PeerSession, now: number): PeerInfo {
-  return {
-    id: p.remotePeerId,
-    label: p.channel.label,
-    downloadSpeed: p.downloadRate.rate(now),
-    uploadSpeed: p.uploadRate.rate(now),
-    downloaded: p.downloaded,
-    uploaded: p.uploaded,
-    amChoking: p.amChoking,
-    peerChoking: p.peerChoking,
   }
 }
 

@@ -33,6 +33,8 @@ export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implement
     this.#channel = peer._channel
     this.#channel.bufferedAmountLowThreshold = LOW_WATER_MARK
     this.#channel.addEventListener('bufferedamountlow', () => this.emit('drain'))
+    // simple-peer ends its stream itself when the channel closes, and may not emit 'close' then.
+    this.#channel.addEventListener('close', () => this.#onClose('connection closed'))
     peer.on('data', (data) => this.emit('data', data))
     peer.on('close', () => this.#onClose('connection closed'))
     peer.on('error', (err) => this.#onClose(`connection error: ${err.message}`))
