@@ -1,5 +1,5 @@
 import { toHex } from '../util/bytes.ts'
-import { SwarmstreamError, type ProtocolError } from '../util/errors.ts'
+import { StorageError, SwarmstreamError, type ProtocolError } from '../util/errors.ts'
 import { RateEstimator } from '../util/rate.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
@@ -67,6 +67,8 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   urlList: string[] = []
   /** @internal A restored torrent's saved file selection. */
   _initialSelection: boolean[] | null = null
+  /** Paused because storage is full (QUOTA_EXCEEDED); resuming tries again. */
+  storageFull = false
   /** A seed's pieces are all in storage (see the `persisted` event). */
   persisted = false
   /** Pieces found intact in storage when the torrent was restored after a reload. */
@@ -170,6 +172,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   resume(): void {
     if (!this.#paused || this.destroyed) return
     this.#paused = false
+    this.storageFull = false
     this.#applyPause()
     this.emit('resumed')
   }
@@ -290,6 +293,12 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       this.emit('warning', new SwarmstreamError('HASH_FAILED', `Piece ${index} failed verification and will be fetched again`)),
     )
     engine.downloader.on('fatal', (error) => this.#fail(error))
+    engine.downloader.on('storage-full', (error) => {
+      if (this.storageFull) return
+      this.storageFull = true
+      this.pause()
+      this.emit('warning', new StorageError('QUOTA_EXCEEDED', `${error.message} The torrent is paused; resume it once there is room.`))
+    })
     const access = engine.access(() => this.#applySelection())
     this.files = info.files.map((entry) => new TorrentFile(entry, access, this.#deps.renderer ?? null))
     const selection = this._initialSelection ?? (this.selectOnly ? this.files.map((_, i) => this.selectOnly!.includes(i)) : null)
