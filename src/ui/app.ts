@@ -7,6 +7,8 @@ import { describeError, ErrorBanner, type ErrorOrigin } from './errors.ts'
 import { saveTorrentFile } from './save.ts'
 import { createLimitsForm, loadLimits, type Limits } from './limits.ts'
 import { createSettings } from './settings.ts'
+import { torrentIdFromFragment } from './share-link.ts'
+import { createStorageUsage } from './storage-usage.ts'
 import { TorrentList } from './torrent-list.ts'
 
 /** How often speeds and peer counts are redrawn. */
@@ -21,6 +23,8 @@ export interface AppOptions {
   dropTarget?: HTMLElement
   /** Plays a file into `video` (with its subtitles); rejects with an error the banner shows. */
   play?: (file: UiTorrentFile, torrent: UiTorrent, video: HTMLVideoElement) => Promise<void>
+  /** Opens a file in a new tab (e.g. through service-worker URLs); without it there is no Open button. */
+  openFile?: (file: UiTorrentFile, torrent: UiTorrent) => void | Promise<void>
 }
 
 export interface App {
@@ -29,7 +33,7 @@ export interface App {
 }
 
 /** Builds the page and wires it to the client. */
-export function startApp({ client, config, root, dropTarget = document.documentElement, play }: AppOptions): App {
+export function startApp({ client, config, root, dropTarget = document.documentElement, play, openFile }: AppOptions): App {
   const banner = new ErrorBanner()
   const notify = (text: string, kind: 'error' | 'warning'): void => banner.show(text, kind)
   const form = createAddForm({
@@ -51,6 +55,15 @@ export function startApp({ client, config, root, dropTarget = document.documentE
               player.replaceChildren()
               notify(describeError(err, { kind: 'play', fileName: file.name }), 'error')
             })
+          },
+        }
+      : {}),
+    ...(openFile
+      ? {
+          openFile: (file: UiTorrentFile, torrent: UiTorrent) => {
+            Promise.resolve()
+              .then(() => openFile(file, torrent))
+              .catch((err: unknown) => notify(describeError(err, { kind: 'open', fileName: file.name }), 'error'))
           },
         }
       : {}),
@@ -109,12 +122,18 @@ export function startApp({ client, config, root, dropTarget = document.documentE
   applyLimits(initialLimits)
   settings.append(createLimitsForm(initialLimits, applyLimits))
 
+  const storage = createStorageUsage()
+  const refresh = (): void => {
+    list.refresh()
+    for (const t of client.torrents) storage.noteTorrentSize(t.length)
+  }
+
   root.replaceChildren(
     el('header', { class: 'app-header' }, [
       el('h1', {}, ['Swarmstream']),
       el('p', { class: 'tagline' }, ['BitTorrent in your browser: share files and download torrents from other browsers.']),
     ]),
-    el('main', { class: 'app-main' }, [banner.element, form.element, dropZone, list.element, settings]),
+    el('main', { class: 'app-main' }, [banner.element, form.element, dropZone, list.element, storage.element, settings]),
   )
 
   const onTorrent = (t: UiTorrent): void => list.track(t)
@@ -125,13 +144,25 @@ export function startApp({ client, config, root, dropTarget = document.documentE
   client.on('torrent', onTorrent)
   client.on('error', onClientError)
   for (const torrent of client.torrents) list.track(torrent)
-  const timer = setInterval(() => list.refresh(), REFRESH_MS)
+  const timer = setInterval(refresh, REFRESH_MS)
   for (const problem of config.problems) notify(problem, 'warning')
+
+  // A share link (#<magnet>) starts its download once; the fragment is cleared so a reload does not repeat it.
+  const addFromFragment = (): void => {
+    const id = torrentIdFromFragment(location.hash)
+    if (id === null) return
+    history.replaceState(history.state, '', `${location.pathname}${location.search}`)
+    add(id, { kind: 'link', input: id })
+  }
+  addFromFragment()
+  window.addEventListener('hashchange', addFromFragment)
 
   return {
     banner,
     destroy() {
       clearInterval(timer)
+      storage.destroy()
+      window.removeEventListener('hashchange', addFromFragment)
       client.off('torrent', onTorrent)
       client.off('error', onClientError)
       detachDrop()

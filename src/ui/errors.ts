@@ -8,6 +8,7 @@ export type ErrorOrigin =
   | { kind: 'torrent'; name: string }
   | { kind: 'save'; fileName: string }
   | { kind: 'play'; fileName: string }
+  | { kind: 'open'; fileName: string }
   | { kind: 'client' }
 
 const HEX_HASH = /^[0-9a-f]{40}$/i
@@ -55,6 +56,8 @@ export function describeError(err: unknown, origin: ErrorOrigin): string {
       return `Could not save ${origin.fileName}: ${message}`
     case 'play':
       return `Could not play ${origin.fileName}: ${message}`
+    case 'open':
+      return `Could not open ${origin.fileName}: ${message}`
     case 'client':
       return message
   }

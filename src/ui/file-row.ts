@@ -7,6 +7,8 @@ export interface FileRowDeps {
   save(file: UiTorrentFile): Promise<void>
   /** Plays the file (absent: no Play button). */
   play?(file: UiTorrentFile): void
+  /** Opens the file in a new tab (absent: no Open button). */
+  open?(file: UiTorrentFile): void
   onError(err: unknown, file: UiTorrentFile): void
 }
 
@@ -32,6 +34,10 @@ export class FileRow {
       ? el('button', { type: 'button', class: 'small', 'data-testid': 'play-file', 'aria-label': `Play ${file.name}` }, ['Play'])
       : null
     play?.addEventListener('click', () => deps.play?.(file))
+    const open = deps.open
+      ? el('button', { type: 'button', class: 'small', 'data-testid': 'open-file', 'aria-label': `Open ${file.name}` }, ['Open'])
+      : null
+    open?.addEventListener('click', () => deps.open?.(file))
     this.#select = el('input', { type: 'checkbox', 'data-testid': 'file-select', 'aria-label': `Download ${file.name}` })
     this.#select.checked = file.selected
     this.#select.addEventListener('change', () => (this.#select.checked ? file.select() : file.deselect()))
@@ -43,7 +49,7 @@ export class FileRow {
       ]),
       el('span', { class: 'file-size num', 'data-testid': 'file-size' }, [formatBytes(file.length)]),
       el('span', { class: 'file-bar' }, [this.#progress, this.#percent]),
-      el('span', { class: 'file-actions' }, [play, this.#save]),
+      el('span', { class: 'file-actions' }, [play, open, this.#save]),
     ])
     this.update()
   }

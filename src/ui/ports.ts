@@ -36,6 +36,10 @@ export interface UiTorrentEvents {
   upload(bytes: number): void
   wire(peer: unknown): void
   done(): void
+  /** A piece passed its hash check. */
+  verified(index: number): void
+  paused(): void
+  resumed(): void
   warning(err: UiError): void
   error(err: UiError): void
   close(): void
@@ -61,6 +65,15 @@ export interface UiTorrent {
   readonly done: boolean
   readonly hashingProgress: number
   readonly error: UiError | null
+  /** Verified pieces, BEP 3 bit order (high bit of byte 0 = piece 0); null before metadata. */
+  readonly bitfield: Uint8Array | null
+  readonly numPieces: number
+  /** Paused: no requests and no uploads; connections stay open. */
+  readonly paused: boolean
+  pause(): void
+  resume(): void
+  /** Pieces with blocks in flight (optional: without it the piece map shows have / missing only). */
+  requestedPieces?(): number[]
   on<K extends keyof UiTorrentEvents>(event: K, listener: UiTorrentEvents[K]): unknown
   off<K extends keyof UiTorrentEvents>(event: K, listener: UiTorrentEvents[K]): unknown
 }

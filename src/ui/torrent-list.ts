@@ -8,6 +8,8 @@ export interface TorrentListDeps {
   saveFile(file: UiTorrentFile): Promise<void>
   /** Plays a file into the torrent's player area. */
   playFile?(file: UiTorrentFile, torrent: UiTorrent, player: HTMLElement): void
+  /** Opens a file in a new tab. */
+  openFile?(file: UiTorrentFile, torrent: UiTorrent): void
   /** Shows a message in the banner. */
   notify(text: string, kind: 'error' | 'warning'): void
   /** A torrent added from user input failed because the input was bad (lets the form offer it again). */
@@ -49,9 +51,10 @@ export class TorrentList {
     const seeded = origin.kind === 'seed'
     const row = new TorrentRow(torrent, {
       seeded,
-      remove: (t) => void this.#remove(t),
+      remove: (t, destroyStore) => void this.#remove(t, destroyStore),
       saveFile: this.#deps.saveFile,
       ...(this.#deps.playFile ? { playFile: this.#deps.playFile } : {}),
+      ...(this.#deps.openFile ? { openFile: this.#deps.openFile } : {}),
       onError: (err, t) => this.#onTorrentError(err, t),
       onWarning: (err, t) => this.#deps.notify(describeError(err, { kind: 'torrent', name: t.name }), 'warning'),
       onSaveError: (err, file) => this.#deps.notify(describeError(err, { kind: 'save', fileName: file.name }), 'error'),
@@ -103,9 +106,9 @@ export class TorrentList {
     if (early && isInvalidInput(err)) this.#deps.onInputRejected?.(origin)
   }
 
-  async #remove(torrent: UiTorrent): Promise<void> {
+  async #remove(torrent: UiTorrent, destroyStore: boolean): Promise<void> {
     try {
-      await this.#deps.client.remove(torrent, { destroyStore: true })
+      await this.#deps.client.remove(torrent, { destroyStore })
     } catch (err) {
       this.#deps.notify(`Could not remove ${torrent.name || 'the torrent'}: ${errorMessage(err)}`, 'error')
     }

@@ -5,12 +5,18 @@ import { FileRow } from './file-row.ts'
 import { torrentBlob, torrentFileName } from './save.ts'
 import { displayName, statusText, torrentState } from './torrent-state.ts'
 import { copyText } from './clipboard.ts'
+import { PieceMap } from './piece-map.ts'
+import { createRemoveConfirm } from './remove-confirm.ts'
+import { shareUrl } from './share-link.ts'
 
 export interface TorrentRowDeps {
   seeded: boolean
-  remove(t: UiTorrent): void
+  /** Removes the torrent; `destroyStore`: delete its stored data too. */
+  remove(t: UiTorrent, destroyStore: boolean): void
   saveFile(file: UiTorrentFile): Promise<void>
   playFile?(file: UiTorrentFile, torrent: UiTorrent, player: HTMLElement): void
+  /** Opens a file in a new tab (absent: no Open button). */
+  openFile?(file: UiTorrentFile, torrent: UiTorrent): void
   onError(err: UiError, t: UiTorrent): void
   onWarning(err: UiError, t: UiTorrent): void
   onSaveError(err: unknown, file: UiTorrentFile): void
@@ -21,7 +27,9 @@ export interface TorrentRowDeps {
 const HASHING_POLL_MS = 250
 
 /** Events after which the row is redrawn (coalesced to one redraw per animation frame). */
-const REDRAW_EVENTS = ['infoHash', 'metadata', 'ready', 'download', 'upload', 'wire', 'done'] as const
+const REDRAW_EVENTS = ['infoHash', 'metadata', 'ready', 'download', 'upload', 'wire', 'done', 'verified', 'paused', 'resumed'] as const
+/** How long "Copied" stays on a button. */
+const COPIED_MS = 1500
 
 /** One torrent in the list. Built once; `update()` only changes text and attributes in place. */
 export class TorrentRow {
@@ -29,6 +37,7 @@ export class TorrentRow {
   readonly torrent: UiTorrent
   readonly #deps: TorrentRowDeps
   readonly #parts
+  readonly #pieceMap: PieceMap
   #fileRows: FileRow[] = []
   #torrentUrl: string | null = null
   #redrawPending = false
@@ -52,24 +61,58 @@ export class TorrentRow {
     const magnet = el('input', { type: 'text', readonly: true, class: 'magnet', 'data-testid': 'magnet-link', 'aria-label': 'Magnet link', placeholder: 'Magnet link appears once the info hash is known', spellcheck: 'false' })
     const copy = el('button', { type: 'button', class: 'small', 'data-testid': 'copy-magnet', disabled: true }, ['Copy'])
     const download = el('a', { class: 'button small', 'data-testid': 'download-torrent', 'aria-disabled': 'true' }, ['.torrent'])
-    const remove = el('button', { type: 'button', class: 'small danger', 'data-testid': 'remove-torrent' }, ['Remove'])
+    const share = el('a', { class: 'button small', 'data-testid': 'share-link', 'aria-disabled': 'true', title: 'Copy a link to this page that starts this download' }, ['Share'])
+    const shareField = el('input', { type: 'text', readonly: true, class: 'magnet share-url', 'data-testid': 'share-url', 'aria-label': 'Share link', hidden: true })
+    const pause = el('button', { type: 'button', class: 'small', 'data-testid': 'pause-torrent' }, ['Pause'])
+    const remove = el('button', { type: 'button', class: 'small danger', 'data-testid': 'remove-torrent', 'aria-expanded': 'false' }, ['Remove'])
+    const confirmSlot = el('div', { class: 'confirm-slot' })
     const files = el('ul', { class: 'files', 'aria-label': 'Files' })
     const player = el('div', { class: 'player', 'data-testid': 'player' })
-    this.#parts = { name, status, progress, percent, size, peers, swarm, ratio, eta, down, up, magnet, copy, download, files, player }
+    this.#parts = { name, status, progress, percent, size, peers, swarm, ratio, eta, down, up, magnet, copy, download, share, shareField, pause, files, player }
+    this.#pieceMap = new PieceMap(torrent)
 
     magnet.addEventListener('focus', () => magnet.select())
-    copy.addEventListener('click', () => void this.#copy())
+    shareField.addEventListener('focus', () => shareField.select())
+    copy.addEventListener('click', () => void this.#copy(copy, magnet.value, magnet))
+    share.addEventListener('click', (event) => {
+      event.preventDefault()
+      if (share.getAttribute('aria-disabled') === 'true') return
+      shareField.value = share.href
+      void this.#copy(share, share.href, shareField)
+    })
     download.addEventListener('click', (event) => {
       if (!this.#torrentUrl) event.preventDefault()
     })
+    pause.addEventListener('click', () => {
+      if (torrent.paused) torrent.resume()
+      else torrent.pause()
+      this.update()
+    })
     remove.addEventListener('click', () => {
-      remove.disabled = true
-      deps.remove(torrent)
+      if (confirmSlot.firstChild) return
+      const close = (): void => {
+        confirmSlot.replaceChildren()
+        remove.setAttribute('aria-expanded', 'false')
+      }
+      const confirm = createRemoveConfirm(deps.seeded, {
+        onRemove: (destroyStore) => {
+          remove.disabled = true
+          deps.remove(torrent, destroyStore)
+        },
+        onCancel: () => {
+          close()
+          remove.focus()
+        },
+      })
+      confirmSlot.replaceChildren(confirm.element)
+      remove.setAttribute('aria-expanded', 'true')
+      confirm.focus()
     })
 
     this.element = el('li', { class: 'torrent', 'data-testid': 'torrent-item' }, [
       el('div', { class: 'torrent-head' }, [name, status]),
       el('div', { class: 'bar' }, [progress, percent]),
+      this.#pieceMap.element,
       el('dl', { class: 'stats' }, [
         stat('Size', size),
         stat('Peers', peers),
@@ -79,7 +122,9 @@ export class TorrentRow {
         stat('Ratio', ratio),
         stat('Left', eta),
       ]),
-      el('div', { class: 'magnet-row' }, [magnet, el('span', { class: 'actions' }, [copy, download, remove])]),
+      el('div', { class: 'magnet-row' }, [magnet, el('span', { class: 'actions' }, [copy, share, download, pause, remove])]),
+      shareField,
+      confirmSlot,
       player,
       files,
     ])
@@ -105,11 +150,16 @@ export class TorrentRow {
     setText(p.peers, formatPeers(t.numPeers))
     setText(p.swarm, formatSwarm(t.trackerStats))
     setText(p.ratio, t.ratio.toFixed(2))
-    setText(p.eta, t.done ? 'done' : formatDuration(t.timeRemaining))
+    setText(p.eta, t.done ? 'done' : t.paused ? '—' : formatDuration(t.timeRemaining))
     setText(p.down, formatSpeed(t.downloadSpeed))
     setText(p.up, formatSpeed(t.uploadSpeed))
     if (p.magnet.value !== t.magnetURI) p.magnet.value = t.magnetURI
     p.copy.disabled = t.magnetURI === ''
+    this.#updateShare()
+    setText(p.pause, t.paused ? 'Resume' : 'Pause')
+    updateAttr(p.pause, 'aria-label', `${t.paused ? 'Resume' : 'Pause'} ${displayName(t, this.#deps.seeded)}`)
+    updateAttr(this.element, 'data-paused', String(t.paused))
+    this.#pieceMap.update()
     this.#updateTorrentLink()
     this.#updateFiles()
     if (state === 'hashing' && this.#hashingPoll === null) {
@@ -132,6 +182,7 @@ export class TorrentRow {
 
   destroy(): void {
     this.#unsubscribe()
+    this.#pieceMap.destroy()
     if (this.#hashingPoll !== null) clearTimeout(this.#hashingPoll)
     this.#hashingPoll = null
     if (this.#torrentUrl) URL.revokeObjectURL(this.#torrentUrl)
@@ -170,6 +221,14 @@ export class TorrentRow {
     link.removeAttribute('aria-disabled')
   }
 
+  #updateShare(): void {
+    const { share } = this.#parts
+    const magnet = this.torrent.magnetURI
+    if (magnet === '' || share.getAttribute('aria-disabled') !== 'true') return
+    share.href = shareUrl(location, magnet)
+    share.removeAttribute('aria-disabled')
+  }
+
   #updateFiles(): void {
     const files = this.torrent.files
     if (this.#fileRows.length !== files.length) {
@@ -181,6 +240,7 @@ export class TorrentRow {
               save: (f) => this.#deps.saveFile(f),
               onError: (err, f) => this.#deps.onSaveError(err, f),
               ...(this.#deps.playFile ? { play: (f: UiTorrentFile) => this.#deps.playFile?.(f, this.torrent, this.#parts.player) } : {}),
+              ...(this.#deps.openFile ? { open: (f: UiTorrentFile) => this.#deps.openFile?.(f, this.torrent) } : {}),
             },
             this.torrent.name,
           ),
@@ -191,11 +251,18 @@ export class TorrentRow {
     for (const row of this.#fileRows) row.update()
   }
 
-  async #copy(): Promise<void> {
-    const { magnet, copy } = this.#parts
-    const copied = await copyText(magnet.value, magnet)
-    setText(copy, copied ? 'Copied' : 'Selected')
-    setTimeout(() => setText(copy, 'Copy'), 1500)
+  /** Copies `text`; when the clipboard refuses, shows and selects it in `field` instead. */
+  async #copy(button: HTMLElement, text: string, field: HTMLInputElement): Promise<void> {
+    const label = button.textContent ?? ''
+    if (label === 'Copied' || label === 'Selected') return
+    const copied = await copyText(text, field)
+    if (!copied && field.hidden) {
+      field.hidden = false
+      field.focus()
+      field.select()
+    }
+    setText(button, copied ? 'Copied' : 'Selected')
+    setTimeout(() => setText(button, label), COPIED_MS)
   }
 }
 

@@ -56,3 +56,12 @@ describe('displayName', () => {
     expect(displayName(fake({}), false)).toBe('Looking up torrent…')
   })
 })
+
+describe('statusText when paused', () => {
+  it('says paused, with the progress while downloading', () => {
+    const t = fake({ infoHash: HASH, ready: true, files: [file], progress: 0.425, paused: true })
+    expect(statusText(t, 'downloading')).toBe('Paused at 42%')
+    expect(statusText(fake({ paused: true, ready: true, done: true, files: [file] }), 'seeding')).toBe('Paused')
+    expect(statusText(fake({ paused: false, ready: true, files: [file], progress: 0.5 }), 'downloading')).toBe('Downloading 50%')
+  })
+})

@@ -15,6 +15,7 @@ export function torrentState(t: UiTorrent, seeded: boolean): TorrentState {
 
 /** The short status line shown next to the name. */
 export function statusText(t: UiTorrent, state: TorrentState): string {
+  if (t.paused && state !== 'error') return state === 'downloading' ? `Paused at ${formatPercent(t.progress)}` : 'Paused'
   switch (state) {
     case 'error':
       return `Failed: ${errorMessage(t.error)}`

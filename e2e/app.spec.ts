@@ -1,0 +1,195 @@
+// The finished web app: names render as text (no XSS), share links start downloads, the piece map,
+// pause/resume and remove (keep or delete data), and screenshots of the main views as artifacts.
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { BrowserContext, Locator, Page } from '@playwright/test'
+import { addMagnet, appUrl, infoHashOf, openApp, seedFiles, torrentItem, torrentItems, waitForDone, waitForMagnet } from './support/app.ts'
+import { newPeerPage } from './support/browser.ts'
+import { makeTempDir, writeTestFile } from './support/files.ts'
+import { expect, test as base } from './support/tracker.ts'
+
+const SCREENSHOTS = resolve(import.meta.dirname, 'artifacts', 'screenshots')
+const XSS_NAME = '<img src=x onerror=alert(1)>.txt'
+
+interface Peer {
+  context: BrowserContext
+  page: Page
+  /** Dialogs (alert, confirm…) the page opened. */
+  dialogs: string[]
+}
+
+const test = base.extend<{ openPeer: (label: string, opts?: { app?: boolean }) => Promise<Peer>; tmpDir: string }>({
+  openPeer: async ({ browser, baseURL, tracker }, use) => {
+    const peers: Peer[] = []
+    await use(async (label, opts = {}) => {
+      const { context, page } = await newPeerPage(browser, baseURL!, { label, path: null })
+      const peer: Peer = { context, page, dialogs: [] }
+      page.on('dialog', (dialog) => {
+        peer.dialogs.push(dialog.message())
+        void dialog.dismiss()
+      })
+      peers.push(peer)
+      if (opts.app !== false) await openApp(page, baseURL!, tracker.url)
+      return peer
+    })
+    for (const peer of peers) await peer.context.close().catch(() => undefined)
+  },
+  tmpDir: async ({}, use) => {
+    const tmp = await makeTempDir()
+    await use(tmp.dir)
+    await tmp.cleanup()
+  },
+})
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' })
+}
+
+/** Sets the page's download limit through Settings (kB/s), leaving Settings as it was. */
+async function limitDownload(page: Page, kBps: number): Promise<void> {
+  const settings = page.getByTestId('settings')
+  await settings.locator('summary').click()
+  await page.getByTestId('download-limit').fill(String(kBps))
+  await page.getByTestId('limits-save').click()
+  await settings.locator('summary').click()
+}
+
+async function pieceCounts(map: Locator): Promise<{ pieces: number; have: number }> {
+  return {
+    pieces: Number(await map.getAttribute('data-pieces')),
+    have: Number(await map.getAttribute('data-have')),
+  }
+}
+
+async function expectNameIsText(peer: Peer, infoHash: string): Promise<void> {
+  const item = torrentItem(peer.page, infoHash)
+  await expect(item.getByTestId('torrent-name')).toHaveText(XSS_NAME)
+  await expect(item.getByTestId('file-name')).toHaveText(XSS_NAME)
+  await expect(item.getByTestId('file-name')).toBeVisible()
+  await expect(peer.page.locator('img'), 'the name created no <img> element').toHaveCount(0)
+  expect(await peer.page.evaluate(() => document.querySelectorAll('[onerror]').length)).toBe(0)
+  expect(peer.dialogs, 'no dialog was opened by a name').toEqual([])
+}
+
+test('a file named like HTML renders as text for the seeder and the downloader', async ({ openPeer, tmpDir }) => {
+  const a = await openPeer('A')
+  const b = await openPeer('B')
+  await seedFiles(a.page, await writeTestFile(tmpDir, XSS_NAME, 20_000, 11))
+  const magnet = await waitForMagnet(a.page)
+  const infoHash = infoHashOf(magnet)
+  await expectNameIsText(a, infoHash)
+
+  await addMagnet(b.page, magnet)
+  await waitForDone(b.page, infoHash)
+  await expectNameIsText(b, infoHash)
+  // Give a late onerror handler a chance to fire.
+  await b.page.waitForTimeout(500)
+  expect(b.dialogs).toEqual([])
+})
+
+test('the share link, opened in a new browser, starts the download and is used only once', async ({ openPeer, tmpDir, baseURL, tracker }) => {
+  const a = await openPeer('A')
+  await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseURL!).origin })
+  await seedFiles(a.page, await writeTestFile(tmpDir, 'shared.bin', 300_000, 12))
+  const magnet = await waitForMagnet(a.page)
+  const infoHash = infoHashOf(magnet)
+
+  const share = torrentItem(a.page, infoHash).getByTestId('share-link')
+  await share.click()
+  await expect(share).toHaveText('Copied')
+  const link = await a.page.evaluate(() => navigator.clipboard.readText())
+  expect(link).toBe(`${new URL(baseURL!).origin}/#${encodeURIComponent(magnet)}`)
+  expect(await share.getAttribute('href')).toBe(link)
+
+  // The link carries no settings; this test's page adds its tracker settings (?announce, ?ice) to it.
+  const b = await openPeer('B', { app: false })
+  await b.page.goto(appUrl(baseURL!, tracker.url) + new URL(link).hash)
+  await waitForDone(b.page, infoHash)
+  await expect(torrentItems(b.page)).toHaveCount(1)
+  expect(new URL(b.page.url()).hash, 'the fragment is cleared once used').toBe('')
+  await expect(b.page.getByTestId('error-banner')).toBeHidden()
+})
+
+test('piece map, pause/resume, remove with or without data, and screenshots of the main views', async ({ openPeer, tmpDir }) => {
+  const a = await openPeer('A')
+  await a.page.setViewportSize({ width: 1100, height: 900 })
+  await expect(a.page.getByTestId('storage-usage')).toHaveText(/^Storage: .+ of .+ used$/)
+  await screenshot(a.page, '01-empty')
+
+  const big = await writeTestFile(tmpDir, 'holiday-video.bin', 6_000_000, 13)
+  const small = await writeTestFile(tmpDir, 'notes.txt', 40_000, 14)
+  await seedFiles(a.page, small)
+  const smallMagnet = await waitForMagnet(a.page)
+  await seedFiles(a.page, big)
+  const magnet = await waitForMagnet(a.page, { index: 0 })
+  const infoHash = infoHashOf(magnet)
+  const seedMap = torrentItem(a.page, infoHash).getByTestId('piece-map')
+  await expect(seedMap).toHaveAttribute('data-pieces', /^[1-9]\d+$/)
+  const seeded = await pieceCounts(seedMap)
+  expect(seeded.have, 'a seed has every piece').toBe(seeded.pieces)
+
+  const b = await openPeer('B')
+  await b.page.setViewportSize({ width: 1100, height: 900 })
+  await limitDownload(b.page, 400)
+  await addMagnet(b.page, smallMagnet)
+  await waitForDone(b.page, infoHashOf(smallMagnet))
+  await addMagnet(b.page, magnet)
+  const item = torrentItem(b.page, infoHash)
+  const map = item.getByTestId('piece-map')
+  await expect(item).toHaveAttribute('data-state', 'downloading', { timeout: 30_000 })
+  await expect.poll(async () => (await pieceCounts(map)).have, { timeout: 30_000 }).toBeGreaterThan(2)
+  await expect(map, 'pieces in flight are drawn as downloading').not.toHaveAttribute('data-downloading', '0')
+  await screenshot(b.page, '02-downloading')
+  await screenshot(a.page, '03-seeding')
+
+  // Pause: the verified count stops growing; resume: it grows again.
+  const pause = item.getByTestId('pause-torrent')
+  await pause.click()
+  await expect(pause).toHaveText('Resume')
+  await expect(item.getByTestId('torrent-status')).toHaveText(/^Paused/)
+  await b.page.waitForTimeout(1500)
+  const paused = (await pieceCounts(map)).have
+  await b.page.waitForTimeout(1500)
+  expect((await pieceCounts(map)).have, 'nothing is verified while paused').toBe(paused)
+  expect(paused, 'paused before the end').toBeLessThan(seeded.pieces)
+  await pause.press('Enter')
+  await expect(pause).toHaveText('Pause')
+  await expect.poll(async () => (await pieceCounts(map)).have, { timeout: 30_000 }).toBeGreaterThan(paused)
+
+  await b.page.getByTestId('settings').locator('summary').click()
+  await screenshot(b.page, '04-settings')
+  await b.page.getByTestId('settings').locator('summary').click()
+
+  // Phone-sized: no sideways scrolling.
+  await b.page.setViewportSize({ width: 375, height: 812 })
+  await b.page.waitForTimeout(400)
+  const overflow = await b.page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const wide = [...document.querySelectorAll<HTMLElement>('body *')].filter((e) => e.getBoundingClientRect().right > width + 0.5)
+    return { width, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`) }
+  })
+  expect(overflow.wide, `nothing sticks out of the ${overflow.width} px wide page`).toEqual([])
+  expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width)
+  await screenshot(b.page, '05-phone')
+  await b.page.setViewportSize({ width: 1100, height: 900 })
+
+  // Remove asks keep-or-delete; Escape cancels and gives the focus back.
+  const remove = item.getByTestId('remove-torrent')
+  await remove.click()
+  await expect(item.getByTestId('remove-keep-data')).toBeFocused()
+  await screenshot(b.page, '06-remove-confirm')
+  await b.page.keyboard.press('Escape')
+  await expect(item.getByTestId('remove-confirm')).toHaveCount(0)
+  await expect(remove).toBeFocused()
+  await remove.press('Enter')
+  await item.getByTestId('remove-delete-data').click()
+  await expect(item).toHaveCount(0)
+  await expect(torrentItems(b.page)).toHaveCount(1)
+
+  const smallItem = torrentItem(b.page, infoHashOf(smallMagnet))
+  await smallItem.getByTestId('remove-torrent').click()
+  await smallItem.getByTestId('remove-keep-data').click()
+  await expect(torrentItems(b.page)).toHaveCount(0)
+  expect(await b.page.evaluate(() => window.swarmstream?.client.torrents.length)).toBe(0)
+})
