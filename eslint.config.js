@@ -20,6 +20,8 @@ const allowed = {
   client: ['util', 'metainfo', 'storage', 'tracker', 'torrent', 'transport', 'media'],
   elements: ['util', 'client', 'media', 'torrent'],
   demo: ['elements'],
+  serve: ['util', 'torrent', 'client'],
+  sw: ['util'],
   ui: ['util'],
 }
 const folders = [...Object.keys(allowed), 'node', 'test-support']

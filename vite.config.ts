@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig, type Plugin } from 'vite'
+import { readFile } from 'node:fs/promises'
+import { defineConfig, transformWithOxc, type Plugin } from 'vite'
 import { localTracker } from './src/node/local-tracker.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -31,13 +32,34 @@ function legacyMediaPolyfills(): Plugin {
   }
 }
 
+// The file server worker (src/sw/sw.ts, one self-contained file) must be served at /sw.js so that
+// its scope can be /. In dev it is transpiled on request; the app build emits it as its own entry.
+const SW_SOURCE = here('./src/sw/sw.ts')
+function serviceWorker(): Plugin {
+  return {
+    name: 'swarmstream:service-worker',
+    configureServer(server) {
+      server.middlewares.use('/sw.js', (req, res, next) => {
+        if (req.url !== '/' && !req.url?.startsWith('/?')) return next()
+        readFile(SW_SOURCE, 'utf8')
+          .then((source) => transformWithOxc(source, SW_SOURCE, { lang: 'ts' }))
+          .then((result) => {
+            res.setHeader('Content-Type', 'text/javascript; charset=utf-8')
+            res.setHeader('Cache-Control', 'no-cache')
+            res.end(result.code)
+          }, next)
+      })
+    },
+  }
+}
+
 // The web app lives in src/ (src/index.html); `--mode lib` builds the self-contained library module,
 // `--mode element` the self-contained <torrent-video> module (dist/torrent-video.js).
 export default defineConfig(({ mode }) => ({
   root: here('./src'),
   publicDir: here('./public'),
   define: { 'process.browser': 'true', 'process.env.NODE_DEBUG': 'false', global: 'globalThis' },
-  plugins: [legacyMediaPolyfills(), localTracker()],
+  plugins: [legacyMediaPolyfills(), localTracker(), serviceWorker()],
   // Pre-bundled up front so that importing src/media later never triggers a dev-server reload.
   optimizeDeps: {
     include: ['render-media', 'mediasource', 'readable-stream'],
@@ -66,7 +88,14 @@ export default defineConfig(({ mode }) => ({
             lib: { entry: here('./src/elements/torrent-video.ts'), fileName: 'torrent-video', formats: ['es' as const] },
             rolldownOptions: { output: { codeSplitting: false } },
           }
-        : { outDir: here('./dist/app'), emptyOutDir: true },
+        : {
+            outDir: here('./dist/app'),
+            emptyOutDir: true,
+            rolldownOptions: {
+              input: { index: here('./src/index.html'), sw: SW_SOURCE },
+              output: { entryFileNames: (chunk: { name: string }) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+            },
+          },
   test: {
     root: here('.'),
     include: ['src/**/*.test.ts'],

@@ -1,6 +1,7 @@
 import './ui/styles.css'
 import { Client } from './index.ts'
 import { appendTo, attachSubtitles, renderTo } from './media/index.ts'
+import { fileUrl, openWebsite, serveFiles } from './serve/index.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
 
@@ -14,6 +15,9 @@ declare global {
 const config = loadConfig()
 const client = new Client({ announce: config.announce, persist: true, ...(config.rtcConfig ? { rtcConfig: config.rtcConfig } : {}) })
 window.swarmstream = { client, media: { renderTo, appendTo, attachSubtitles } }
+// File URLs (/files/<infoHash>/<path>) through the service worker; the app works without them.
+const fileServer = serveFiles(client)
+fileServer.catch((err: unknown) => console.warn(`File URLs are off: ${(err as Error).message}`))
 
 const root = document.getElementById('app')
 if (!root) throw new Error('index.html has no #app element to render into.')
@@ -27,5 +31,18 @@ startApp({
     if (!target) throw new Error('That file is no longer in the torrent.')
     attachSubtitles(video, files, target)
     await target.renderTo(video, { autoplay: true, controls: true })
+  },
+  // Open: web pages from the torrent in a sandboxed frame under the torrent, anything else in a new tab.
+  openFile: async (file, torrent) => {
+    await fileServer
+    if (/\.x?html?$/i.test(file.name)) {
+      const player = document.querySelector<HTMLElement>(`[data-info-hash="${torrent.infoHash}"] [data-testid="player"]`)
+      if (player) {
+        player.replaceChildren()
+        openWebsite(torrent, file, player)
+        return
+      }
+    }
+    window.open(fileUrl(torrent, file), '_blank', 'noopener')
   },
 })

@@ -108,3 +108,21 @@ describe('pause and resume', () => {
     expect(new Uint8Array(await leecher.files[0]!.arrayBuffer())).toEqual(data)
   })
 })
+
+describe('streams of deselected files', () => {
+  it('still fetch the pieces they wait for', async () => {
+    const data = new Uint8Array(30 * 16384).map((_, i) => (i * 17) & 0xff)
+    const seeder = client().seed(new File([data], 'skip.bin'), { pieceLength: 16384 })
+    await once(seeder, 'ready')
+    const leecher = client().add(seeder.torrentFile!)
+    await once(leecher, 'ready')
+    leecher.files[0]!.deselect()
+    connect(seeder, leecher)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(leecher.downloaded).toBe(0)
+    const bytes = await readAll(leecher.files[0]!.stream({ start: 100_000, end: 120_000 }))
+    expect(bytes).toEqual(data.subarray(100_000, 120_001))
+    expect(leecher.done).toBe(true)
+    expect(leecher.progress).toBeLessThan(0.5)
+  })
+})

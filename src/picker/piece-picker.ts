@@ -100,6 +100,9 @@ export class PiecePicker {
 
   /** Is there any block of a piece `peer` has that we still need (ignoring what is in flight)? */
   interestedIn(peer: Bitfield): boolean {
+    const { critical, readahead } = this.#priorities
+    for (const i of critical) if (this.#needs(peer, i)) return true
+    for (const i of readahead) if (this.#needs(peer, i)) return true
     for (let i = 0; i < this.#geometry.numPieces; i++) if (peer.get(i) && this.wanted.get(i) && !this.have.get(i)) return true
     return false
   }

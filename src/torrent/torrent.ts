@@ -268,7 +268,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       uploadLimit: this.#deps.uploadLimit,
       downloadLimit: this.#deps.downloadLimit,
       onPrioritiesChanged: () => {
-        for (const peer of this.#swarm?.active ?? []) engine.downloader.fill(peer)
+        for (const peer of this.#swarm?.active ?? []) {
+          engine.downloader.updateInterest(peer)
+          engine.downloader.fill(peer)
+        }
       },
       onUploaded: (bytes) => {
         this.uploaded += bytes
