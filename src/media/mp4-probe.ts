@@ -45,14 +45,28 @@ function children(bytes: Uint8Array, from: number, to: number): Box[] {
   return out
 }
 
+/**
+ * Each box header is read with the 64 KiB after it: a `moov` at the end of a download then arrives
+ * with its header in one wait for the tail pieces, not two.
+ */
+const HEADER_READ_BYTES = 64 * 1024
+
 /** Finds the top-level `moov` box, reading box headers only (it may sit after `mdat`, at the end). */
 async function readMoov(read: RangeReader, length: number): Promise<Uint8Array | null> {
+  let chunk: { start: number; bytes: Uint8Array } = { start: 0, bytes: new Uint8Array(0) }
+  const cached = (start: number, end: number) =>
+    start >= chunk.start && end <= chunk.start + chunk.bytes.length ? chunk.bytes.subarray(start - chunk.start, end - chunk.start) : null
   for (let at = 0, count = 0; at + 8 <= length && count < MAX_TOP_LEVEL_BOXES; count++) {
-    const box = boxAt(await read(at, Math.min(length, at + 16)), 0, length - at)
+    let head = cached(at, Math.min(length, at + 16))
+    if (!head) {
+      chunk = { start: at, bytes: await read(at, Math.min(length, at + HEADER_READ_BYTES)) }
+      head = chunk.bytes.subarray(0, 16)
+    }
+    const box = boxAt(head, 0, length - at)
     if (!box || box.end - box.start < 8 || !/^[\x20-\x7e]{4}$/.test(box.type)) return null
     if (box.type === 'moov') {
       if (box.end - box.start > MAX_MOOV) return null
-      return read(at, at + box.end)
+      return cached(at, at + box.end) ?? read(at, at + box.end)
     }
     at += box.end
   }

@@ -2,6 +2,8 @@ import { mimeType } from '../torrent/torrent-file.ts'
 import { fromElementError, MediaError, unsupportedFormat } from './errors.ts'
 import { rangeReader, toRenderFile, type MediaFile } from './media-file.ts'
 import { extensionOf, MSE_EXTENSIONS, probeMedia } from './probe.ts'
+import { readWebmLayout } from './webm-cues.ts'
+import { WebmPlayer } from './webm-player.ts'
 
 export interface RenderOptions {
   autoplay?: boolean
@@ -47,6 +49,11 @@ async function render(file: MediaFile, target: Target, opts: RenderOptions): Pro
     if (!MediaSource.isTypeSupported(type)) throw unsupportedFormat(file.name, type)
     // videostream remuxes plain MP4 into fragments; WebM, fragmented MP4 and MP3 go to MediaSource as they are.
     if (container === 'mp4' && !fragmented) return watch(file, await viaRenderMedia(file, target, opts), opts)
+    if (container === 'webm') {
+      // Our own appender, which can seek through the Cues index while the file downloads.
+      const layout = await readWebmLayout(rangeReader(file), file.length)
+      if (layout) return watch(file, await viaMediaSource(file, type, target, opts, (media) => new WebmPlayer(file, media, type, layout)), opts)
+    }
     return watch(file, await viaMediaSource(file, type, target, opts), opts)
   }
   const blobKind = BLOB_MEDIA[ext]
@@ -97,7 +104,14 @@ function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions): P
   )
 }
 
-function viaMediaSource(file: MediaFile, type: string, target: Target, opts: RenderOptions): Promise<HTMLElement> {
+/** Plays through MediaSource; `start` feeds the element (default: the whole file through the mediasource package). */
+function viaMediaSource(
+  file: MediaFile,
+  type: string,
+  target: Target,
+  opts: RenderOptions,
+  start?: (media: HTMLMediaElement) => void,
+): Promise<HTMLElement> {
   const tag = type.startsWith('audio/') ? 'audio' : 'video'
   let element: HTMLElement
   if ('element' in target) {
@@ -112,8 +126,15 @@ function viaMediaSource(file: MediaFile, type: string, target: Target, opts: Ren
   media.autoplay = opts.autoplay ?? false
   media.controls = opts.controls ?? true
   media.muted = opts.muted ?? false
-  return Promise.all([import('mediasource'), import('./node-readable.ts')]).then(
-    ([{ default: MediaElementWrapper }, { toNodeReadable }]) =>
+  const feed: Promise<(media: HTMLMediaElement) => void> = start
+    ? Promise.resolve(start)
+    : Promise.all([import('mediasource'), import('./node-readable.ts')]).then(([{ default: MediaElementWrapper }, { toNodeReadable }]) => (media) => {
+        const sink = new MediaElementWrapper(media).createWriteStream(type)
+        sink.on('error', () => undefined) // the element's own `error` event reports it
+        toNodeReadable(file.stream()).pipe(sink)
+      })
+  return feed.then(
+    (begin) =>
       new Promise<HTMLElement>((resolve, reject) => {
         const fail = () => {
           media.removeEventListener('loadedmetadata', ready)
@@ -127,9 +148,7 @@ function viaMediaSource(file: MediaFile, type: string, target: Target, opts: Ren
         media.addEventListener('error', fail, { once: true })
         media.addEventListener('loadedmetadata', ready, { once: true })
         if (opts.autoplay) media.addEventListener('loadstart', () => media.play().catch(ignoreAutoplayBlock), { once: true })
-        const sink = new MediaElementWrapper(media).createWriteStream(type)
-        sink.on('error', () => undefined) // the element's own `error` event reports it
-        toNodeReadable(file.stream()).pipe(sink)
+        begin(media)
       }),
   )
 }

@@ -5,6 +5,7 @@ import { RateEstimator } from '../util/rate.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { HIGH_WATER_MARK, type PeerChannel } from '../transport/peer-channel.ts'
 import {
+  MAX_METADATA_SIZE,
   WireDecoder,
   decodeExtensionHandshake,
   encodeExtensionHandshake,
@@ -25,6 +26,16 @@ export const KEEP_ALIVE_MS = 55_000
 export const IDLE_TIMEOUT_MS = 120_000
 /** Handshake must arrive within this time after the channel opens (WebTorrent: 25 s). */
 export const HANDSHAKE_TIMEOUT_MS = 25_000
+/**
+ * Most pieces any torrent we accept can have: the info dict holds 20 bytes of SHA-1 per piece and
+ * is at most MAX_METADATA_SIZE. A `have` or bitfield beyond it is a lie even before we know the metadata.
+ */
+export const MAX_PIECES = Math.floor(MAX_METADATA_SIZE / 20)
+/**
+ * Messages with an id we do not know (or an extended id we never offered) are ignored, as BEP 3 and
+ * BEP 10 ask; no extension sends more than a handful, so past this many the peer is only wasting our CPU.
+ */
+export const MAX_UNKNOWN_MESSAGES = 100
 
 export interface PeerSessionEvents {
   [event: string]: (...args: never[]) => void
@@ -66,7 +77,10 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   pieces: Bitfield | null = null
   #pendingBitfield: Uint8Array | null = null
   #pendingHaveAll = false
-  #pendingHaves: number[] = []
+  /** Haves before the piece count is known, as a bitmap (at most MAX_PIECES bits, not one entry per message). */
+  #pendingHaves = new Uint8Array(0)
+  /** Messages ignored because their id (or extended id) is unknown. */
+  unknownMessages = 0
 
   readonly downloadRate = new RateEstimator()
   readonly uploadRate = new RateEstimator()
@@ -104,14 +118,27 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   }
 
   /** Gives the session the piece count once metadata is known; replays what the peer announced before. */
+  /**
+   * Gives the session the piece count once metadata is known; replays what the peer announced before.
+   * If that turns out to be invalid, the peer is closed and keeps an empty piece set.
+   */
   setPieceCount(count: number): void {
     if (this.pieces) return
     this.pieces = new Bitfield(count)
-    if (this.#pendingHaveAll) this.pieces.setAll()
-    if (this.#pendingBitfield) this.#applyBitfield(this.#pendingBitfield)
-    for (const index of this.#pendingHaves) this.#applyHave(index)
+    const bitfield = this.#pendingBitfield
+    const haves = this.#pendingHaves
     this.#pendingBitfield = null
-    this.#pendingHaves = []
+    this.#pendingHaves = new Uint8Array(0)
+    try {
+      if (this.#pendingHaveAll) this.pieces.setAll()
+      if (bitfield) this.#applyBitfield(bitfield)
+      for (let i = 0; i < haves.length * 8; i++) if ((haves[i >> 3]! & (0x80 >> (i & 7))) !== 0) this.#applyHave(i)
+    } catch (err) {
+      this.pieces = new Bitfield(count)
+      const error = err instanceof ProtocolError ? err : new ProtocolError('BAD_BITFIELD', String(err))
+      this.close(`protocol error: ${error.message}`, error)
+      return
+    }
     this.emit('pieces-changed')
   }
 
@@ -158,17 +185,13 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
   #onData(chunk: Uint8Array): void {
     if (this.#closed) return
-    let events
-    try {
-      events = this.#decoder.push(chunk)
-    } catch (err) {
-      this.close(`protocol error: ${(err as Error).message}`, err as SwarmstreamError)
-      return
-    }
+    this.#decoder.append(chunk)
     this.#resetIdle(IDLE_TIMEOUT_MS)
-    for (const event of events) {
-      if (this.#closed) return
+    // One event at a time: once a message gets the peer dropped, the rest of its burst is never parsed.
+    while (!this.#closed) {
       try {
+        const event = this.#decoder.next()
+        if (event === null) return
         if (event.type === 'handshake') this.#onHandshake(event.handshake)
         else this.#onMessage(event)
       } catch (err) {
@@ -212,12 +235,12 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         break
       case 'bitfield':
         if (this.pieces) this.#applyBitfield(message.bitfield)
-        else this.#pendingBitfield = message.bitfield
+        else this.#keepPendingBitfield(message.bitfield)
         this.emit('pieces-changed')
         break
       case 'have':
         if (this.pieces) this.#applyHave(message.index)
-        else this.#pendingHaves.push(message.index)
+        else this.#addPendingHave(message.index)
         this.emit('pieces-changed')
         break
       case 'have-all':
@@ -238,9 +261,38 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
           this.emit('extended-handshake', ext)
           return
         }
+        if (!(Object.values(LOCAL_EXTENSIONS) as number[]).includes(message.id)) this.#countUnknown()
+        break
+      case 'unknown':
+        this.#countUnknown()
         break
     }
     this.emit('message', message)
+  }
+
+  #countUnknown(): void {
+    if (++this.unknownMessages > MAX_UNKNOWN_MESSAGES) {
+      throw new ProtocolError('UNKNOWN_MESSAGE_FLOOD', `The peer sent more than ${MAX_UNKNOWN_MESSAGES} messages we do not know; drop it.`)
+    }
+  }
+
+  #addPendingHave(index: number): void {
+    if (index >= MAX_PIECES) throw new ProtocolError('BAD_HAVE', `Have for piece ${index}; no torrent we accept has that many pieces`)
+    const byte = index >> 3
+    if (byte >= this.#pendingHaves.length) {
+      const grown = new Uint8Array(Math.min(Math.ceil(MAX_PIECES / 8), Math.max(byte + 1, this.#pendingHaves.length * 2)))
+      grown.set(this.#pendingHaves)
+      this.#pendingHaves = grown
+    }
+    this.#pendingHaves[byte] = (this.#pendingHaves[byte] ?? 0) | (0x80 >> (index & 7))
+  }
+
+  #keepPendingBitfield(bytes: Uint8Array): void {
+    if (bytes.length > Math.ceil(MAX_PIECES / 8)) {
+      throw new ProtocolError('BAD_BITFIELD', `Bitfield of ${bytes.length} bytes; no torrent we accept has that many pieces`)
+    }
+    // A copy: the message is a view into the peer's chunk, which need not stay alive until metadata arrives.
+    this.#pendingBitfield = bytes.slice()
   }
 
   #applyBitfield(bytes: Uint8Array): void {

@@ -129,3 +129,13 @@ describe('PiecePicker streaming priorities', () => {
     expect(picker.claimPiece()).toBeNull()
   })
 })
+
+describe('PiecePicker critical batches', () => {
+  it('never hands the same block twice in one batch', () => {
+    const picker = new PiecePicker({ numPieces: 4, pieceLength: 4 * BLOCK_LENGTH, length: 16 * BLOCK_LENGTH })
+    picker.setPriorities({ critical: [2], readahead: [] })
+    const batch = picker.pick(all(4), 50, never, { critical: true })
+    const keys = batch.map((r) => `${r.index}:${r.begin}`)
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+})

@@ -130,8 +130,12 @@ export class PiecePicker {
     if (max <= 0) return out
     for (const index of this.#priorities.critical) {
       if (!this.#needs(peer, index)) continue
+      const before = out.length
       this.#takeFree(index, this.#partial.get(index) ?? this.#start(index), out, max)
-      if (opts.critical) this.#duplicate(index, MAX_CRITICAL_REQUESTS, inFlightFromPeer, out, max)
+      // Blocks just handed out in this batch are in flight from this peer too.
+      const fresh = new Set(out.slice(before).map((r) => r.begin))
+      const inFlight = (i: number, begin: number) => (i === index && fresh.has(begin)) || inFlightFromPeer(i, begin)
+      if (opts.critical) this.#duplicate(index, MAX_CRITICAL_REQUESTS, inFlight, out, max)
       if (out.length >= max) return out
     }
     for (const index of this.#priorities.readahead) {

@@ -4,11 +4,22 @@ import { sha1 } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
+import { PeerStats } from '../peer/peer-stats.ts'
 import type { BlockRequest, PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
 
 /** An unanswered request is given up after this long while the peer has us unchoked (WebTorrent: 30 s). */
 export const REQUEST_TIMEOUT_MS = 30_000
+/**
+ * A block that arrives this long after we cancelled its request (or were choked) is still a late
+ * answer, not an offence: the peer may have queued it before our cancel reached it (BEP 3).
+ */
+export const LATE_BLOCK_GRACE_MS = 60_000
+/**
+ * Blocks we never asked for are never stored, but they cost bandwidth; honest peers send none
+ * (late ones are counted apart), so a few cover a buggy client and more mean a hostile one.
+ */
+export const MAX_UNREQUESTED_BLOCKS = 8
 /** Pieces that failed their hash and were (partly) sent by a peer; at this count the peer is dropped. */
 export const MAX_HASH_FAILURES = 3
 /** Verified pieces waiting for IndexedDB may use this much memory before we stop requesting. */
@@ -46,6 +57,8 @@ export interface DownloaderEvents {
   'hash-failed'(index: number): void
   /** The torrent cannot continue (storage failed). */
   fatal(error: SwarmstreamError): void
+  /** Storage quota exceeded: the piece was dropped; the torrent should pause. */
+  'storage-full'(error: SwarmstreamError): void
 }
 
 export interface DownloaderDeps {
@@ -56,6 +69,10 @@ export interface DownloaderDeps {
   pieceHashes: Uint8Array[]
   dropPeer: (peer: PeerSession, error: ProtocolError) => void
   now?: () => number
+  /** Counters shared with the swarm (default: the downloader's own). */
+  stats?: PeerStats
+  /** Default REQUEST_TIMEOUT_MS; tests shorten it. */
+  requestTimeoutMs?: number
 }
 
 /** Requests blocks from peers, assembles pieces, verifies them with SHA-1 and stores them. */
@@ -66,6 +83,13 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #buffers = new Map<number, Uint8Array>()
   #contributors = new Map<number, Set<Contributor>>()
   #strikes = new WeakMap<PeerSession, number>()
+  /** Requests we cancelled (or lost to a choke), by key, with the time until which their block is welcome. */
+  #late = new Map<PeerSession, Map<number, number>>()
+  #unrequested = new WeakMap<PeerSession, number>()
+  /** When each peer last delivered a block we asked for. */
+  #lastBlockAt = new WeakMap<PeerSession, number>()
+  #requestTimeoutMs: number
+  readonly stats: PeerStats
   /** Smoothed request → block latency per peer, in ms. */
   #latency = new WeakMap<PeerSession, number>()
   /** The peer's base round trip: the lowest recent latency, drifting up slowly (queueing inflates the average). */
@@ -80,6 +104,8 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     super()
     this.#deps = deps
     this.#now = deps.now ?? (() => performance.now())
+    this.stats = deps.stats ?? new PeerStats()
+    this.#requestTimeoutMs = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   }
 
   /** Number of pieces in memory (partial or waiting for storage). */
@@ -88,6 +114,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   }
 
   addPeer(peer: PeerSession): void {
+    if (peer.closed) return
     if (!this.#inFlight.has(peer)) this.#inFlight.set(peer, new Map())
     this.updateInterest(peer)
   }
@@ -95,6 +122,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   removePeer(peer: PeerSession): void {
     this.#releaseAll(peer)
     this.#inFlight.delete(peer)
+    this.#late.delete(peer)
   }
 
   /** Sends interested / not-interested to match whether the peer has something we need. */
@@ -106,7 +134,8 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   }
 
   onChoke(peer: PeerSession): void {
-    this.#releaseAll(peer)
+    // Blocks already on their way when the peer choked us may still arrive.
+    this.#releaseAll(peer, true)
   }
 
   /** Tops up the peer's request pipeline. */
@@ -153,11 +182,9 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     const requests = this.#inFlight.get(peer)
     const k = key(index, begin)
     const request = requests?.get(k)
-    if (!requests || !request || request.length !== block.length) {
-      // Unrequested data is never stored; a peer that keeps doing it is handled by the caller's counters.
-      return
-    }
+    if (!requests || !request || request.length !== block.length) return this.#onUnrequested(peer, k)
     requests.delete(k)
+    this.#lastBlockAt.set(peer, this.#now())
     const took = this.#now() - request.sentAt
     const previous = this.#latency.get(peer)
     this.#latency.set(peer, previous === undefined ? took : previous * 0.8 + took * 0.2)
@@ -167,6 +194,34 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     if (this.#deps.picker.received(index, begin) !== 'new') return
     this.#cancelDuplicates(peer, index, begin, block.length)
     this.#accept(peer, index, begin, block)
+  }
+
+  /** Unrequested data is never stored; a late answer to a cancel is fine, anything else is counted against the peer. */
+  #onUnrequested(peer: PeerSession, k: number): void {
+    const late = this.#late.get(peer)
+    const until = late?.get(k)
+    if (until !== undefined && until >= this.#now()) {
+      late!.delete(k)
+      this.stats.lateBlocks++
+      return
+    }
+    this.stats.unrequestedBlocks++
+    const count = (this.#unrequested.get(peer) ?? 0) + 1
+    this.#unrequested.set(peer, count)
+    if (count > MAX_UNREQUESTED_BLOCKS) {
+      this.#deps.dropPeer(peer, new ProtocolError('UNREQUESTED_BLOCKS', `The peer sent ${count} blocks we never requested`))
+    }
+  }
+
+  #cancel(peer: PeerSession, r: BlockRequest): void {
+    peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
+    this.#expectLate(peer, key(r.index, r.begin))
+  }
+
+  #expectLate(peer: PeerSession, k: number): void {
+    let late = this.#late.get(peer)
+    if (!late) this.#late.set(peer, (late = new Map()))
+    late.set(k, this.#now() + LATE_BLOCK_GRACE_MS)
   }
 
   #accept(source: Contributor, index: number, begin: number, block: Uint8Array): void {
@@ -187,22 +242,45 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   /**
    * Gives up requests that waited too long. A block a reader waits for that is overdue from a slow
    * peer is taken back (hot swap) so faster peers get it, and that peer gets no critical work for a while.
+   * A peer that delivered nothing at all while a request timed out is silent (unchoked us, then stalled):
+   * it is dropped, as WebTorrent drops a wire on request timeout, so its requests go to other peers.
    */
   expire(): void {
     const now = this.#now()
     const critical = new Set(this.#deps.picker.priorities.critical)
     for (const [peer, requests] of this.#inFlight) {
       const overdue = Math.max(CRITICAL_OVERDUE_FLOOR_MS, CRITICAL_OVERDUE_FACTOR * (this.#latency.get(peer) ?? 0))
+      let silent = false
       for (const [k, r] of requests) {
         const age = now - r.sentAt
         const late = critical.has(r.index) && age > overdue && this.#someoneElseCanServe(peer, r.index, now)
-        if (age < REQUEST_TIMEOUT_MS && !late) continue
+        if (age < this.#requestTimeoutMs && !late) continue
         if (late) this.#slowUntil.set(peer, now + SLOW_PEER_PENALTY_MS)
+        else {
+          this.stats.requestTimeouts++
+          if ((this.#lastBlockAt.get(peer) ?? -Infinity) < r.sentAt) silent = true
+        }
         requests.delete(k)
         this.#deps.picker.released(r.index, r.begin)
-        peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
+        this.#cancel(peer, r)
       }
+      if (silent) this.#dropSilent(peer)
+      this.#pruneLate(peer, now)
     }
+  }
+
+  #dropSilent(peer: PeerSession): void {
+    this.stats.silentPeers++
+    this.#releaseAll(peer)
+    // Not a ban: an overloaded honest peer looks the same; it may connect again.
+    peer.close('silent peer', new ProtocolError('PEER_SILENT', `The peer unchoked us but answered no request for ${this.#requestTimeoutMs} ms`))
+  }
+
+  #pruneLate(peer: PeerSession, now: number): void {
+    const late = this.#late.get(peer)
+    if (!late) return
+    for (const [k, until] of late) if (until < now) late.delete(k)
+    if (late.size === 0) this.#late.delete(peer)
   }
 
   /** Hot swap only helps if another unchoked, not-slow peer has the piece. */
@@ -224,7 +302,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   /** Cancels every request in flight (pausing). */
   cancelAll(): void {
     for (const [peer, requests] of this.#inFlight) {
-      for (const r of requests.values()) peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
+      for (const r of requests.values()) this.#cancel(peer, r)
       this.#releaseAll(peer)
     }
   }
@@ -255,14 +333,17 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     for (const [peer, requests] of this.#inFlight) {
       if (peer === from || !requests.delete(k)) continue
       this.#deps.picker.released(index, begin)
-      peer.send({ type: 'cancel', index, begin, length })
+      this.#cancel(peer, { index, begin, length })
     }
   }
 
-  #releaseAll(peer: PeerSession): void {
+  #releaseAll(peer: PeerSession, expectLate = false): void {
     const requests = this.#inFlight.get(peer)
     if (!requests) return
-    for (const r of requests.values()) this.#deps.picker.released(r.index, r.begin)
+    for (const [k, r] of requests) {
+      this.#deps.picker.released(r.index, r.begin)
+      if (expectLate) this.#expectLate(peer, k)
+    }
     requests.clear()
   }
 
@@ -273,6 +354,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     const contributors = this.#contributors.get(index) ?? new Set()
     this.#contributors.delete(index)
     if (!bytesEqual(hash, expected)) {
+      this.stats.hashFailures++
       this.#buffers.delete(index)
       this.#deps.picker.failed(index)
       this.emit('hash-failed', index)
@@ -284,9 +366,13 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
       await this.#deps.store.put(index, data)
     } catch (err) {
       this.#deps.picker.failed(index)
-      this.#stopped = true
       const error = err instanceof StorageError ? err : new StorageError('STORE_FAILED', `Could not store piece ${index}: ${String(err)}`)
-      this.emit('fatal', error)
+      // A full disk is recoverable: the piece is fetched again once space is freed and the torrent resumed.
+      if (error.code === 'QUOTA_EXCEEDED') this.emit('storage-full', error)
+      else {
+        this.#stopped = true
+        this.emit('fatal', error)
+      }
       return
     } finally {
       this.#pendingWriteBytes -= data.length

@@ -39,7 +39,8 @@ export class MetadataExchange {
 
   /** After a peer's extension handshake: start fetching from it if we still need metadata. */
   onExtendedHandshake(peer: PeerSession): void {
-    if (this.#raw || !peer.remoteExtensions[UT_METADATA]) return
+    // A repeated extension handshake does not restart a fetch (nor allocate again).
+    if (this.#raw || !peer.remoteExtensions[UT_METADATA] || this.#fetching.has(peer)) return
     const size = peer.remoteMetadataSize
     if (size === undefined) return
     if (size <= 0 || size > MAX_METADATA_SIZE) {
@@ -57,8 +58,16 @@ export class MetadataExchange {
     this.#fetching.delete(peer)
   }
 
+  /** Throws ProtocolError for a broken message (the session drops the peer). */
   onMessage(peer: PeerSession, payload: Uint8Array): void {
-    const message = decodeUtMetadata(payload)
+    let message: UtMetadataMessage
+    try {
+      message = decodeUtMetadata(payload)
+    } catch (err) {
+      // BEP 9: a msg_type we do not know is ignored.
+      if (err instanceof ProtocolError && err.code === 'UNKNOWN_METADATA_MESSAGE') return
+      throw err
+    }
     if (message.msgType === 'request') return this.#serve(peer, message.piece)
     const assembler = this.#fetching.get(peer)
     if (!assembler) return
@@ -72,7 +81,8 @@ export class MetadataExchange {
   #serve(peer: PeerSession, piece: number): void {
     const raw = this.#raw
     const start = piece * METADATA_PIECE_LENGTH
-    if (!raw || start >= raw.length) {
+    // A peer that asks faster than it reads gets rejects, not an ever-growing send buffer.
+    if (!raw || start >= raw.length || !peer.writable) {
       peer.sendExtended(UT_METADATA, encodeUtMetadata({ msgType: 'reject', piece }))
       return
     }

@@ -8,6 +8,7 @@ import type { ChunkStore } from '../storage/chunk-store.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
 import type { ProtocolError } from '../util/errors.ts'
 import type { WireMessage } from '../wire/index.ts'
+import type { PeerStats } from '../peer/peer-stats.ts'
 import type { BlobSource } from './blob-source.ts'
 import { Downloader } from './downloader.ts'
 import { PieceReader, SLAB_BYTES } from './piece-reader.ts'
@@ -33,6 +34,8 @@ export interface PieceEngineDeps {
   downloadRate: () => number
   uploadLimit: TokenBucket
   downloadLimit: TokenBucket
+  /** Counters of what peers did (shared with the swarm). */
+  stats: PeerStats
 }
 
 /** Everything that exists once the info dictionary is known: picker, storage, reads, up- and download. */
@@ -63,12 +66,14 @@ export class PieceEngine {
       picker: this.picker,
       store,
       limiter: deps.downloadLimit,
+      stats: deps.stats,
       pieceHashes: info.pieceHashes,
       dropPeer: (peer, error) => deps.dropPeer(peer, error, true),
     })
     this.uploader = new Uploader({
       reader: this.reader,
       limiter: deps.uploadLimit,
+      stats: deps.stats,
       hasPiece: (i) => this.picker.have.get(i),
       pieceSize: (i) => this.picker.pieceSize(i),
       numPieces,

@@ -67,7 +67,7 @@ export class Swarm extends TypedEmitter<SwarmEvents> {
     peer.on('extended-handshake', () => this.emit('extended-handshake', peer))
     peer.on('pieces-changed', () => this.emit('pieces-changed', peer))
     peer.on('message', (message) => {
-      if (message.type === 'unknown') this.stats.unknownMessages++
+      if (message.type === 'unknown' || (message.type === 'extended' && message.id !== LOCAL_EXTENSIONS.ut_metadata)) this.stats.unknownMessages++
       this.emit('message', peer, message)
     })
     peer.on('drain', () => this.emit('drain', peer))

@@ -9,6 +9,7 @@ import { encodeTorrentFile } from '../metainfo/torrent-file.ts'
 import type { InfoDictionary } from '../metainfo/types.ts'
 import type { ChunkStore, ChunkStoreOptions } from '../storage/chunk-store.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
+import type { PeerStatsSnapshot } from '../peer/peer-stats.ts'
 import type { PeerChannel } from '../transport/peer-channel.ts'
 import type { TrackerStats } from '../tracker/tracker-client.ts'
 import type { WireMessage } from '../wire/index.ts'
@@ -157,6 +158,11 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     const speed = this.downloadSpeed
     return speed > 0 ? ((this.length - this.downloaded) / speed) * 1000 : Infinity
   }
+  /** What peers did: drops, bans, hash failures, unrequested and late blocks, protocol errors by code. */
+  get stats(): PeerStatsSnapshot | null {
+    return this.#swarm?.stats.snapshot() ?? null
+  }
+
   /** Whether the torrent is paused (no requests, no uploads; connections stay). */
   get paused(): boolean {
     return this.#paused
@@ -267,6 +273,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
       downloadRate: () => this.downloadSpeed,
       uploadLimit: this.#deps.uploadLimit,
       downloadLimit: this.#deps.downloadLimit,
+      stats: this.#swarm!.stats,
       onPrioritiesChanged: () => {
         for (const peer of this.#swarm?.active ?? []) {
           engine.downloader.updateInterest(peer)

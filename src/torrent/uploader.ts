@@ -1,12 +1,18 @@
 import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
+import { PeerStats } from '../peer/peer-stats.ts'
 import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
 import type { PieceReader } from './piece-reader.ts'
 import { Choker, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 
 /** Requests queued from one peer beyond this are a flood; the peer is dropped (WebTorrent keeps ~250 in flight at most). */
 export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
+/**
+ * Requests that arrive while we choke a peer are ignored (BEP 3); an honest peer sends only those
+ * already in flight when our choke reached it, so more than a full queue since our last choke is a flood.
+ */
+export const MAX_REQUESTS_WHILE_CHOKED = MAX_QUEUED_REQUESTS_PER_PEER
 
 interface Queued {
   index: number
@@ -23,6 +29,8 @@ export interface UploaderDeps {
   numPieces: number
   dropPeer: (peer: PeerSession, error: ProtocolError) => void
   onUploaded: (bytes: number) => void
+  /** Counters shared with the swarm (default: the uploader's own). */
+  stats?: PeerStats
 }
 
 /** Serves verified pieces to interested peers, in request order, within the channel's flow control. */
@@ -32,6 +40,9 @@ export class Uploader {
   #choker = new Choker()
   #lastRechoke = 0
   #paused = false
+  /** Requests each peer sent while choked, since we last choked it. */
+  #whileChoked = new Map<PeerSession, number>()
+  readonly stats: PeerStats
 
   /** Paused: every peer is choked and stays choked until resumed. */
   setPaused(paused: boolean): void {
@@ -40,15 +51,19 @@ export class Uploader {
     if (paused) for (const peer of this.#queues.keys()) if (!peer.amChoking) this.#choke(peer)
   }
 
-  constructor(private readonly deps: UploaderDeps) {}
+  constructor(private readonly deps: UploaderDeps) {
+    this.stats = deps.stats ?? new PeerStats()
+  }
 
   addPeer(peer: PeerSession): void {
+    if (peer.closed) return
     this.#queues.set(peer, [])
   }
 
   removePeer(peer: PeerSession): void {
     this.#queues.delete(peer)
     this.#serving.delete(peer)
+    this.#whileChoked.delete(peer)
   }
 
   /** A newly interested peer is unchoked at once while a slot (regular or optimistic) is free; the choker decides later. */
@@ -85,23 +100,37 @@ export class Uploader {
   #choke(peer: PeerSession): void {
     peer.send({ type: 'choke' })
     this.#queues.set(peer, [])
+    this.#whileChoked.delete(peer)
   }
 
   onRequest(peer: PeerSession, index: number, begin: number, length: number): void {
     const queue = this.#queues.get(peer)
-    if (!queue || peer.amChoking) return
+    if (!queue) return
+    if (peer.amChoking) return this.#onChokedRequest(peer)
     if (length <= 0 || length > MAX_REQUEST_LENGTH || index >= this.deps.numPieces || begin + length > this.deps.pieceSize(index)) {
       this.deps.dropPeer(peer, new ProtocolError('BAD_REQUEST', `Invalid request: piece ${index}, offset ${begin}, length ${length}`))
       return
     }
     // Like WebTorrent, a request for a piece we do not have is ignored.
-    if (!this.deps.hasPiece(index)) return
+    if (!this.deps.hasPiece(index)) {
+      this.stats.ignoredRequests++
+      return
+    }
     if (queue.length >= MAX_QUEUED_REQUESTS_PER_PEER) {
       this.deps.dropPeer(peer, new ProtocolError('REQUEST_FLOOD', `More than ${MAX_QUEUED_REQUESTS_PER_PEER} requests queued`))
       return
     }
     queue.push({ index, begin, length })
     void this.#serve(peer)
+  }
+
+  #onChokedRequest(peer: PeerSession): void {
+    this.stats.ignoredRequests++
+    const count = (this.#whileChoked.get(peer) ?? 0) + 1
+    this.#whileChoked.set(peer, count)
+    if (count > MAX_REQUESTS_WHILE_CHOKED) {
+      this.deps.dropPeer(peer, new ProtocolError('REQUEST_FLOOD', `More than ${MAX_REQUESTS_WHILE_CHOKED} requests while choked`))
+    }
   }
 
   onCancel(peer: PeerSession, index: number, begin: number, length: number): void {

@@ -89,51 +89,66 @@ export class WireDecoder {
     return this.buffered + (this.bodyLength >= 0 ? 4 : 0)
   }
 
+  /** Decodes everything `chunk` completes. A peer's burst becomes one array: prefer `append` + `next`. */
   push(chunk: Uint8Array): WireEvent[] {
+    this.append(chunk)
+    const events: WireEvent[] = []
+    for (let event = this.next(); event !== null; event = this.next()) events.push(event)
+    return events
+  }
+
+  /** Queues bytes without decoding them; `next` decodes one event at a time. */
+  append(chunk: Uint8Array): void {
     if (this.failure !== null) throw this.failure
     if (chunk.length > 0) {
       this.chunks.push(chunk)
       this.buffered += chunk.length
     }
-    const events: WireEvent[] = []
+  }
+
+  /**
+   * The next complete event, or null when more bytes are needed. Decoding one event at a time
+   * lets the caller stop (drop the peer) without parsing the rest of a hostile burst.
+   */
+  next(): WireEvent | null {
+    if (this.failure !== null) throw this.failure
     try {
-      this.drain(events)
+      const event = this.step()
+      if (event === null) this.compact()
+      return event
     } catch (err) {
       this.failure = err
       this.chunks = []
       this.head = this.offset = this.buffered = 0
       throw err
     }
-    this.compact()
-    return events
   }
 
-  private drain(events: WireEvent[]): void {
-    for (;;) {
-      if (this.awaitingHandshake) {
-        if (!this.protocolChecked && this.buffered >= PSTR_LENGTH) {
-          checkProtocolName(this.peek(PSTR_LENGTH))
-          this.protocolChecked = true
-        }
-        if (this.buffered < HANDSHAKE_LENGTH) return
-        events.push({ type: 'handshake', handshake: decodeHandshake(this.take(HANDSHAKE_LENGTH)) })
-        this.awaitingHandshake = false
+  private step(): WireEvent | null {
+    if (this.awaitingHandshake) {
+      if (!this.protocolChecked && this.buffered >= PSTR_LENGTH) {
+        checkProtocolName(this.peek(PSTR_LENGTH))
+        this.protocolChecked = true
       }
-      if (this.bodyLength < 0) {
-        if (this.buffered < 4) return
-        const length = this.readUint32()
-        if (length > this.maxMessageLength) {
-          throw new ProtocolError(
-            'MESSAGE_TOO_LARGE',
-            `The peer announced a ${length}-byte message; the limit is ${this.maxMessageLength}. Drop the peer.`,
-          )
-        }
-        this.bodyLength = length
-      }
-      if (this.buffered < this.bodyLength) return
-      events.push(this.readMessage(this.bodyLength))
-      this.bodyLength = -1
+      if (this.buffered < HANDSHAKE_LENGTH) return null
+      this.awaitingHandshake = false
+      return { type: 'handshake', handshake: decodeHandshake(this.take(HANDSHAKE_LENGTH)) }
     }
+    if (this.bodyLength < 0) {
+      if (this.buffered < 4) return null
+      const length = this.readUint32()
+      if (length > this.maxMessageLength) {
+        throw new ProtocolError(
+          'MESSAGE_TOO_LARGE',
+          `The peer announced a ${length}-byte message; the limit is ${this.maxMessageLength}. Drop the peer.`,
+        )
+      }
+      this.bodyLength = length
+    }
+    if (this.buffered < this.bodyLength) return null
+    const message = this.readMessage(this.bodyLength)
+    this.bodyLength = -1
+    return message
   }
 
   private readMessage(length: number): WireMessage {

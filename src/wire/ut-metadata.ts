@@ -71,12 +71,14 @@ export function decodeUtMetadata(payload: Uint8Array): UtMetadataMessage {
   return { msgType: 'data', piece, totalSize, data: payload.subarray(head.end) }
 }
 
-/** Collects metadata pieces into one buffer. It does not hash; the session checks the info hash. */
+/**
+ * Collects metadata pieces into one buffer. It does not hash; the session checks the info hash.
+ * Memory follows what the peer actually sent, not the size it claimed (a claim costs nothing to make).
+ */
 export class MetadataAssembler {
   readonly totalSize: number
   readonly pieceCount: number
-  private readonly buffer: Uint8Array
-  private readonly received: Uint8Array
+  private readonly pieces: (Uint8Array | undefined)[] = []
   private receivedCount = 0
 
   constructor(totalSize: number) {
@@ -88,8 +90,6 @@ export class MetadataAssembler {
     }
     this.totalSize = totalSize
     this.pieceCount = metadataPieceCount(totalSize)
-    this.buffer = new Uint8Array(totalSize)
-    this.received = new Uint8Array(this.pieceCount)
   }
 
   pieceLength(piece: number): number {
@@ -111,16 +111,16 @@ export class MetadataAssembler {
         `Metadata piece ${piece} must be ${expected} bytes, got ${data.length}; drop the peer.`,
       )
     }
-    if (this.received[piece] === 1) return false
-    this.buffer.set(data, piece * METADATA_PIECE_LENGTH)
-    this.received[piece] = 1
+    if (this.pieces[piece]) return false
+    // A copy: `data` is a view into the peer's message.
+    this.pieces[piece] = data.slice()
     this.receivedCount++
     return true
   }
 
   missing(): number[] {
     const out: number[] = []
-    for (let i = 0; i < this.pieceCount; i++) if (this.received[i] === 0) out.push(i)
+    for (let i = 0; i < this.pieceCount; i++) if (!this.pieces[i]) out.push(i)
     return out
   }
 
@@ -136,6 +136,8 @@ export class MetadataAssembler {
         `Metadata has ${this.pieceCount - this.receivedCount} missing pieces; wait for \`complete\`.`,
       )
     }
-    return this.buffer
+    const out = new Uint8Array(this.totalSize)
+    this.pieces.forEach((p, i) => out.set(p!, i * METADATA_PIECE_LENGTH))
+    return out
   }
 }

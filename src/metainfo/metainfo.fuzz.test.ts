@@ -1,0 +1,117 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { encode, type Encodable } from '../bencode/index.ts'
+import { InvalidInputError } from '../util/errors.ts'
+import { InvalidMagnetError } from './errors.ts'
+import { parseInfoDictionary } from './info-dictionary.ts'
+import { formatMagnet, parseInfoHash, parseMagnet } from './magnet.ts'
+import { parseTorrentFile } from './torrent-file.ts'
+
+/** Field values of every type, mostly wrong, sometimes right. */
+const anything: fc.Arbitrary<Encodable> = fc.oneof(
+  fc.integer({ min: -5, max: 2 ** 40 }),
+  fc.constantFrom(0, 1, 16384, 2 ** 53 - 1, -1),
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('', '..', '/', 'a/b', '\u0000', 'ok.bin'),
+  fc.uint8Array({ maxLength: 60 }),
+  fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+)
+const fileEntry = fc.record(
+  {
+    length: anything,
+    path: fc.oneof(anything, fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('..', '', '.')), { maxLength: 3 })),
+  },
+  { requiredKeys: [] },
+)
+const infoDict = fc.record(
+  {
+    name: anything,
+    'piece length': fc.oneof(anything, fc.constantFrom(16384, 2 ** 27)),
+    pieces: fc.oneof(anything, fc.nat({ max: 5 }).map((n) => new Uint8Array(n * 20))),
+    length: anything,
+    files: fc.oneof(anything, fc.array(fileEntry, { maxLength: 4 })),
+    private: anything,
+  },
+  { requiredKeys: [] },
+)
+
+function typedOnly(err: unknown): void {
+  expect(err).toBeInstanceOf(InvalidInputError)
+}
+
+describe('metainfo fuzzing', () => {
+  it('info dictionaries with fields of every type: parsed or InvalidInputError, nothing larger than the input', () => {
+    fc.assert(
+      fc.property(infoDict, (dict) => {
+        const raw = encode(dict as Encodable)
+        try {
+          const info = parseInfoDictionary(raw)
+          expect(info.pieceHashes.length * 20).toBeLessThanOrEqual(raw.length)
+          expect(info.files.length).toBeLessThanOrEqual(raw.length)
+        } catch (err) {
+          typedOnly(err)
+        }
+      }),
+      { numRuns: 12_000 },
+    )
+  })
+
+  it('.torrent files, random, truncated or corrupted: parsed or InvalidInputError', async () => {
+    const valid = encode({ announce: 'wss://t.example', info: { name: 'a.bin', 'piece length': 16384, length: 40_000, pieces: new Uint8Array(60) } })
+    const input = fc.oneof(
+      fc.uint8Array({ maxLength: 100 }),
+      fc.nat({ max: valid.length }).map((n) => valid.slice(0, n)),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }).map((flips) => {
+        const out = valid.slice()
+        for (const [at, v] of flips) out[at % out.length] = v
+        return out
+      }),
+      infoDict.map((info) => encode({ info: info as Encodable })),
+    )
+    await fc.assert(
+      fc.asyncProperty(input, async (bytes) => {
+        try {
+          await parseTorrentFile(bytes)
+        } catch (err) {
+          typedOnly(err)
+        }
+      }),
+      { numRuns: 6_000 },
+    )
+  })
+
+  it('magnet links, random or mutated: parsed or InvalidMagnetError', () => {
+    const valid = formatMagnet({ infoHashHex: 'c9e15763f722f23e98a29decdfae341b98d53056', name: 'x y', trackers: ['wss://t.example/a?b=c'], webSeeds: ['https://e.example/f'] })
+    const input = fc.oneof(
+      fc.string({ maxLength: 120 }),
+      fc.string({ unit: 'binary', maxLength: 80 }).map((s) => `magnet:?${s}`),
+      fc
+        .array(fc.tuple(fc.constantFrom('xt', 'dn', 'tr', 'ws', 'so', 'xl', 'xs', 'tr.1', 'XT'), fc.string({ maxLength: 50 })), { maxLength: 6 })
+        .map((params) => `magnet:?${params.map(([k, v]) => `${k}=${v}`).join('&')}`),
+      fc.constantFrom('urn:btih:', 'urn:btmh:1220', 'so=', '%', '%zz', '0-', '-1', '99999999999999999999', '&&', '=').chain((piece) =>
+        fc.nat({ max: valid.length }).map((at) => valid.slice(0, at) + piece + valid.slice(at)),
+      ),
+    )
+    fc.assert(
+      fc.property(input, (uri) => {
+        try {
+          parseMagnet(uri)
+        } catch (err) {
+          expect(err).toBeInstanceOf(InvalidMagnetError)
+        }
+      }),
+      { numRuns: 15_000 },
+    )
+  })
+
+  it('info hashes of every length and alphabet: 20 bytes or null, never a throw', () => {
+    const input = fc.oneof(fc.string({ maxLength: 60 }), fc.stringMatching(/^[0-9a-fA-F]{0,50}$/), fc.stringMatching(/^[A-Z2-7]{0,40}$/))
+    fc.assert(
+      fc.property(input, (text) => {
+        const hash = parseInfoHash(text)
+        if (hash !== null) expect(hash.length).toBe(20)
+      }),
+      { numRuns: 10_000 },
+    )
+  })
+})
