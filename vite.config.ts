@@ -100,6 +100,8 @@ export default defineConfig(({ mode }) => ({
     root: here('.'),
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Peer-to-peer tests run real timers; a loaded 2-core CI machine can be several times slower.
+    testTimeout: 20_000,
     alias: { 'webrtc-polyfill': here('./src/test-support/webrtc-stub.ts') },
     server: { deps: { inline: ['bittorrent-tracker', '@thaunknown/simple-peer'] } },
   },
