@@ -129,8 +129,40 @@ export class PieceEngine {
     for (const set of waiters.values()) for (const w of set) w.reject(error)
   }
 
+  /** Housekeeping: request timeouts and hot swap, rechoking, refilling pipelines, closing useless links. */
+  tick(peers: readonly PeerSession[], done: boolean): void {
+    this.downloader.expire()
+    this.uploader.rechoke(performance.now(), done)
+    for (const peer of peers) {
+      // Two seeders have nothing to trade.
+      if (done && this.picker.have.complete && peer.pieces?.complete) peer.close('both are seeding')
+      else this.downloader.fill(peer)
+    }
+  }
+
+  /** Pausing cancels requests in flight and chokes everyone; resuming starts both again. */
+  setPaused(paused: boolean, peers: readonly PeerSession[]): void {
+    this.downloader.paused = paused
+    if (paused) this.downloader.cancelAll()
+    this.uploader.setPaused(paused)
+    if (paused) return
+    for (const peer of peers) {
+      this.downloader.fill(peer)
+      if (peer.peerInterested) this.uploader.onInterested(peer)
+    }
+  }
+
+  /** Tells every peer about a new piece, and drops interest where nothing is left to get. */
+  announceHave(index: number, peers: readonly PeerSession[]): void {
+    for (const peer of peers) {
+      if (!peer.pieces) continue
+      peer.send({ type: 'have', index })
+      this.downloader.updateInterest(peer)
+    }
+  }
+
   /** Marks which files are wanted (BEP 53 `so=`, file.select/deselect); a piece shared with a wanted file stays wanted. */
-  setSelection(selected: readonly boolean[]): void {
+  setSelection(selected: readonly boolean[], peers: readonly PeerSession[] = []): void {
     const { wanted } = this.picker
     const pl = this.info.pieceLength
     for (let i = 0; i < this.numPieces; i++) wanted.set(i, false)
@@ -139,6 +171,10 @@ export class PieceEngine {
       const last = Math.floor((file.offset + file.length - 1) / pl)
       for (let i = Math.floor(file.offset / pl); i <= last; i++) wanted.set(i, true)
     })
+    for (const peer of peers) {
+      this.downloader.updateInterest(peer)
+      this.downloader.fill(peer)
+    }
   }
 
   /** What a TorrentFile reads through. */

@@ -363,27 +363,14 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   }
 
   #applyPause(): void {
-    const engine = this.#engine
-    if (!engine) return
-    engine.downloader.paused = this.#paused
-    if (this.#paused) engine.downloader.cancelAll()
-    engine.uploader.setPaused(this.#paused)
-    for (const peer of this.#swarm?.active ?? []) {
-      if (this.#paused) continue
-      engine.downloader.fill(peer)
-      if (peer.peerInterested) engine.uploader.onInterested(peer)
-    }
+    this.#engine?.setPaused(this.#paused, this.#swarm?.active ?? [])
   }
 
   #applySelection(): void {
     const engine = this.#engine
     if (!engine || this.files.length === 0) return
-    engine.setSelection(this.files.map((f) => f.selected))
+    engine.setSelection(this.files.map((f) => f.selected), this.#swarm?.active ?? [])
     this.emit('selection')
-    for (const peer of this.#swarm?.active ?? []) {
-      engine.downloader.updateInterest(peer)
-      engine.downloader.fill(peer)
-    }
     if (!this.done && engine.picker.complete) this.#onDone()
   }
 
@@ -408,11 +395,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   #onVerified(index: number): void {
     const engine = this.#engine!
     this.emit('verified', index)
-    for (const peer of this.#swarm?.active ?? []) {
-      if (!peer.pieces) continue
-      peer.send({ type: 'have', index })
-      engine.downloader.updateInterest(peer)
-    }
+    engine.announceHave(index, this.#swarm?.active ?? [])
     if (!this.done && engine.picker.complete) this.#onDone()
   }
 
@@ -423,15 +406,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   }
 
   #tick(): void {
-    const engine = this.#engine
-    if (!engine) return
-    engine.downloader.expire()
-    engine.uploader.rechoke(performance.now(), this.done)
-    for (const peer of this.#swarm?.active ?? []) {
-      // Two seeders have nothing to trade.
-      if (this.done && engine.picker.complete && engine.picker.have.complete && peer.pieces?.complete) peer.close('both are seeding')
-      else engine.downloader.fill(peer)
-    }
+    this.#engine?.tick(this.#swarm?.active ?? [], this.done)
   }
 
   #fail(error: SwarmstreamError): void {
