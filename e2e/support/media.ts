@@ -84,20 +84,34 @@ export async function playInPage(page: Page, infoHash: string, name: string, pla
   )
 }
 
-/** Seeks `window.__video` to `fraction` of its duration; resolves with currentTime once it has played 1 s past. */
-export async function seekAndPlay(page: Page, fraction: number): Promise<{ target: number; reached: number }> {
+export interface SeekResult {
+  target: number
+  /** currentTime once playback went on 1 s past the target. */
+  reached: number
+  /** ms from setting currentTime to playing past the target. */
+  msToPlaying: number
+  /** Progress of the page's first torrent when the seek started. */
+  progressAtSeek: number
+}
+
+/** Seeks `window.__video` to `fraction` of its duration; resolves once it has played 1 s past the target. */
+export async function seekAndPlay(page: Page, fraction: number): Promise<SeekResult> {
   return page.evaluate(async (fraction) => {
     const video = (window as unknown as { __video: HTMLVideoElement }).__video
     const target = video.duration * fraction
+    const progressAtSeek = window.swarmstream?.client.torrents[0]?.progress ?? 1
+    const start = performance.now()
+    let playing = 0
     video.currentTime = target
     await new Promise<void>((resolve, reject) => {
       const check = () => {
         if (video.error) return reject(new Error(`video error ${video.error.code}: ${video.error.message}`))
+        if (!playing && !video.seeking && video.currentTime > target) playing = performance.now()
         if (!video.seeking && !video.paused && video.currentTime > target + 1) return resolve()
         setTimeout(check, 20)
       }
       check()
     })
-    return { target, reached: video.currentTime }
+    return { target, reached: video.currentTime, msToPlaying: Math.round(playing - start), progressAtSeek }
   }, fraction)
 }

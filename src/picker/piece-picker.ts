@@ -187,6 +187,20 @@ export class PiecePicker {
     return 'new'
   }
 
+  /**
+   * A block arrived for a request we had cancelled: take it if its piece is still being assembled
+   * and that block is still missing. Returns whether it was taken.
+   */
+  acceptLate(index: number, begin: number, length: number): boolean {
+    const partial = this.#partial.get(index)
+    const block = begin / BLOCK_LENGTH
+    if (!partial || !Number.isInteger(block) || block >= partial.state.length || partial.state[block] === RECEIVED) return false
+    if (length !== Math.min(BLOCK_LENGTH, this.pieceSize(index) - begin)) return false
+    partial.state[block] = RECEIVED
+    partial.received++
+    return true
+  }
+
   /** A request ended without data (cancelled, rejected, timed out, peer gone). */
   released(index: number, begin: number): void {
     const partial = this.#partial.get(index)

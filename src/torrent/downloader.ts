@@ -24,6 +24,8 @@ export const MAX_UNREQUESTED_BLOCKS = 8
 export const MAX_HASH_FAILURES = 3
 /** Verified pieces waiting for IndexedDB may use this much memory before we stop requesting. */
 export const MAX_PENDING_WRITE_BYTES = 64 * 1024 * 1024
+/** Requests left queued at a peer when a reader's critical piece preempts the rest. */
+export const PREEMPT_KEEP = 2
 /** Fewest and most requests kept in flight per peer; between them the pipeline follows the peer's rate. */
 export const MIN_PIPELINE = 16
 export const MAX_PIPELINE = 256
@@ -36,6 +38,12 @@ export const CRITICAL_OVERDUE_FLOOR_MS = 1000
 export const SLOW_PEER_PENALTY_MS = 30_000
 /** Peers at least this fraction as fast as the fastest get critical (duplicated) requests. */
 const FAST_PEER_FRACTION = 0.5
+
+/** Copies of a block still expected after its request was cancelled, until when. */
+interface LateEntry {
+  until: number
+  copies: number
+}
 
 interface InFlight extends BlockRequest {
   sentAt: number
@@ -84,7 +92,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #contributors = new Map<number, Set<Contributor>>()
   #strikes = new WeakMap<PeerSession, number>()
   /** Requests we cancelled (or lost to a choke), by key, with the time until which their block is welcome. */
-  #late = new Map<PeerSession, Map<number, number>>()
+  #late = new Map<PeerSession, Map<number, LateEntry>>()
   #unrequested = new WeakMap<PeerSession, number>()
   /** When each peer last delivered a block we asked for. */
   #lastBlockAt = new WeakMap<PeerSession, number>()
@@ -182,7 +190,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     const requests = this.#inFlight.get(peer)
     const k = key(index, begin)
     const request = requests?.get(k)
-    if (!requests || !request || request.length !== block.length) return this.#onUnrequested(peer, k)
+    if (!requests || !request || request.length !== block.length) return this.#onUnrequested(peer, k, index, begin, block)
     requests.delete(k)
     this.#lastBlockAt.set(peer, this.#now())
     const took = this.#now() - request.sentAt
@@ -197,12 +205,18 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   }
 
   /** Unrequested data is never stored; a late answer to a cancel is fine, anything else is counted against the peer. */
-  #onUnrequested(peer: PeerSession, k: number): void {
+  #onUnrequested(peer: PeerSession, k: number, index: number, begin: number, block: Uint8Array): void {
     const late = this.#late.get(peer)
-    const until = late?.get(k)
-    if (until !== undefined && until >= this.#now()) {
-      late!.delete(k)
+    const entry = late?.get(k)
+    if (entry && entry.until >= this.#now()) {
+      // One copy per cancelled request: a block cancelled, asked again and cancelled again may come twice.
+      if (--entry.copies === 0) late!.delete(k)
       this.stats.lateBlocks++
+      // Still useful if nobody delivered it meanwhile (the piece's hash check guards it like any block).
+      if (this.#deps.picker.acceptLate(index, begin, block.length)) {
+        this.#cancelDuplicates(peer, index, begin, block.length)
+        this.#accept(peer, index, begin, block)
+      }
       return
     }
     this.stats.unrequestedBlocks++
@@ -221,7 +235,12 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #expectLate(peer: PeerSession, k: number): void {
     let late = this.#late.get(peer)
     if (!late) this.#late.set(peer, (late = new Map()))
-    late.set(k, this.#now() + LATE_BLOCK_GRACE_MS)
+    const entry = late.get(k)
+    const until = this.#now() + LATE_BLOCK_GRACE_MS
+    if (entry) {
+      entry.copies++
+      entry.until = until
+    } else late.set(k, { until, copies: 1 })
   }
 
   #accept(source: Contributor, index: number, begin: number, block: Uint8Array): void {
@@ -279,7 +298,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #pruneLate(peer: PeerSession, now: number): void {
     const late = this.#late.get(peer)
     if (!late) return
-    for (const [k, until] of late) if (until < now) late.delete(k)
+    for (const [k, entry] of late) if (entry.until < now) late.delete(k)
     if (late.size === 0) this.#late.delete(peer)
   }
 
@@ -297,6 +316,23 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     let best = 0
     for (const other of this.#inFlight.keys()) best = Math.max(best, other.downloadRate.rate(now))
     return best === 0 || peer.downloadRate.rate(now) >= FAST_PEER_FRACTION * best
+  }
+
+  /**
+   * A reader now waits for `critical` pieces: requests for other pieces queued at each peer are
+   * cancelled (all but the first few, which may already be on the wire), so the critical ones are
+   * served next instead of waiting behind a deep pipeline.
+   */
+  preempt(critical: ReadonlySet<number>): void {
+    for (const [peer, requests] of this.#inFlight) {
+      let kept = 0
+      for (const [k, r] of requests) {
+        if (critical.has(r.index) || kept++ < PREEMPT_KEEP) continue
+        requests.delete(k)
+        this.#deps.picker.released(r.index, r.begin)
+        this.#cancel(peer, r)
+      }
+    }
   }
 
   /** Cancels every request in flight (pausing). */

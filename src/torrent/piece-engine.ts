@@ -204,7 +204,11 @@ export class PieceEngine {
   /** Recomputes streaming priorities from the readers and asks for requests to go out. */
   updatePriorities(): void {
     const has = (i: number) => this.picker.have.get(i)
-    this.picker.setPriorities(this.readers.priorities(has, this.info.pieceLength, this.#deps.downloadRate(), this.bitrate))
+    const before = new Set(this.picker.priorities.critical)
+    const next = this.readers.priorities(has, this.info.pieceLength, this.#deps.downloadRate(), this.bitrate)
+    this.picker.setPriorities(next)
+    const fresh = next.critical.filter((i) => !before.has(i))
+    if (fresh.length > 0) this.downloader.preempt(new Set(next.critical))
     this.#deps.onPrioritiesChanged()
   }
 

@@ -10,6 +10,7 @@ describe('describeError', () => {
     expect(describeError(bad, { kind: 'link', input: 'hello' })).toMatch(/^That magnet link is not valid: /)
     expect(describeError(bad, { kind: 'link', input: 'https://example.com/a.torrent' })).toMatch(/^That \.torrent URL could not be used: /)
     expect(describeError(bad, { kind: 'link', input: 'a'.repeat(40) })).toMatch(/^That info hash is not valid: /)
+    expect(describeError(bad, { kind: 'link', input: 'a'.repeat(39) })).toMatch(/^That info hash is not valid: /)
   })
 
   it('does not call a link invalid when the failure was something else', () => {

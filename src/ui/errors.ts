@@ -13,6 +13,8 @@ export type ErrorOrigin =
 
 const HEX_HASH = /^[0-9a-f]{40}$/i
 const BASE32_HASH = /^[a-z2-7]{32}$/i
+/** Hex of about an info hash's length (a character too many or too few is still meant as one). */
+const NEAR_HEX_HASH = /^[0-9a-f]{30,50}$/i
 
 /** Errors whose message already says everything (no "not valid" in front of it). */
 const SELF_EXPLAINING_CODES = new Set(['DUPLICATE_TORRENT'])
@@ -43,7 +45,7 @@ export function describeError(err: unknown, origin: ErrorOrigin): string {
       if (!invalid) return `Could not add that torrent: ${message}`
       const input = origin.input.trim()
       if (/^https?:/i.test(input)) return `That .torrent URL could not be used: ${message}`
-      if (HEX_HASH.test(input) || BASE32_HASH.test(input)) return `That info hash is not valid: ${message}`
+      if (HEX_HASH.test(input) || BASE32_HASH.test(input) || NEAR_HEX_HASH.test(input)) return `That info hash is not valid: ${message}`
       return `That magnet link is not valid: ${message}`
     }
     case 'torrent-file':

@@ -70,6 +70,8 @@ export interface UiTorrent {
   readonly numPieces: number
   /** Paused: no requests and no uploads; connections stay open. */
   readonly paused: boolean
+  /** Paused because storage ran out (QUOTA_EXCEEDED); `resume()` tries the writes again. */
+  readonly storageFull: boolean
   pause(): void
   resume(): void
   /** Pieces with blocks in flight (optional: without it the piece map shows have / missing only). */

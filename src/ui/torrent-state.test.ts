@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { UiTorrent } from './ports.ts'
 import { SwarmstreamError } from '../util/errors.ts'
-import { displayName, statusText, torrentState } from './torrent-state.ts'
+import { displayName, STORAGE_FULL_STATUS, statusText, torrentState } from './torrent-state.ts'
 
 function fake(overrides: Partial<UiTorrent>): UiTorrent {
   const base = {
@@ -63,5 +63,16 @@ describe('statusText when paused', () => {
     expect(statusText(t, 'downloading')).toBe('Paused at 42%')
     expect(statusText(fake({ paused: true, ready: true, done: true, files: [file] }), 'seeding')).toBe('Paused')
     expect(statusText(fake({ paused: false, ready: true, files: [file], progress: 0.5 }), 'downloading')).toBe('Downloading 50%')
+  })
+})
+
+describe('statusText when storage is full', () => {
+  it('says why it is paused and what to do, until it is resumed', () => {
+    const t = fake({ infoHash: HASH, ready: true, files: [file], progress: 0.3, paused: true, storageFull: true })
+    expect(statusText(t, 'downloading')).toBe(STORAGE_FULL_STATUS)
+    expect(STORAGE_FULL_STATUS).toMatch(/storage is full.*free space.*Resume/)
+    expect(statusText(fake({ ...t, paused: false, storageFull: false }), 'downloading')).toBe('Downloading 30%')
+    const failed = fake({ paused: true, storageFull: true, error: new SwarmstreamError('X', 'broken.') })
+    expect(statusText(failed, 'error')).toBe('Failed: broken.')
   })
 })

@@ -13,8 +13,12 @@ export function torrentState(t: UiTorrent, seeded: boolean): TorrentState {
   return t.done ? 'seeding' : 'downloading'
 }
 
+/** Status of a torrent paused because a piece could not be written for lack of space. */
+export const STORAGE_FULL_STATUS = 'Paused: storage is full — remove torrents or files to free space, then Resume'
+
 /** The short status line shown next to the name. */
 export function statusText(t: UiTorrent, state: TorrentState): string {
+  if (t.paused && t.storageFull && state !== 'error') return STORAGE_FULL_STATUS
   if (t.paused && state !== 'error') return state === 'downloading' ? `Paused at ${formatPercent(t.progress)}` : 'Paused'
   switch (state) {
     case 'error':

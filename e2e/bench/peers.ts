@@ -1,0 +1,160 @@
+// The two clients under test, driven the same way: a Swarmstream app page (window.swarmstream.client)
+// and a WebTorrent page (window.wt). Each peer is a page on its own origin in the Lab's browser.
+import type { Page } from '@playwright/test'
+import { appUrl, infoHashOf, seedFiles } from '../support/app.ts'
+import type { Lab } from './lab.ts'
+import { startWtServer } from './wt-server.ts'
+
+export type ClientKind = 'swarmstream' | 'webtorrent'
+
+interface WtTorrentLike {
+  infoHash: string
+  magnetURI: string
+  done: boolean
+  uploaded: number
+  files: { streamTo(el: HTMLMediaElement): void }[]
+  once(event: string, fn: (...args: unknown[]) => void): void
+  on(event: string, fn: (...args: unknown[]) => void): void
+  destroy(opts: { destroyStore: boolean }, cb: () => void): void
+}
+interface WtClientLike {
+  torrents: WtTorrentLike[]
+  seed(files: File[], opts: { announce: string[] }, cb: (t: WtTorrentLike) => void): WtTorrentLike
+  add(id: string, opts: { announce: string[] }, cb?: (t: WtTorrentLike) => void): WtTorrentLike
+  throttleUpload(rate: number): void
+  createServer(opts: { controller: ServiceWorkerRegistration }): unknown
+}
+declare global {
+  interface Window {
+    wtBench?: WtClientLike
+  }
+}
+
+export interface Seeded {
+  magnet: string
+  infoHash: string
+  /** From setInputFiles to the magnet link (Swarmstream: shown in the UI; WebTorrent: seed callback). */
+  ms: number
+}
+
+export interface BenchPeer {
+  kind: ClientKind
+  page: Page
+  seed(path: string): Promise<Seeded>
+  /** Adds the magnet and resolves when done; returns ms from add() to done. */
+  download(magnet: string): Promise<number>
+  setUploadLimit(bytesPerSecond: number): Promise<void>
+  uploaded(infoHash: string): Promise<number>
+  /** Removes the torrent and its stored pieces, then closes the page. */
+  dispose(infoHash?: string): Promise<void>
+}
+
+export async function openPeer(lab: Lab, kind: ClientKind, trackerUrl: string, label: string): Promise<BenchPeer> {
+  return kind === 'swarmstream' ? openSwarmstream(lab, trackerUrl, label) : openWebTorrent(lab, trackerUrl, label)
+}
+
+async function openSwarmstream(lab: Lab, trackerUrl: string, label: string): Promise<BenchPeer> {
+  const origin = await lab.appOrigin()
+  const page = await lab.openPage(origin, appUrl(origin, trackerUrl), label)
+  await page.getByTestId('magnet-input').waitFor({ state: 'visible', timeout: 30_000 })
+  return {
+    kind: 'swarmstream',
+    page,
+    async seed(path) {
+      const start = performance.now()
+      await seedFiles(page, path)
+      const handle = await page.waitForFunction(
+        () => {
+          const links = document.querySelectorAll<HTMLInputElement>('[data-testid="magnet-link"]')
+          const value = links[links.length - 1]?.value ?? ''
+          return value.startsWith('magnet:') ? value : null
+        },
+        undefined,
+        { polling: 10, timeout: 300_000 },
+      )
+      const ms = performance.now() - start
+      const magnet = (await handle.jsonValue()) as string
+      return { magnet, infoHash: infoHashOf(magnet), ms }
+    },
+    download: (magnet) =>
+      page.evaluate(async (magnet) => {
+        const start = performance.now()
+        const t = window.swarmstream!.client.add(magnet)
+        await new Promise<void>((resolve, reject) => {
+          if (t.done) return resolve()
+          t.once('done', () => resolve())
+          t.once('error', (e) => reject(e))
+        })
+        return performance.now() - start
+      }, magnet),
+    setUploadLimit: (rate) => page.evaluate((rate) => void (window.swarmstream!.client.uploadLimit = rate), rate),
+    uploaded: (infoHash) => page.evaluate((h) => window.swarmstream!.client.get(h)?.uploaded ?? 0, infoHash),
+    async dispose(infoHash) {
+      if (infoHash) {
+        await page
+          .evaluate((h) => window.swarmstream!.client.remove(h, { destroyStore: true }), infoHash)
+          .catch((err: unknown) => console.warn(`[bench] ${label}: remove failed: ${(err as Error).message}`))
+      }
+      await page.close()
+    },
+  }
+}
+
+async function openWebTorrent(lab: Lab, trackerUrl: string, label: string): Promise<BenchPeer> {
+  const server = await startWtServer(lab.nextHost())
+  lab.own(server)
+  const page = await lab.openPage(server.url, '/', label)
+  await page.waitForFunction(() => window.wtReady === true, undefined, { timeout: 30_000 })
+  await page.evaluate(() => {
+    const client = new window.WebTorrent!({ tracker: { rtcConfig: { iceServers: [] } } })
+    window.wtBench = client as unknown as WtClientLike
+  })
+  const announce = [trackerUrl]
+  return {
+    kind: 'webtorrent',
+    page,
+    async seed(path) {
+      const start = performance.now()
+      await page.locator('#files').setInputFiles(path)
+      const seeded = await page.evaluate(
+        (announce) =>
+          new Promise<{ magnet: string; infoHash: string }>((resolve, reject) => {
+            const files = Array.from(document.querySelector<HTMLInputElement>('#files')!.files ?? [])
+            const t = window.wtBench!.seed(files, { announce }, (t) => resolve({ magnet: t.magnetURI, infoHash: t.infoHash }))
+            t.on('error', (e) => reject(new Error(String(e))))
+          }),
+        announce,
+      )
+      return { ...seeded, ms: performance.now() - start }
+    },
+    download: (magnet) =>
+      page.evaluate(
+        ({ magnet, announce }) =>
+          new Promise<number>((resolve, reject) => {
+            const start = performance.now()
+            const t = window.wtBench!.add(magnet, { announce })
+            t.once('done', () => resolve(performance.now() - start))
+            t.on('error', (e) => reject(new Error(String(e))))
+          }),
+        { magnet, announce },
+      ),
+    setUploadLimit: (rate) => page.evaluate((rate) => window.wtBench!.throttleUpload(rate), rate),
+    uploaded: (infoHash) => page.evaluate((h) => window.wtBench!.torrents.find((t) => t.infoHash === h)?.uploaded ?? 0, infoHash),
+    async dispose(infoHash) {
+      if (infoHash) {
+        await page
+          .evaluate(
+            (h) =>
+              new Promise<void>((resolve) => {
+                const t = window.wtBench!.torrents.find((x) => x.infoHash === h)
+                if (!t) return resolve()
+                t.destroy({ destroyStore: true }, () => resolve())
+              }),
+            infoHash,
+          )
+          .catch((err: unknown) => console.warn(`[bench] ${label}: destroy failed: ${(err as Error).message}`))
+      }
+      await page.close()
+    },
+  }
+}

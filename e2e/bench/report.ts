@@ -1,0 +1,108 @@
+// Figures, their references and targets → a text table (stdout), latest.json and latest.md.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+export interface Stat {
+  median: number
+  min: number
+  max: number
+  n: number
+}
+
+export function stat(values: number[]): Stat {
+  if (values.length === 0) throw new Error('stat() needs at least one value')
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length }
+}
+
+export interface Reference {
+  label: string
+  value: Stat | number
+}
+
+export interface Row {
+  scenario: string
+  figure: string
+  unit: string
+  value: Stat
+  references: Reference[]
+  /** e.g. "≥ 90 % of limit"; empty when there is none. */
+  target: string
+  /** null: no target. */
+  met: boolean | null
+}
+
+export interface Machine {
+  cores: number
+  cpuModel: string
+  memoryGiB: number
+  chromium: string
+  node: string
+  network: string
+  loadBefore: number[]
+  loadAfter: number[]
+}
+
+export interface BenchResult {
+  date: string
+  options: Record<string, unknown>
+  machine: Machine
+  notes: string[]
+  rows: Row[]
+}
+
+function fmt(x: number): string {
+  const a = Math.abs(x)
+  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toFixed(3)
+}
+
+export function fmtStat(v: Stat | number): string {
+  if (typeof v === 'number') return fmt(v)
+  return v.n > 1 ? `${fmt(v.median)} (${fmt(v.min)}–${fmt(v.max)})` : fmt(v.median)
+}
+
+function cells(row: Row): string[] {
+  const refs = row.references.map((r) => `${r.label}: ${fmtStat(r.value)}`).join('; ') || '–'
+  const met = row.met === null ? '–' : row.met ? 'yes' : 'NO'
+  return [row.scenario, `${row.figure} (${row.unit})`, fmtStat(row.value), refs, row.target || '–', met]
+}
+
+const HEADER = ['scenario', 'figure', 'measured: median (min–max)', 'reference(s), same run', 'target', 'met']
+
+function machineLine(m: Machine): string {
+  return (
+    `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, Chromium ${m.chromium}, Node ${m.node}; ` +
+    `network: ${m.network}; load average before ${m.loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${m.loadAfter.map((x) => x.toFixed(2)).join(' ')}`
+  )
+}
+
+export function textTable(result: BenchResult): string {
+  const rows = [HEADER, ...result.rows.map(cells)]
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')
+  const out = [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.slice(1).map(line)]
+  return [...out, '', `Machine: ${machineLine(result.machine)}`, ...result.notes.map((n) => `Note: ${n}`)].join('\n')
+}
+
+export function markdown(result: BenchResult): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|')
+  const lines = [
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map(() => '---').join('|')}|`,
+    ...result.rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`),
+    '',
+    `Measured ${result.date} with \`npm run bench\` (${JSON.stringify(result.options)}). Machine: ${machineLine(result.machine)}.`,
+    ...result.notes.map((n) => `\n${n}`),
+  ]
+  return lines.join('\n') + '\n'
+}
+
+export const ARTIFACTS = resolve(import.meta.dirname, '..', 'artifacts', 'bench')
+
+export function writeResult(result: BenchResult): void {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  writeFileSync(resolve(ARTIFACTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n')
+  writeFileSync(resolve(ARTIFACTS, 'latest.md'), markdown(result))
+}
