@@ -75,6 +75,7 @@ export default defineConfig(({ mode }) => ({
       ? {
           outDir: here('./dist'),
           emptyOutDir: false,
+          copyPublicDir: false,
           lib: { entry: { swarmstream: here('./src/index.ts') }, formats: ['es' as const] },
           // One self-contained module: lazily loaded media code is inlined too.
           rolldownOptions: { output: { codeSplitting: false } },
