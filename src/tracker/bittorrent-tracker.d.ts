@@ -29,5 +29,7 @@ declare module 'bittorrent-tracker/client' {
     update(opts?: AnnounceOpts): void
     setInterval(ms: number): void
     destroy(cb?: (err?: Error) => void): void
+    /** Internal: one object per announce URL. */
+    _trackers?: Array<{ announceUrl?: string; _onAnnounceResponse?: (data: unknown) => void }>
   }
 }

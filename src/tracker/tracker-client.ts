@@ -5,6 +5,29 @@ import { TypedEmitter } from '../util/typed-emitter.ts'
 import { SimplePeerChannel, type SimplePeerLike } from '../transport/simple-peer-channel.ts'
 import type { PeerChannel } from '../transport/peer-channel.ts'
 
+/**
+ * bittorrent-tracker 11 throws (and then loses the socket) on an announce reply without a string
+ * `info_hash`, and on some other malformed fields: such messages are dropped with a warning instead.
+ */
+function guardAnnounceReplies(client: TrackerClient, warn: (err: Error) => void): void {
+  for (const tracker of client._trackers ?? []) {
+    const original = tracker._onAnnounceResponse?.bind(tracker)
+    if (!original) continue
+    tracker._onAnnounceResponse = (data: unknown) => {
+      const where = tracker.announceUrl ?? 'a tracker'
+      if (typeof data !== 'object' || data === null || typeof (data as { info_hash?: unknown }).info_hash !== 'string') {
+        warn(new Error(`${where} sent an announce reply without an info hash; it was ignored`))
+        return
+      }
+      try {
+        original(data)
+      } catch (err) {
+        warn(new Error(`${where} sent a malformed message; it was ignored (${(err as Error).message})`))
+      }
+    }
+  }
+}
+
 /** WebTorrent gives a WebRTC connection 25 s to open. */
 export const CONNECT_TIMEOUT_MS = 25_000
 
@@ -63,6 +86,7 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
     const warn = (err: Error) => this.emit('warning', new SwarmstreamError('TRACKER_WARNING', `Tracker: ${err.message}`))
     this.#client.on('warning', warn)
     this.#client.on('error', warn)
+    guardAnnounceReplies(this.#client, warn)
   }
 
   start(): void {
