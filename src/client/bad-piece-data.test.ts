@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { Client } from './client.ts'
+import { describe, expect, it } from 'vitest'
+import { testClients } from '../test-support/clients.ts'
 import { PeerSession } from '../peer/peer-session.ts'
 import { connect, once } from '../test-support/connect.ts'
 import { memoryChannelPair } from '../test-support/memory-channel.ts'
 import { fromHex } from '../util/bytes.ts'
 
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()))
-})
 
-function client(): Client {
-  const c = new Client({ tracker: false, storage: 'memory' })
-  clients.push(c)
-  return c
-}
+const client = testClients()
 
 describe('downloader', () => {
   it('discards pieces that fail verification, drops the peer after repeated offences, and completes from an honest peer', async () => {

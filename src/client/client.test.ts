@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { Client } from './client.ts'
+import { describe, expect, it } from 'vitest'
+import { testClients } from '../test-support/clients.ts'
 import { connect, once } from '../test-support/connect.ts'
 
 function bytes(n: number, seed = 1): Uint8Array {
@@ -12,16 +12,8 @@ function bytes(n: number, seed = 1): Uint8Array {
   return out
 }
 
-const clients: Client[] = []
-function client(): Client {
-  const c = new Client({ tracker: false, storage: 'memory' })
-  clients.push(c)
-  return c
-}
+const client = testClients()
 
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()))
-})
 
 describe('Client end to end over in-memory channels', () => {
   it('seeds a file and a magnet-only leecher downloads identical bytes', async () => {

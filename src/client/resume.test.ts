@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Client } from './client.ts'
+import { testClients } from '../test-support/clients.ts'
 import { connect, once } from '../test-support/connect.ts'
 import { MemoryChunkStore, MemoryTorrentRegistry, type ChunkStore, type ChunkStoreOptions } from '../storage/index.ts'
 
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()))
-})
 
 /** Storage that outlives a Client, as IndexedDB outlives a page load. */
 function disk() {
@@ -30,10 +27,9 @@ function disk() {
   return { stores, registry, createStore }
 }
 
+const newClient = testClients()
 function client(d?: ReturnType<typeof disk>): Client {
-  const c = new Client({ tracker: false, storage: 'memory', ...(d ? { persist: true, registry: d.registry, createStore: d.createStore } : {}) })
-  clients.push(c)
-  return c
+  return newClient(d ? { persist: true, registry: d.registry, createStore: d.createStore } : {})
 }
 
 describe('resume after reload', () => {

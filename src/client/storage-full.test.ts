@@ -1,19 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { Client } from './client.ts'
+import { describe, expect, it } from 'vitest'
+import { testClients } from '../test-support/clients.ts'
 import { connect, once } from '../test-support/connect.ts'
 import { MemoryChunkStore, type ChunkStore, type ChunkStoreOptions } from '../storage/index.ts'
 import { StorageError } from '../util/errors.ts'
 
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()))
-})
+
+const client = testClients()
 
 describe('storage full', () => {
   it('pauses the torrent with a clear warning, stores nothing partial, and finishes after space is freed and it resumes', async () => {
     const data = new Uint8Array(20 * 16384).map((_, i) => (i * 11) & 0xff)
-    const seedClient = new Client({ tracker: false, storage: 'memory' })
-    clients.push(seedClient)
+    const seedClient = client()
     const seeder = seedClient.seed(new File([data], 'full.bin'), { pieceLength: 16384 })
     await once(seeder, 'ready')
 
@@ -34,8 +31,7 @@ describe('storage full', () => {
         destroy: () => store.destroy(),
       }
     }
-    const leechClient = new Client({ tracker: false, storage: 'memory', createStore })
-    clients.push(leechClient)
+    const leechClient = client({ createStore })
     const leecher = leechClient.add(seeder.torrentFile!)
     await once(leecher, 'ready')
     const warnings: string[] = []

@@ -1,33 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { Client } from './client.ts'
+import { describe, expect, it } from 'vitest'
+import { readAll, testClients } from '../test-support/clients.ts'
 import { connect, once } from '../test-support/connect.ts'
 
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()))
-})
-function client(): Client {
-  const c = new Client({ tracker: false, storage: 'memory' })
-  clients.push(c)
-  return c
-}
+const client = testClients()
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  const reader = stream.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    parts.push(value)
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
-  }
-  return out
-}
 
 describe('streaming priority', () => {
   it('fetches the pieces a reader waits for before the rest of the torrent', async () => {
@@ -74,8 +50,7 @@ describe('streaming priority', () => {
 describe('bandwidth limits', () => {
   it('caps the seeder upload rate', async () => {
     const data = new Uint8Array(24 * 16384).map((_, i) => i & 0xff)
-    const limited = new Client({ tracker: false, storage: 'memory', uploadLimit: 200_000 })
-    clients.push(limited)
+    const limited = client({ uploadLimit: 200_000 })
     const seeder = limited.seed(new File([data], 'slow.bin'), { pieceLength: 16384 })
     await once(seeder, 'ready')
     const leecher = client().add(seeder.torrentFile!)
@@ -93,8 +68,7 @@ describe('bandwidth limits', () => {
 describe('pause and resume', () => {
   it('stops requesting while paused and finishes after resume', async () => {
     const data = new Uint8Array(40 * 16384).map((_, i) => (i * 3) & 0xff)
-    const limited = new Client({ tracker: false, storage: 'memory', uploadLimit: 300_000 })
-    clients.push(limited)
+    const limited = client({ uploadLimit: 300_000 })
     const seeder = limited.seed(new File([data], 'p.bin'), { pieceLength: 16384 })
     await once(seeder, 'ready')
     const leecher = client().add(seeder.torrentFile!)

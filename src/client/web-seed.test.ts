@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Client } from './client.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testClients } from '../test-support/clients.ts'
 import { connect, once } from '../test-support/connect.ts'
 import { encodeTorrentFile, parseTorrentFile } from '../metainfo/torrent-file.ts'
 
@@ -33,15 +33,7 @@ beforeAll(async () => {
 })
 afterAll(() => new Promise<void>((r) => server.close(() => r())))
 
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()))
-})
-function client(): Client {
-  const c = new Client({ tracker: false, storage: 'memory' })
-  clients.push(c)
-  return c
-}
+const client = testClients()
 
 async function seedPack() {
   const a = new File([files['/site/pack/a.bin']! as Uint8Array<ArrayBuffer>], 'a.bin')

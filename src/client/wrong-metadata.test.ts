@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { Client } from './client.ts'
+import { describe, expect, it } from 'vitest'
+import { testClients } from '../test-support/clients.ts'
 import { PeerSession } from '../peer/peer-session.ts'
 import { connect, once } from '../test-support/connect.ts'
 import { memoryChannelPair } from '../test-support/memory-channel.ts'
@@ -7,16 +7,8 @@ import { parseTorrentFile } from '../metainfo/torrent-file.ts'
 import { fromHex } from '../util/bytes.ts'
 import { decodeUtMetadata, encodeUtMetadata } from '../wire/index.ts'
 
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()))
-})
 
-function client(): Client {
-  const c = new Client({ tracker: false, storage: 'memory' })
-  clients.push(c)
-  return c
-}
+const client = testClients()
 
 async function seed(data: Uint8Array, name: string) {
   const t = client().seed(new File([data as Uint8Array<ArrayBuffer>], name), { pieceLength: 16384 })
