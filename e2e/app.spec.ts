@@ -2,44 +2,15 @@
 // pause/resume and remove (keep or delete data), and screenshots of the main views as artifacts.
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { BrowserContext, Locator, Page } from '@playwright/test'
-import { addMagnet, appUrl, infoHashOf, openApp, seedFiles, torrentItem, torrentItems, waitForDone, waitForMagnet } from './support/app.ts'
-import { newPeerPage } from './support/browser.ts'
-import { makeTempDir, writeTestFile } from './support/files.ts'
-import { expect, test as base } from './support/tracker.ts'
+import type { Locator, Page } from '@playwright/test'
+import { addMagnet, appUrl, infoHashOf, seedFiles, torrentItem, torrentItems, waitForDone, waitForMagnet } from './support/app.ts'
+import { writeTestFile } from './support/files.ts'
+import { expect, test, type Peer } from './support/peers.ts'
 
 const SCREENSHOTS = resolve(import.meta.dirname, 'artifacts', 'screenshots')
 const XSS_NAME = '<img src=x onerror=alert(1)>.txt'
 
-interface Peer {
-  context: BrowserContext
-  page: Page
-  /** Dialogs (alert, confirm…) the page opened. */
-  dialogs: string[]
-}
 
-const test = base.extend<{ openPeer: (label: string, opts?: { app?: boolean }) => Promise<Peer>; tmpDir: string }>({
-  openPeer: async ({ browser, baseURL, tracker }, use) => {
-    const peers: Peer[] = []
-    await use(async (label, opts = {}) => {
-      const { context, page } = await newPeerPage(browser, baseURL!, { label, path: null })
-      const peer: Peer = { context, page, dialogs: [] }
-      page.on('dialog', (dialog) => {
-        peer.dialogs.push(dialog.message())
-        void dialog.dismiss()
-      })
-      peers.push(peer)
-      if (opts.app !== false) await openApp(page, baseURL!, tracker.url)
-      return peer
-    })
-    for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
-  tmpDir: async ({}, use) => {
-    const tmp = await makeTempDir()
-    await use(tmp.dir)
-    await tmp.cleanup()
-  },
-})
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true })

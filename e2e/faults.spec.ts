@@ -3,44 +3,16 @@
 // every peer its own context (own storage).
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BrowserContext, Page } from '@playwright/test'
-import { addMagnet, appUrl, dismissError, errorBannerText, infoHashOf, openApp, openTorrentFile, seedFiles, torrentItem, waitForDone, waitForMagnet } from './support/app.ts'
-import { newPeerPage } from './support/browser.ts'
+import type { Page } from '@playwright/test'
+import { addMagnet, dismissError, errorBannerText, infoHashOf, openTorrentFile, seedFiles, torrentItem, waitForDone, waitForMagnet } from './support/app.ts'
 import { startFakeTracker, type GarbageKind } from './support/fake-tracker.ts'
-import { makeTempDir, pseudoRandomBytes, sha256, writeTestFile } from './support/files.ts'
+import { pseudoRandomBytes, sha256, writeTestFile } from './support/files.ts'
 import { startStaticServer } from './support/static-server.ts'
-import { expect, test as base } from './support/tracker.ts'
+import { expect, test, type OpenPeerOptions, type Peer } from './support/peers.ts'
 
 const MiB = 2 ** 20
 
-interface Peer {
-  context: BrowserContext
-  page: Page
-}
 
-const test = base.extend<{ openPeer: (label: string, trackers?: string[]) => Promise<Peer>; tmpDir: string }>({
-  openPeer: async ({ browser, baseURL, tracker }, use) => {
-    const peers: Peer[] = []
-    await use(async (label, trackers) => {
-      const peer = await newPeerPage(browser, baseURL!, { label, path: null })
-      peers.push(peer)
-      if (!trackers) await openApp(peer.page, baseURL!, tracker.url)
-      else {
-        const url = new URL(appUrl(baseURL!, trackers[0]!))
-        for (const extra of trackers.slice(1)) url.searchParams.append('announce', extra)
-        await peer.page.goto(url.toString())
-        await expect(peer.page.getByTestId('magnet-input')).toBeVisible()
-      }
-      return peer
-    })
-    for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
-  tmpDir: async ({}, use) => {
-    const tmp = await makeTempDir()
-    await use(tmp.dir)
-    await tmp.cleanup()
-  },
-})
 
 /** SHA-256 (hex) of the torrent's first file, read back from the page's storage. */
 function pageSha256(page: Page, infoHash: string): Promise<string> {
@@ -250,7 +222,7 @@ test('bad input in the page and through the API gets a clear message; the runnin
   }
 })
 
-type PeerFactory = (label: string, trackers?: string[]) => Promise<Peer>
+type PeerFactory = (label: string, opts?: OpenPeerOptions) => Promise<Peer>
 
 /**
  * The leecher announces to `fake` and to the live tracker; the seeder to the live one only. Checks the
@@ -265,7 +237,7 @@ async function garbageTrackerScenario(openPeer: PeerFactory, tmpDir: string, liv
     const magnet = await waitForMagnet(seeder.page)
     const infoHash = infoHashOf(magnet)
 
-    const leecher = await openPeer('leecher', [fake.url, liveTracker])
+    const leecher = await openPeer('leecher', { trackers: [fake.url, liveTracker] })
     const pageErrors: string[] = []
     leecher.page.on('pageerror', (err) => pageErrors.push(err.message))
     await leecher.page.evaluate(() => {

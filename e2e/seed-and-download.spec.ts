@@ -2,13 +2,12 @@
 // and every saved file has the original's SHA-256. Every tab is its own browser context.
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BrowserContext, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import {
   addMagnet,
   dismissError,
   errorBannerText,
   infoHashOf,
-  openApp,
   openTorrentFile,
   saveFile,
   seedFiles,
@@ -18,33 +17,11 @@ import {
   waitForDone,
   waitForMagnet,
 } from './support/app.ts'
-import { newPeerPage } from './support/browser.ts'
-import { makeTempDir, sha256, writeTestFile } from './support/files.ts'
-import { expect, test as base } from './support/tracker.ts'
+import { sha256, writeTestFile } from './support/files.ts'
+import { expect, test } from './support/peers.ts'
 
-interface Peer {
-  context: BrowserContext
-  page: Page
-}
 
 // `openPeer(label)`: a new context with the app open on the worker's tracker; closed after the test.
-const test = base.extend<{ openPeer: (label: string) => Promise<Peer>; tmpDir: string }>({
-  openPeer: async ({ browser, baseURL, tracker }, use) => {
-    const peers: Peer[] = []
-    await use(async (label) => {
-      const peer = await newPeerPage(browser, baseURL!, { label, path: null })
-      peers.push(peer)
-      await openApp(peer.page, baseURL!, tracker.url)
-      return peer
-    })
-    for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
-  tmpDir: async ({}, use) => {
-    const tmp = await makeTempDir()
-    await use(tmp.dir)
-    await tmp.cleanup()
-  },
-})
 
 interface TestFile {
   /** Path inside the torrent, top folder included for folders. */

@@ -1,33 +1,11 @@
 // Issue "swarm engine" acceptance: many leechers, resume after a reload (leecher and seeder).
 // Every peer is its own browser context; a reload keeps the context, so its IndexedDB survives.
-import type { BrowserContext, Page } from '@playwright/test'
-import { infoHashOf, openApp, seedFiles, waitForMagnet } from './support/app.ts'
-import { newPeerPage } from './support/browser.ts'
-import { makeTempDir, sha256, writeTestFile } from './support/files.ts'
-import { expect, test as base } from './support/tracker.ts'
+import type { Page } from '@playwright/test'
+import { infoHashOf, seedFiles, waitForMagnet } from './support/app.ts'
+import { sha256, writeTestFile } from './support/files.ts'
+import { expect, test } from './support/peers.ts'
 
-interface Peer {
-  context: BrowserContext
-  page: Page
-}
 
-const test = base.extend<{ openPeer: (label: string) => Promise<Peer>; tmpDir: string }>({
-  openPeer: async ({ browser, baseURL, tracker }, use) => {
-    const peers: Peer[] = []
-    await use(async (label) => {
-      const peer = await newPeerPage(browser, baseURL!, { label, path: null })
-      peers.push(peer)
-      await openApp(peer.page, baseURL!, tracker.url)
-      return peer
-    })
-    for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
-  tmpDir: async ({}, use) => {
-    const tmp = await makeTempDir()
-    await use(tmp.dir)
-    await tmp.cleanup()
-  },
-})
 
 /** Adds a magnet through the library and resolves when that torrent is done; returns the SHA-256 of its first file. */
 async function download(page: Page, magnet: string): Promise<string> {

@@ -2,33 +2,14 @@
 // ut_metadata), Swarmstream seeds → WebTorrent downloads, and a mixed swarm of both. Every file's
 // SHA-256 is compared with the original.
 import { join } from 'node:path'
-import type { BrowserContext, Page } from '@playwright/test'
-import { addMagnet, infoHashOf, openApp, saveFile, seedFiles, seedFolder, waitForDone, waitForMagnet } from './support/app.ts'
-import { newPeerPage } from './support/browser.ts'
-import { makeTempDir, sha256, writeTestFile } from './support/files.ts'
-import { expect, test as base } from './support/tracker.ts'
+import type { Page } from '@playwright/test'
+import { addMagnet, infoHashOf, saveFile, seedFiles, seedFolder, waitForDone, waitForMagnet } from './support/app.ts'
+import { sha256, writeTestFile } from './support/files.ts'
+import { expect, test as base } from './support/peers.ts'
 import { WebTorrentPeer } from './support/webtorrent.ts'
 
-interface Peer {
-  context: BrowserContext
-  page: Page
-}
 
-const test = base.extend<{
-  openPeer: (label: string) => Promise<Peer>
-  openWebTorrent: (label: string) => Promise<WebTorrentPeer>
-  tmpDir: string
-}>({
-  openPeer: async ({ browser, baseURL, tracker }, use) => {
-    const peers: Peer[] = []
-    await use(async (label) => {
-      const peer = await newPeerPage(browser, baseURL!, { label, path: null })
-      peers.push(peer)
-      await openApp(peer.page, baseURL!, tracker.url)
-      return peer
-    })
-    for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
+const test = base.extend<{ openWebTorrent: (label: string) => Promise<WebTorrentPeer> }>({
   openWebTorrent: async ({ browser, baseURL }, use) => {
     const peers: WebTorrentPeer[] = []
     await use(async (label) => {
@@ -37,11 +18,6 @@ const test = base.extend<{
       return peer
     })
     for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
-  tmpDir: async ({}, use) => {
-    const tmp = await makeTempDir()
-    await use(tmp.dir)
-    await tmp.cleanup()
   },
 })
 
