@@ -5,16 +5,13 @@ import type { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import type { PeerSession } from '../peer/peer-session.ts'
 import { PeerStats } from '../peer/peer-stats.ts'
+import { BlockLatency } from './block-latency.ts'
+import { LateBlocks } from './late-blocks.ts'
 import type { BlockRequest, PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
 
 /** An unanswered request is given up after this long while the peer has us unchoked (WebTorrent: 30 s). */
 export const REQUEST_TIMEOUT_MS = 30_000
-/**
- * A block that arrives this long after we cancelled its request (or were choked) is still a late
- * answer, not an offence: the peer may have queued it before our cancel reached it (BEP 3).
- */
-export const LATE_BLOCK_GRACE_MS = 60_000
 /**
  * Blocks we never asked for are never stored, but they cost bandwidth; honest peers send none
  * (late ones are counted apart), so a few cover a buggy client and more mean a hostile one.
@@ -38,12 +35,6 @@ export const CRITICAL_OVERDUE_FLOOR_MS = 1000
 export const SLOW_PEER_PENALTY_MS = 30_000
 /** Peers at least this fraction as fast as the fastest get critical (duplicated) requests. */
 const FAST_PEER_FRACTION = 0.5
-
-/** Copies of a block still expected after its request was cancelled, until when. */
-interface LateEntry {
-  until: number
-  copies: number
-}
 
 interface InFlight extends BlockRequest {
   sentAt: number
@@ -92,16 +83,13 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #contributors = new Map<number, Set<Contributor>>()
   #strikes = new WeakMap<PeerSession, number>()
   /** Requests we cancelled (or lost to a choke), by key, with the time until which their block is welcome. */
-  #late = new Map<PeerSession, Map<number, LateEntry>>()
+  #late = new LateBlocks<PeerSession>()
   #unrequested = new WeakMap<PeerSession, number>()
   /** When each peer last delivered a block we asked for. */
   #lastBlockAt = new WeakMap<PeerSession, number>()
   #requestTimeoutMs: number
   readonly stats: PeerStats
-  /** Smoothed request → block latency per peer, in ms. */
-  #latency = new WeakMap<PeerSession, number>()
-  /** The peer's base round trip: the lowest recent latency, drifting up slowly (queueing inflates the average). */
-  #baseLatency = new WeakMap<PeerSession, number>()
+  #latency = new BlockLatency<PeerSession>()
   #slowUntil = new WeakMap<PeerSession, number>()
   #pendingWriteBytes = 0
   #stopped = false
@@ -130,7 +118,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   removePeer(peer: PeerSession): void {
     this.#releaseAll(peer)
     this.#inFlight.delete(peer)
-    this.#late.delete(peer)
+    this.#late.forget(peer)
   }
 
   /** Sends interested / not-interested to match whether the peer has something we need. */
@@ -194,9 +182,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     requests.delete(k)
     this.#lastBlockAt.set(peer, this.#now())
     const took = this.#now() - request.sentAt
-    const previous = this.#latency.get(peer)
-    this.#latency.set(peer, previous === undefined ? took : previous * 0.8 + took * 0.2)
-    this.#baseLatency.set(peer, Math.min(took, (this.#baseLatency.get(peer) ?? took) * 1.01))
+    this.#latency.record(peer, took)
     this.#deps.limiter.reserve(block.length, this.#now())
     this.emit('received', block.length)
     if (this.#deps.picker.received(index, begin) !== 'new') return
@@ -206,11 +192,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
 
   /** Unrequested data is never stored; a late answer to a cancel is fine, anything else is counted against the peer. */
   #onUnrequested(peer: PeerSession, k: number, index: number, begin: number, block: Uint8Array): void {
-    const late = this.#late.get(peer)
-    const entry = late?.get(k)
-    if (entry && entry.until >= this.#now()) {
-      // One copy per cancelled request: a block cancelled, asked again and cancelled again may come twice.
-      if (--entry.copies === 0) late!.delete(k)
+    if (this.#late.take(peer, k, this.#now())) {
       this.stats.lateBlocks++
       // Still useful if nobody delivered it meanwhile (the piece's hash check guards it like any block).
       if (this.#deps.picker.acceptLate(index, begin, block.length)) {
@@ -229,18 +211,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
 
   #cancel(peer: PeerSession, r: BlockRequest): void {
     peer.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
-    this.#expectLate(peer, key(r.index, r.begin))
-  }
-
-  #expectLate(peer: PeerSession, k: number): void {
-    let late = this.#late.get(peer)
-    if (!late) this.#late.set(peer, (late = new Map()))
-    const entry = late.get(k)
-    const until = this.#now() + LATE_BLOCK_GRACE_MS
-    if (entry) {
-      entry.copies++
-      entry.until = until
-    } else late.set(k, { until, copies: 1 })
+    this.#late.expect(peer, key(r.index, r.begin), this.#now())
   }
 
   #accept(source: Contributor, index: number, begin: number, block: Uint8Array): void {
@@ -268,7 +239,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     const now = this.#now()
     const critical = new Set(this.#deps.picker.priorities.critical)
     for (const [peer, requests] of this.#inFlight) {
-      const overdue = Math.max(CRITICAL_OVERDUE_FLOOR_MS, CRITICAL_OVERDUE_FACTOR * (this.#latency.get(peer) ?? 0))
+      const overdue = Math.max(CRITICAL_OVERDUE_FLOOR_MS, CRITICAL_OVERDUE_FACTOR * this.#latency.average(peer))
       let silent = false
       for (const [k, r] of requests) {
         const age = now - r.sentAt
@@ -284,7 +255,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
         this.#cancel(peer, r)
       }
       if (silent) this.#dropSilent(peer)
-      this.#pruneLate(peer, now)
+      this.#late.prune(peer, now)
     }
   }
 
@@ -293,13 +264,6 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     this.#releaseAll(peer)
     // Not a ban: an overloaded honest peer looks the same; it may connect again.
     peer.close('silent peer', new ProtocolError('PEER_SILENT', `The peer unchoked us but answered no request for ${this.#requestTimeoutMs} ms`))
-  }
-
-  #pruneLate(peer: PeerSession, now: number): void {
-    const late = this.#late.get(peer)
-    if (!late) return
-    for (const [k, entry] of late) if (entry.until < now) late.delete(k)
-    if (late.size === 0) this.#late.delete(peer)
   }
 
   /** Hot swap only helps if another unchoked, not-slow peer has the piece. */
@@ -359,7 +323,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
   #pipelineLength(peer: PeerSession): number {
     // Enough requests to cover the peer's round trip (twice, for jitter) at its current rate: bandwidth × delay.
     const rate = peer.downloadRate.rate(this.#now())
-    const latencySeconds = (this.#baseLatency.get(peer) ?? 0) / 1000
+    const latencySeconds = this.#latency.base(peer) / 1000
     const wanted = MIN_PIPELINE + Math.ceil((rate * Math.max(PIPELINE_SECONDS, 2 * latencySeconds)) / 16384)
     return Math.min(wanted, MAX_PIPELINE, peer.remoteReqq ?? MAX_PIPELINE)
   }
@@ -378,7 +342,7 @@ export class Downloader extends TypedEmitter<DownloaderEvents> {
     if (!requests) return
     for (const [k, r] of requests) {
       this.#deps.picker.released(r.index, r.begin)
-      if (expectLate) this.#expectLate(peer, k)
+      if (expectLate) this.#late.expect(peer, k, this.#now())
     }
     requests.clear()
   }
