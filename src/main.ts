@@ -1,6 +1,6 @@
 import './ui/styles.css'
 import { Client } from './index.ts'
-import { appendTo, attachSubtitles, renderTo } from './media/index.ts'
+import { appendTo, attachSubtitles, preloadPlayers, renderTo } from './media/index.ts'
 import { fileUrl, openWebsite, serveFiles } from './serve/index.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
@@ -13,6 +13,8 @@ declare global {
 }
 
 const config = loadConfig()
+// Playing is what the app is for: load the MP4 player while the page is idle, not on the first Play.
+requestIdleCallback(() => void preloadPlayers().catch(() => undefined))
 const client = new Client({ announce: config.announce, persist: true, ...(config.rtcConfig ? { rtcConfig: config.rtcConfig } : {}) })
 window.swarmstream = { client, media: { renderTo, appendTo, attachSubtitles } }
 // File URLs (/files/<infoHash>/<path>) through the service worker; the app works without them.

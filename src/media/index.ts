@@ -1,4 +1,4 @@
-export { renderTo, appendTo, type RenderOptions } from './render.ts'
+export { renderTo, appendTo, loadRenderMedia as preloadPlayers, type RenderOptions } from './render.ts'
 export { attachSubtitles } from './subtitle-tracks.ts'
 export { srtToVtt, findSubtitles, type SubtitleMatch } from './subtitles.ts'
 export { probeMedia, type ProbeResult, type RangeReader } from './probe.ts'

@@ -44,6 +44,8 @@ export function appendTo(file: MediaFile, parent: HTMLElement, opts: RenderOptio
 async function render(file: MediaFile, target: Target, opts: RenderOptions): Promise<HTMLElement> {
   const ext = extensionOf(file.name)
   const container = MSE_EXTENSIONS[ext]
+  // Start loading the MP4 player while the file's header is probed (the two overlap).
+  if (container !== 'webm') void loadRenderMedia().catch(() => undefined)
   if (container && typeof MediaSource !== 'undefined') {
     const { type, fragmented } = await mediaSourceType(file, container)
     if (!MediaSource.isTypeSupported(type)) throw unsupportedFormat(file.name, type)
@@ -78,6 +80,20 @@ async function mediaSourceType(file: MediaFile, container: 'mp4' | 'webm' | 'mp3
   return probe
 }
 
+let renderMediaModules: Promise<[typeof import('render-media'), typeof import('./node-readable.ts')]> | null = null
+
+/**
+ * The CommonJS players and their Node polyfills load only when something is played, once.
+ * Pages that will play call it early (`preloadPlayers`) so loading overlaps connecting to peers.
+ */
+export function loadRenderMedia() {
+  renderMediaModules ??= Promise.all([import('render-media'), import('./node-readable.ts')]).catch((err: unknown) => {
+    renderMediaModules = null // let a later attempt load them again
+    throw err
+  })
+  return renderMediaModules
+}
+
 function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions): Promise<HTMLElement> {
   const options = {
     autoplay: opts.autoplay ?? false,
@@ -85,8 +101,7 @@ function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions): P
     muted: opts.muted ?? false,
     maxBlobLength: opts.maxBlobLength ?? 200 * 1000 * 1000,
   }
-  // The CommonJS players and their Node polyfills load only when something is played.
-  return Promise.all([import('render-media'), import('./node-readable.ts')]).then(
+  return loadRenderMedia().then(
     ([{ default: renderMedia }, { toNodeReadable }]) =>
       new Promise<HTMLElement>((resolve, reject) => {
         const done = (err: Error | null, elem?: HTMLElement) => {
