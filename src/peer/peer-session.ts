@@ -1,3 +1,8 @@
+/*
+ * One connected peer. Owns the byte-stream decoder, the handshake and BEP 10 extension handshake,
+ * choke/interest state, the peer's piece set (kept aside until the piece count is known) and its rates.
+ * Everything it decodes is handed up as typed events; what to request or serve is decided above it.
+ */
 import { Bitfield } from '../util/bitfield.ts'
 import { toHex } from '../util/bytes.ts'
 import { ProtocolError, type SwarmstreamError } from '../util/errors.ts'

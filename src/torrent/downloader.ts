@@ -1,3 +1,10 @@
+/*
+ * Getting pieces. Owns the requests in flight per peer, the pieces being assembled, SHA-1 checks and
+ * the writes to storage (a piece counts as had only once its write committed).
+ * Flow: fill(peer) asks the picker for blocks up to the peer's pipeline → onPiece assembles → verify
+ * → store.put → 'verified'. Around it: cancels and late copies, hot swap of overdue critical blocks,
+ * preemption for new critical pieces, strikes and drops for bad data, silent-peer detection.
+ */
 import { bytesEqual } from '../util/bytes.ts'
 import { ProtocolError, StorageError, type SwarmstreamError } from '../util/errors.ts'
 import { sha1 } from '../util/sha1.ts'

@@ -1,3 +1,11 @@
+/*
+ * The Torrent facade (WebTorrent's public shape) and its lifecycle.
+ * Owns: the swarm (peers), the metadata exchange, the tracker link, the speed meters, and — once the
+ * info dictionary is known — one PieceEngine (picker, storage, downloader, uploader, readers, web seeds).
+ * Flow: client → _start(infoHash) → peers arrive (tracker or addPeer) → _setMetadata(info) (from a
+ * .torrent, a seed, or ut_metadata) → swarm events are routed to the engine → 'verified' → 'done'.
+ * Policy lives in the engine and below; this file only wires events and exposes state.
+ */
 import { toHex } from '../util/bytes.ts'
 import { StorageError, SwarmstreamError, type ProtocolError } from '../util/errors.ts'
 import { RateEstimator } from '../util/rate.ts'
