@@ -43,17 +43,4 @@ export function progressChanged(prev: ProgressDetail | null, next: ProgressDetai
   )
 }
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const
-
-/** 1234 → "1.2 kB" (decimal units). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes <= 0) return '0 B'
-  let value = bytes
-  let unit = 0
-  while (value >= 999.5 && unit < UNITS.length - 1) {
-    value /= 1000
-    unit++
-  }
-  if (unit === 0) return `${Math.round(value)} B`
-  return `${value < 9.95 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`
-}
+export { formatBytes } from '../util/format-bytes.ts'
