@@ -4,7 +4,9 @@ import { SwarmstreamError } from '../util/errors.ts'
  * The browser cannot play a file (code `UNSUPPORTED_FORMAT`), or playback failed after it started
  * (`PLAYBACK_FAILED`). Named like the DOM's MediaError on purpose: import it explicitly.
  */
-export class MediaError extends SwarmstreamError {}
+export class MediaError extends SwarmstreamError {
+  override name = 'MediaError'
+}
 
 export function unsupportedFormat(fileName: string, format: string, detail = ''): MediaError {
   return new MediaError(

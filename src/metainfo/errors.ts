@@ -2,6 +2,7 @@ import { InvalidInputError } from '../util/errors.ts'
 
 /** The bytes given as a .torrent file cannot be used. */
 export class InvalidTorrentError extends InvalidInputError {
+  override name = 'InvalidTorrentError'
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_TORRENT', message, options)
   }
@@ -9,6 +10,7 @@ export class InvalidTorrentError extends InvalidInputError {
 
 /** The magnet link or bare info hash cannot be used. */
 export class InvalidMagnetError extends InvalidInputError {
+  override name = 'InvalidMagnetError'
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_MAGNET', message, options)
   }
