@@ -1,7 +1,6 @@
 import { InvalidInputError, SwarmstreamError } from '../util/errors.ts'
 import { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
-import { appendTo, renderTo } from '../media/index.ts'
 import { createTorrent } from '../metainfo/create-torrent.ts'
 import { parseTorrentFile } from '../metainfo/torrent-file.ts'
 import {
@@ -14,13 +13,20 @@ import {
   type TorrentRecord,
   type TorrentRegistry,
 } from '../storage/index.ts'
-import { TorrentTracker } from '../tracker/tracker-client.ts'
+import { TorrentTracker, loadTrackerClient } from '../tracker/tracker-client.ts'
 import { BlobSource } from '../torrent/blob-source.ts'
 import { Torrent } from '../torrent/torrent.ts'
+import type { FileRenderer } from '../torrent/torrent-file.ts'
 import type { TrackerFactory } from '../torrent/torrent-tracker.ts'
 import { createPeerId } from './peer-id.ts'
 import { toSeedFiles, type SeedInput } from './seed-input.ts'
 import { resolveTorrentId, type TorrentId } from './torrent-id.ts'
+
+/** The media stack (its own module in the build) loads when something is first played. */
+const lazyRenderer: FileRenderer = {
+  renderTo: (file, element, opts) => import('../media/index.ts').then((media) => media.renderTo(file, element, opts)),
+  appendTo: (file, parent, opts) => import('../media/index.ts').then((media) => media.appendTo(file, parent, opts)),
+}
 
 /** Most peer connections over all torrents of one client (each is an RTCPeerConnection). */
 export const MAX_PEERS = 150
@@ -92,6 +98,8 @@ export class Client extends TypedEmitter<ClientEvents> {
     const rtcConfig = opts.rtcConfig
     this.#trackerFactory =
       opts.tracker === false ? null : (o) => new TorrentTracker({ ...o, ...(rtcConfig ? { rtcConfig } : {}) })
+    // Loads while the first torrent resolves its metadata; a failure shows up as each tracker's warning.
+    if (this.#trackerFactory) void loadTrackerClient().catch(() => undefined)
   }
 
   /** Upload limit in bytes/s (Infinity: none); settable at any time, like WebTorrent's throttleUpload. */
@@ -165,7 +173,7 @@ export class Client extends TypedEmitter<ClientEvents> {
         createTracker: this.#trackerFactory,
         uploadLimit: this.#upLimit,
         downloadLimit: this.#downLimit,
-        renderer: { renderTo, appendTo },
+        renderer: lazyRenderer,
         canAddPeer: () => this.#torrents.reduce((n, t) => n + t.numPeers, 0) < MAX_PEERS,
       },
       [...extraAnnounce, ...this.announce],

@@ -1,4 +1,4 @@
-import TrackerClient from 'bittorrent-tracker/client'
+import type TrackerClient from 'bittorrent-tracker/client'
 import { toHex } from '../util/bytes.ts'
 import { SwarmstreamError } from '../util/errors.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
@@ -27,6 +27,23 @@ function guardAnnounceReplies(client: TrackerClient, warn: (err: Error) => void)
     }
   }
 }
+
+type TrackerClientModule = typeof import('bittorrent-tracker/client')
+let trackerClientModule: Promise<TrackerClientModule> | null = null
+
+/**
+ * bittorrent-tracker, simple-peer and simple-websocket touch WebRTC and WebSocket as they load, so
+ * they load with the first tracker (or when a Client preloads them), never when the library is imported.
+ */
+export function loadTrackerClient(): Promise<TrackerClientModule> {
+  trackerClientModule ??= import('bittorrent-tracker/client').catch((err: unknown) => {
+    trackerClientModule = null // let a later tracker try again
+    throw err
+  })
+  return trackerClientModule
+}
+
+type TrackerCall = 'start' | 'complete' | 'update'
 
 /** WebTorrent gives a WebRTC connection 25 s to open. */
 export const CONNECT_TIMEOUT_MS = 25_000
@@ -61,44 +78,64 @@ export interface TrackerOptions {
 
 /** Announces one torrent to its WebSocket trackers and hands over connected peers. */
 export class TorrentTracker extends TypedEmitter<TrackerEvents> {
-  #client: TrackerClient | null
+  #client: TrackerClient | null = null
+  /** Calls made while the tracker client was still loading, replayed once it is there. */
+  #queued: TrackerCall[] = []
   #pending = new Set<SimplePeerLike>()
   #destroyed = false
 
   constructor(opts: TrackerOptions) {
     super()
     const announce = opts.announce.filter((url) => /^wss?:\/\//i.test(url))
-    this.#client =
-      announce.length === 0
-        ? null
-        : new TrackerClient({
+    if (announce.length === 0) return
+    loadTrackerClient().then(
+      ({ default: BittorrentTracker }) => {
+        if (this.#destroyed) return
+        this.#attach(
+          new BittorrentTracker({
             infoHash: toHex(opts.infoHash),
             peerId: toHex(opts.peerId),
             announce,
             ...(opts.rtcConfig ? { rtcConfig: opts.rtcConfig } : {}),
             getAnnounceOpts: () => opts.stats(),
-          })
-    if (!this.#client) return
-    this.#client.on('peer', (peer) => this.#onPeer(peer))
-    this.#client.on('update', (data) =>
-      this.emit('update', { url: data.announce, seeders: data.complete ?? 0, leechers: data.incomplete ?? 0 }),
+          }),
+        )
+      },
+      (err: unknown) => {
+        if (this.#destroyed) return
+        const reason = err instanceof Error ? err.message : String(err)
+        this.emit('warning', new SwarmstreamError('TRACKER_UNAVAILABLE', `Could not load the tracker client (${reason}); reload the page to try again.`))
+      },
     )
+  }
+
+  #attach(client: TrackerClient): void {
+    this.#client = client
+    client.on('peer', (peer) => this.#onPeer(peer))
+    client.on('update', (data) => this.emit('update', { url: data.announce, seeders: data.complete ?? 0, leechers: data.incomplete ?? 0 }))
     const warn = (err: Error) => this.emit('warning', new SwarmstreamError('TRACKER_WARNING', `Tracker: ${err.message}`))
-    this.#client.on('warning', warn)
-    this.#client.on('error', warn)
-    guardAnnounceReplies(this.#client, warn)
+    client.on('warning', warn)
+    client.on('error', warn)
+    guardAnnounceReplies(client, warn)
+    for (const call of this.#queued.splice(0)) client[call]()
   }
 
   start(): void {
-    this.#client?.start()
+    this.#call('start')
   }
 
   complete(): void {
-    this.#client?.complete()
+    this.#call('complete')
   }
 
   update(): void {
-    this.#client?.update()
+    this.#call('update')
+  }
+
+  #call(call: TrackerCall): void {
+    if (this.#destroyed) return
+    if (this.#client) this.#client[call]()
+    else this.#queued.push(call)
   }
 
   destroy(): void {
