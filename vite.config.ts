@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { readFile } from 'node:fs/promises'
 import { defineConfig, transformWithOxc, type Plugin } from 'vite'
+import { seamGroups } from './src/node/library-chunks.ts'
 import { localTracker } from './src/node/local-tracker.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -53,8 +54,15 @@ function serviceWorker(): Plugin {
   }
 }
 
-// The web app lives in src/ (src/index.html); `--mode lib` builds the self-contained library module,
-// `--mode element` the self-contained <torrent-video> module (dist/torrent-video.js).
+// The library's lazily loaded siblings: WebRTC/WebSocket code loads with a Client's first tracker,
+// the players when something plays. Listed first wins what both share: a page that plays has a Client.
+const LIBRARY_SEAMS = [
+  { name: 'tracker', root: /[\\/]node_modules[\\/]bittorrent-tracker[\\/]/ },
+  { name: 'media', root: /[\\/]src[\\/]media[\\/]index\.ts$/ },
+]
+
+// The web app lives in src/ (src/index.html); `--mode lib` builds the minified library (dist/swarmstream.js
+// and its siblings), `--mode element` the self-contained <torrent-video> module (dist/torrent-video.js).
 export default defineConfig(({ mode }) => ({
   root: here('./src'),
   publicDir: here('./public'),
@@ -73,21 +81,32 @@ export default defineConfig(({ mode }) => ({
   build:
     mode === 'lib'
       ? {
+          // The first step of `npm run build`: starts dist/ afresh, so no chunk of an earlier build lingers.
           outDir: here('./dist'),
-          emptyOutDir: false,
+          emptyOutDir: true,
           copyPublicDir: false,
           lib: { entry: { swarmstream: here('./src/index.ts') }, formats: ['es' as const] },
-          // One self-contained module: lazily loaded media code is inlined too.
-          rolldownOptions: { output: { codeSplitting: false } },
+          rolldownOptions: {
+            // The media sibling is one chunk on purpose: its inner lazy imports need not split further.
+            onLog(level, log, handler) {
+              if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log)
+            },
+            output: {
+              minify: true,
+              chunkFileNames: 'swarmstream-[name]-[hash].js',
+              codeSplitting: { groups: seamGroups(here('./src/index.ts'), LIBRARY_SEAMS) },
+            },
+          },
         }
       : mode === 'element'
         ? {
-            // `<torrent-video>` as one self-contained ES module: every dependency inlined, no chunks.
+            // `<torrent-video>` as one self-contained ES module: every dependency inlined, no chunks (inlined
+            // dynamic imports still run only when reached: the tracker and players stay lazy inside it).
             outDir: here('./dist'),
             emptyOutDir: false,
             copyPublicDir: false,
             lib: { entry: here('./src/elements/torrent-video.ts'), fileName: 'torrent-video', formats: ['es' as const] },
-            rolldownOptions: { output: { codeSplitting: false } },
+            rolldownOptions: { output: { minify: true, codeSplitting: false } },
           }
         : {
             outDir: here('./dist/app'),
