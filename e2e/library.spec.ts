@@ -1,0 +1,199 @@
+// The built library (dist/swarmstream.js and its sibling modules, built here from source) on a plain
+// static server: in a module worker it answers exactly as in Node; a page imports it without touching
+// WebRTC, WebSocket or IndexedDB; the tracker code loads with a Client and the media code only when
+// something plays; error names survive the build.
+import { spawnSync } from 'node:child_process'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import createTorrent from 'create-torrent'
+import { librarySizes, REPO, viteBuild, type LibrarySizes } from '../src/node/bundle-sizes.ts'
+import { PROBE_FILES, probeBytes } from '../src/node/library-probe.mjs'
+import { openApp, seedFolder, waitForMagnet } from './support/app.ts'
+import { forwardPageErrors, newPeerPage } from './support/browser.ts'
+import { makeTempDir, sha256, writeTestFile } from './support/files.ts'
+import { testMedia } from './support/media.ts'
+import { startModuleServer } from './support/module-server.ts'
+import { expect, test } from './support/tracker.ts'
+
+type Library = typeof import('../src/index.ts')
+
+declare global {
+  interface Window {
+    swarmstreamLib?: Library
+    libTouched?: { rtc: number; ws: number; idb: number }
+    libClient?: InstanceType<Library['Client']>
+    libVideo?: HTMLVideoElement
+  }
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>library</title><link rel="icon" href="data:,">
+<script type="module">import * as lib from './swarmstream.js'; window.swarmstreamLib = lib</script>`
+
+const WORKER = `import * as lib from './swarmstream.js'
+import { probe } from './library-probe.mjs'
+self.onmessage = (event) => probe(lib, event.data).then(
+  (ok) => self.postMessage({ ok }),
+  (err) => self.postMessage({ error: String((err && err.stack) || err) }),
+)`
+
+let build: { dir: string; cleanup(): Promise<void> }
+let sizes: LibrarySizes
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000)
+  build = await makeTempDir('swarmstream-library-build-')
+  viteBuild('lib', build.dir)
+  sizes = librarySizes(build.dir)
+})
+test.afterAll(async () => build?.cleanup())
+
+/** The .js files fetched from the server, without the test's own page scripts. */
+function libraryFiles(fetched: readonly string[]): string[] {
+  return [...new Set(fetched.filter((p) => p.endsWith('.js') && p !== '/worker.js').map((p) => p.slice(1)))].sort()
+}
+
+/** The create-torrent package's .torrent for the probe's files (the reference, made in Node). */
+function referenceTorrent(): Promise<Uint8Array> {
+  const blobs = PROBE_FILES.map((f) => Object.assign(new Blob([probeBytes(f.length, f.seed) as Uint8Array<ArrayBuffer>]), { name: f.path }))
+  return new Promise((resolve, reject) =>
+    createTorrent(blobs, { pieceLength: 16_384, announceList: [], creationDate: 1_700_000_000_000 }, (err, torrent) =>
+      err ? reject(err) : resolve(new Uint8Array(torrent)),
+    ),
+  )
+}
+
+test('in a module worker the built library parses, creates torrents and names its errors exactly as in Node', async ({ browser }) => {
+  const torrent = await referenceTorrent()
+  const torrentPath = join(build.dir, 'probe.torrent')
+  await writeFile(torrentPath, torrent)
+  const node = spawnSync(process.execPath, ['src/node/run-library-probe.mjs', join(build.dir, 'swarmstream.js'), torrentPath], { cwd: REPO, encoding: 'utf8', timeout: 120_000 })
+  expect(node.status, `node: ${node.stderr}`).toBe(0)
+  const inNode = JSON.parse(node.stdout) as Record<string, unknown>
+
+  const probeSource = await readFile(join(REPO, 'src/node/library-probe.mjs'), 'utf8')
+  const server = await startModuleServer(build.dir, { '/': PAGE.replace(/<script[\s\S]*<\/script>/, ''), '/worker.js': WORKER, '/library-probe.mjs': probeSource })
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    forwardPageErrors(page, 'worker page')
+    await page.goto(server.url + '/')
+    const inWorker = await page.evaluate(
+      (bytes) =>
+        new Promise<unknown>((resolve, reject) => {
+          const worker = new Worker('/worker.js', { type: 'module' })
+          worker.onmessage = (e: MessageEvent<{ ok?: unknown; error?: string }>) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ok))
+          worker.onerror = (e) => reject(new Error(`the worker failed to load: ${e.message}`))
+          worker.postMessage(new Uint8Array(bytes))
+        }),
+      [...torrent],
+    )
+    expect(inWorker, 'the worker answers as Node does').toEqual(inNode)
+    expect(inWorker).toMatchObject({ errors: { badMagnet: { name: 'InvalidMagnetError' }, noInfo: { name: 'InvalidTorrentError' } } })
+    expect(libraryFiles(server.fetched), 'the worker loads the core only').toEqual(sizes.core.files)
+  } finally {
+    await context.close()
+    await server.close()
+  }
+})
+
+/** Init script: counts RTCPeerConnections, WebSockets and IndexedDB opens in window.libTouched. */
+function countTouches(): void {
+  const touched = (window.libTouched = { rtc: 0, ws: 0, idb: 0 })
+  const Rtc = window.RTCPeerConnection
+  window.RTCPeerConnection = class extends Rtc {
+    constructor(config?: RTCConfiguration) {
+      super(config)
+      touched.rtc++
+    }
+  }
+  const Ws = window.WebSocket
+  window.WebSocket = class extends Ws {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols)
+      touched.ws++
+    }
+  }
+  const open = indexedDB.open.bind(indexedDB)
+  indexedDB.open = (name: string, version?: number) => {
+    touched.idb++
+    return open(name, version)
+  }
+}
+
+async function seededMovie(page: Page, baseURL: string, trackerUrl: string, dir: string): Promise<string> {
+  const folder = join(dir, 'movie')
+  await mkdir(folder, { recursive: true })
+  await copyFile(testMedia('faststart.mp4'), join(folder, 'faststart.mp4'))
+  await writeTestFile(folder, 'notes.bin', 300_000, 11)
+  await openApp(page, baseURL, trackerUrl)
+  await seedFolder(page, folder)
+  return waitForMagnet(page)
+}
+
+test('a page imports the library without WebRTC, WebSocket or IndexedDB; the tracker loads with a Client, the players when something plays', async ({
+  browser,
+  baseURL,
+  tracker,
+}) => {
+  test.setTimeout(240_000)
+  const tmp = await makeTempDir()
+  const seeder = await newPeerPage(browser, baseURL!, { label: 'seeder', path: null })
+  const server = await startModuleServer(build.dir, { '/': PAGE })
+  const context = await browser.newContext()
+  try {
+    const magnet = await seededMovie(seeder.page, baseURL!, tracker.url, tmp.dir)
+    await context.grantPermissions(['camera', 'microphone'], { origin: server.url })
+    const page = await context.newPage()
+    forwardPageErrors(page, 'library page')
+    await page.addInitScript(countTouches)
+    await page.goto(server.url + '/')
+    await page.waitForFunction(() => !!window.swarmstreamLib)
+    expect(await page.evaluate(() => window.libTouched), 'importing touches nothing').toEqual({ rtc: 0, ws: 0, idb: 0 })
+    expect(libraryFiles(server.fetched), 'importing loads the core only').toEqual(sizes.core.files)
+
+    const notes = await page.evaluate(
+      async ({ magnet, trackerUrl }) => {
+        const client = (window.libClient = new window.swarmstreamLib!.Client({ announce: [trackerUrl], rtcConfig: { iceServers: [] } }))
+        const torrent = client.add(magnet)
+        await new Promise<void>((resolve, reject) => {
+          torrent.once('ready', () => resolve())
+          torrent.once('error', reject)
+        })
+        const bytes = new Uint8Array(await torrent.files.find((f) => f.name === 'notes.bin')!.arrayBuffer())
+        return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('')
+      },
+      { magnet, trackerUrl: tracker.url },
+    )
+    expect(notes, 'a file arrives intact').toBe(await sha256(join(tmp.dir, 'movie/notes.bin')))
+    expect(libraryFiles(server.fetched), 'a downloading Client adds the tracker sibling, not the media one').toEqual([...sizes.core.files, ...sizes.tracker.files].sort())
+
+    const wrongTarget = await page.evaluate(async () => {
+      const mp4 = window.libClient!.torrents[0]!.files.find((f) => f.name === 'faststart.mp4')!
+      try {
+        await mp4.appendTo(document.createElement('video'))
+        return null
+      } catch (err) {
+        const e = err as Error & { code?: string }
+        return { name: e.name, code: e.code, typed: e instanceof window.swarmstreamLib!.SwarmstreamError }
+      }
+    })
+    expect(wrongTarget, 'a media error from the sibling module is a SwarmstreamError with its name').toEqual({ name: 'MediaError', code: 'INVALID_TARGET', typed: true })
+    expect(libraryFiles(server.fetched), 'playing loads the media sibling').toEqual([...sizes.core.files, ...sizes.tracker.files, ...sizes.media.files].sort())
+
+    await page.evaluate(async () => {
+      const video = (window.libVideo = document.createElement('video'))
+      video.muted = true
+      document.body.append(video)
+      const mp4 = window.libClient!.torrents[0]!.files.find((f) => f.name === 'faststart.mp4')!
+      await mp4.renderTo(video, { autoplay: true })
+    })
+    await expect.poll(() => page.evaluate(() => window.libVideo!.currentTime), { message: 'the video plays', timeout: 60_000, intervals: [500] }).toBeGreaterThan(1)
+    await page.evaluate(() => window.libClient!.destroy())
+  } finally {
+    await context.close()
+    await seeder.context.close()
+    await server.close()
+    await tmp.cleanup()
+  }
+})
