@@ -48,7 +48,9 @@ function planSeams(entry: string, seams: readonly Seam[], ctx: Context): Map<str
   }
   const plan = new Map<string, string>()
   for (const seam of seams) {
-    const reached = closure(roots.get(seam.name)!, (id) => [...(info(id)?.importedIds ?? []), ...(info(id)?.dynamicallyImportedIds ?? [])])
+    // A core module's own lazy imports are seams of their own, not part of this one.
+    const next = (id: string) => [...(info(id)?.importedIds ?? []), ...(core.has(id) ? [] : (info(id)?.dynamicallyImportedIds ?? []))]
+    const reached = closure(roots.get(seam.name)!, next)
     for (const id of reached) if (!plan.has(id)) plan.set(id, core.has(id) ? SHARED : seam.name)
   }
   return plan
