@@ -83,6 +83,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   readonly restored: Promise<Torrent[]>
   #upLimit = new TokenBucket()
   #downLimit = new TokenBucket()
+  #uploaded = 0
   destroyed = false
 
   constructor(opts: ClientOptions = {}) {
@@ -125,6 +126,18 @@ export class Client extends TypedEmitter<ClientEvents> {
 
   get torrents(): Torrent[] {
     return [...this.#torrents]
+  }
+
+  /** Bytes uploaded by all torrents since this client started, including torrents removed since. */
+  get uploaded(): number {
+    return this.#uploaded
+  }
+  /** Sums over the torrents, bytes/s (WebTorrent's client.downloadSpeed / uploadSpeed). */
+  get downloadSpeed(): number {
+    return this.#torrents.reduce((sum, t) => sum + t.downloadSpeed, 0)
+  }
+  get uploadSpeed(): number {
+    return this.#torrents.reduce((sum, t) => sum + t.uploadSpeed, 0)
   }
 
   get(infoHash: string): Torrent | undefined {
@@ -179,6 +192,7 @@ export class Client extends TypedEmitter<ClientEvents> {
       [...extraAnnounce, ...this.announce],
     )
     this.#torrents.push(torrent)
+    torrent.on('upload', (bytes) => (this.#uploaded += bytes))
     queueMicrotask(() => this.emit('torrent', torrent))
     if (this.#registry) this.#remember(torrent, this.#registry)
     return torrent

@@ -24,6 +24,7 @@ import type { WireMessage } from '../wire/index.ts'
 import type { BlobSource } from './blob-source.ts'
 import { MetadataExchange, UT_METADATA } from './metadata-exchange.ts'
 import { PieceEngine } from './piece-engine.ts'
+import { ServedPeers, shareRatio } from './share-stats.ts'
 import { Swarm, peerInfo, type PeerInfo } from './swarm.ts'
 import { TorrentFile, type FileRenderer } from './torrent-file.ts'
 import type { WebSeedStats } from './web-seed-worker.ts'
@@ -104,6 +105,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   #tracker: TrackerLike | null = null
   #downRate = new RateEstimator()
   #upRate = new RateEstimator()
+  #served = new ServedPeers()
   #timer: ReturnType<typeof setInterval> | null = null
   #settingUp = false
   #paused = false
@@ -142,11 +144,12 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     if (!this.#engine) return 0
     return length === 0 ? 1 : this.downloaded / length
   }
+  /** 0 the moment the download is done or paused (and ~1 s after bytes stop arriving, see RateEstimator). */
   get downloadSpeed(): number {
-    return this.#downRate.rate(performance.now())
+    return this.done || this.#paused ? 0 : this.#downRate.rate(performance.now())
   }
   get uploadSpeed(): number {
-    return this.#upRate.rate(performance.now())
+    return this.#paused ? 0 : this.#upRate.rate(performance.now())
   }
   get numPeers(): number {
     return this.#swarm?.active.length ?? 0
@@ -156,9 +159,13 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     const now = performance.now()
     return (this.#swarm?.active ?? []).map((p) => peerInfo(p, now))
   }
-  /** Uploaded ÷ received bytes, as WebTorrent reports it. */
+  /** Uploaded ÷ received bytes, or ÷ length when nothing was received (a seeder), as WebTorrent reports it. */
   get ratio(): number {
-    return this.received === 0 ? 0 : this.uploaded / this.received
+    return shareRatio(this.uploaded, this.received, this.length)
+  }
+  /** Distinct peers that were sent at least one block so far (connected now or gone). */
+  get peersServed(): number {
+    return this.#served.count(this.#swarm?.active ?? [])
   }
   /** Milliseconds until done at the current speed; Infinity while nothing arrives, 0 when done. */
   get timeRemaining(): number {
@@ -238,6 +245,7 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
     swarm.on('message', (peer, message) => this.#onMessage(peer, message))
     swarm.on('drain', (peer) => this.#engine?.uploader.onDrain(peer))
     swarm.on('left', (peer, _reason, error) => {
+      this.#served.left(peer)
       this.#onLeft(peer)
       if (error) this.emit('warning', error)
     })
