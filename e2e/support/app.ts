@@ -1,5 +1,5 @@
 // Page-object helpers for the web app's test contract (data-testid attributes, URL parameters).
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { expect, type Locator, type Page } from '@playwright/test'
 
@@ -26,13 +26,29 @@ export function torrentItem(page: Page, infoHash: string): Locator {
   return page.locator(`[data-testid="torrent-item"][data-info-hash="${infoHash.toLowerCase()}" i]`)
 }
 
-export async function seedFiles(page: Page, paths: string | string[]): Promise<void> {
+/**
+ * Seeds files through the `seed-files-input` picker. Several files ask for a name first: `name`
+ * is typed in, else the proposed name is kept.
+ */
+export async function seedFiles(page: Page, paths: string | string[], opts: { name?: string } = {}): Promise<void> {
   await page.getByTestId('seed-files-input').setInputFiles(paths)
+  if (Array.isArray(paths) && paths.length > 1) await nameShare(page, opts.name)
 }
 
-/** Seeds a whole folder through the `webkitdirectory` input. */
-export async function seedFolder(page: Page, dir: string): Promise<void> {
+/** Seeds a whole folder through the `webkitdirectory` input (the folder's name is proposed and kept unless `name`). */
+export async function seedFolder(page: Page, dir: string, opts: { name?: string } = {}): Promise<void> {
   await page.getByTestId('seed-folder-input').setInputFiles(dir)
+  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile())
+  if (files.length > 1) await nameShare(page, opts.name)
+}
+
+/** Confirms the "Name this share" form, typing `name` first when given. */
+export async function nameShare(page: Page, name?: string): Promise<void> {
+  const form = page.getByTestId('share-name-form')
+  await expect(form, 'several files ask for a name before the magnet link is made').toBeVisible()
+  if (name !== undefined) await form.getByTestId('share-name-input').fill(name)
+  await form.getByTestId('share-name-confirm').click()
+  await expect(form).toBeHidden()
 }
 
 /** Opens a .torrent file (path) through `torrent-file-input`. */

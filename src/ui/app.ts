@@ -6,7 +6,12 @@ import { attachDropTarget, createDropZone, type FileWithPath } from './drop-zone
 import { describeError, ErrorBanner, type ErrorOrigin } from './errors.ts'
 import { saveTorrentFile } from './save.ts'
 import { createLimitsForm, loadLimits, type Limits } from './limits.ts'
+import { handleLaunches } from './launch.ts'
+import { createMagnetHandlerSetting } from './magnet-handler.ts'
+import { createSessionSummary } from './session-summary.ts'
 import { createSettings } from './settings.ts'
+import { needsShareName } from './share-name.ts'
+import { createShareNameForm } from './share-name-form.ts'
 import { torrentIdFromFragment } from './share-link.ts'
 import { createStorageUsage } from './storage-usage.ts'
 import { TorrentList } from './torrent-list.ts'
@@ -39,7 +44,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
   const form = createAddForm({
     onAddLink: (text) => add(text, { kind: 'link', input: text }),
     onEmptyLink: () => notify('Paste a magnet link, a 40-character info hash or a .torrent URL first.', 'error'),
-    onSeed: (files) => seed(files),
+    onSeed: (files) => void share(files),
     onOpenTorrentFile: (file) => void add(file, { kind: 'torrent-file', fileName: file.name }),
   })
   const list = new TorrentList({
@@ -82,15 +87,23 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     }
   }
 
-  function seed(files: File[]): void {
+  const nameForm = createShareNameForm()
+
+  /** Seeds `files`; several files first get a name from the person (null: they cancelled). */
+  async function share(files: File[], proposedName = ''): Promise<UiTorrent | null> {
     if (files.length === 0) {
       notify('There is nothing to share: the selection has no files (empty folders are skipped).', 'error')
-      return
+      return null
     }
+    const name = needsShareName(files) ? await nameForm.ask(files, proposedName) : undefined
+    if (name === null) return null
     try {
-      list.track(client.seed(files), { kind: 'seed' })
+      const torrent = client.seed(files, name === undefined ? {} : { name })
+      list.track(torrent, { kind: 'seed' })
+      return torrent
     } catch (err) {
       notify(describeError(err, { kind: 'seed' }), 'error')
+      return null
     }
   }
 
@@ -99,7 +112,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     if (files.length > 0 && files.every(isTorrentFile)) {
       for (const file of files) add(file, { kind: 'torrent-file', fileName: file.name })
     } else {
-      seed(files)
+      void share(files)
     }
   }
 
@@ -120,11 +133,13 @@ export function startApp({ client, config, root, dropTarget = document.documentE
   }
   const initialLimits = loadLimits()
   applyLimits(initialLimits)
-  settings.append(createLimitsForm(initialLimits, applyLimits))
+  settings.append(createLimitsForm(initialLimits, applyLimits), createMagnetHandlerSetting())
 
   const storage = createStorageUsage()
+  const session = createSessionSummary(client)
   const refresh = (): void => {
     list.refresh()
+    session.update()
     for (const t of client.torrents) storage.noteTorrentSize(t.length)
   }
 
@@ -133,7 +148,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
       el('h1', {}, ['Swarmstream']),
       el('p', { class: 'tagline' }, ['BitTorrent in your browser: share files and download torrents from other browsers.']),
     ]),
-    el('main', { class: 'app-main' }, [banner.element, form.element, dropZone, list.element, storage.element, settings]),
+    el('main', { class: 'app-main' }, [banner.element, form.element, nameForm.element, dropZone, list.element, session.element, storage.element, settings]),
   )
 
   const onTorrent = (t: UiTorrent): void => list.track(t)
@@ -154,7 +169,13 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     history.replaceState(history.state, '', `${location.pathname}${location.search}`)
     add(id, { kind: 'link', input: id })
   }
-  addFromFragment()
+  // Links and files the page was opened with wait for the torrents of the last visit, so one of those
+  // opened again is reported as already in the list instead of replacing it.
+  const restored = client.restored ?? Promise.resolve()
+  void restored.catch(() => undefined).then(() => {
+    addFromFragment()
+    handleLaunches({ add: (id, origin) => void add(id, origin), share, notify })
+  })
   window.addEventListener('hashchange', addFromFragment)
 
   return {

@@ -40,6 +40,8 @@ export interface UiTorrentEvents {
   verified(index: number): void
   paused(): void
   resumed(): void
+  /** A seed's pieces are all copied from its files into storage. */
+  persisted(): void
   warning(err: UiError): void
   error(err: UiError): void
   close(): void
@@ -57,8 +59,12 @@ export interface UiTorrent {
   readonly uploadSpeed: number
   readonly numPeers: number
   readonly trackerStats: readonly UiTrackerStats[]
-  /** Uploaded ÷ received. */
+  /** Uploaded ÷ received, or ÷ length when nothing was received. */
   readonly ratio: number
+  /** Block bytes sent to peers. */
+  readonly uploaded: number
+  /** Distinct peers that were sent at least one block so far. */
+  readonly peersServed: number
   /** ms until done at the current speed (Infinity: unknown). */
   readonly timeRemaining: number
   readonly ready: boolean
@@ -88,14 +94,24 @@ export interface UiClientEvents {
 /** What `client.seed()` accepts from the UI: files carry folder structure in `webkitRelativePath` or `path`. */
 export type SeedInput = File[]
 
+export interface UiSeedOptions {
+  /** The torrent's name (a multi-file torrent's top folder). */
+  name?: string
+}
+
 export interface UiClient {
   readonly torrents: readonly UiTorrent[]
   announce: string[]
   /** Bytes/s; Infinity or 0 = unlimited. */
   uploadLimit: number
   downloadLimit: number
+  /** Bytes uploaded since the page opened, over all torrents (removed ones too). */
+  readonly uploaded: number
+  readonly uploadSpeed: number
+  /** Settles once torrents of an earlier visit are back in `torrents`. */
+  readonly restored?: Promise<unknown>
   add(torrentId: string | File): UiTorrent
-  seed(input: SeedInput): UiTorrent
+  seed(input: SeedInput, opts?: UiSeedOptions): UiTorrent
   /** Declared with `string` too so the library's `remove(torrent: Torrent | string)` fits this port. */
   remove(torrent: UiTorrent | string, opts?: { destroyStore?: boolean }): Promise<void>
   on<K extends keyof UiClientEvents>(event: K, listener: UiClientEvents[K]): unknown

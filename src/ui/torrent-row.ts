@@ -54,7 +54,9 @@ export class TorrentRow {
     const size = el('span', { class: 'num', 'data-testid': 'torrent-size' })
     const peers = el('span', { class: 'num', 'data-testid': 'torrent-peers' })
     const swarm = el('span', { class: 'num', 'data-testid': 'torrent-swarm', title: 'Seeders / leechers reported by trackers' })
-    const ratio = el('span', { class: 'num', 'data-testid': 'torrent-ratio', title: 'Uploaded ÷ downloaded' })
+    const ratio = el('span', { class: 'num', 'data-testid': 'torrent-ratio', title: 'Uploaded ÷ downloaded (÷ size when nothing was downloaded)' })
+    const uploaded = el('span', { class: 'num', 'data-testid': 'torrent-uploaded', title: 'Bytes sent to peers' })
+    const served = el('span', { class: 'num', 'data-testid': 'torrent-peers-served', title: 'Peers that got data from you so far' })
     const eta = el('span', { class: 'num', 'data-testid': 'torrent-eta', title: 'Time remaining at the current speed' })
     const down = el('span', { class: 'num', 'data-testid': 'torrent-down-speed' })
     const up = el('span', { class: 'num', 'data-testid': 'torrent-up-speed' })
@@ -68,7 +70,7 @@ export class TorrentRow {
     const confirmSlot = el('div', { class: 'confirm-slot' })
     const files = el('ul', { class: 'files', 'aria-label': 'Files' })
     const player = el('div', { class: 'player', 'data-testid': 'player' })
-    this.#parts = { name, status, progress, percent, size, peers, swarm, ratio, eta, down, up, magnet, copy, download, share, shareField, pause, files, player }
+    this.#parts = { name, status, progress, percent, size, peers, swarm, ratio, uploaded, served, eta, down, up, magnet, copy, download, share, shareField, pause, files, player }
     this.#pieceMap = new PieceMap(torrent)
 
     magnet.addEventListener('focus', () => magnet.select())
@@ -120,6 +122,8 @@ export class TorrentRow {
         stat('Down', down, 'down'),
         stat('Up', up, 'up'),
         stat('Ratio', ratio),
+        stat('Uploaded', uploaded),
+        stat('Served', served),
         stat('Left', eta),
       ]),
       el('div', { class: 'magnet-row' }, [magnet, el('span', { class: 'actions' }, [copy, share, download, pause, remove])]),
@@ -150,6 +154,9 @@ export class TorrentRow {
     setText(p.peers, formatPeers(t.numPeers))
     setText(p.swarm, formatSwarm(t.trackerStats))
     setText(p.ratio, t.ratio.toFixed(2))
+    setText(p.uploaded, formatBytes(t.uploaded))
+    updateAttr(p.uploaded, 'data-bytes', t.uploaded)
+    setText(p.served, formatPeers(t.peersServed))
     setText(p.eta, t.done ? 'done' : t.paused ? '—' : formatDuration(t.timeRemaining))
     setText(p.down, formatSpeed(t.downloadSpeed))
     setText(p.up, formatSpeed(t.uploadSpeed))
