@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { defineConfig, transformWithOxc, type Plugin } from 'vite'
 import { seamGroups } from './src/node/library-chunks.ts'
 import { localTracker } from './src/node/local-tracker.ts'
+import { appShell } from './src/node/app-shell.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -67,7 +68,13 @@ export default defineConfig(({ mode }) => ({
   root: here('./src'),
   publicDir: here('./public'),
   define: { 'process.browser': 'true', 'process.env.NODE_DEBUG': 'false', global: 'globalThis' },
-  plugins: [legacyMediaPolyfills(), localTracker(), serviceWorker()],
+  plugins: [
+    legacyMediaPolyfills(),
+    localTracker(),
+    serviceWorker(),
+    // The offline app: the worker learns the build's files (only the app build has a worker chunk).
+    appShell({ worker: 'sw.js', publicDir: here('./public'), skip: /^screenshot\.png$/ }),
+  ],
   // Pre-bundled up front so that importing src/media later never triggers a dev-server reload.
   optimizeDeps: {
     include: ['render-media', 'mediasource', 'readable-stream'],

@@ -23,15 +23,23 @@ const CORS_HEADERS = {
   'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges',
 }
 
+export interface StaticServerOptions {
+  /** `Content-Type` for a URL path (default: application/octet-stream for everything, as web seeds see it). */
+  contentType?: (path: string) => string
+  /** Serve `<dir>/index.html` for a path ending in `/` (a built web app). */
+  index?: boolean
+}
+
 /** Starts serving `root` on 127.0.0.1, port chosen by the OS. */
-export async function startStaticServer(root: string): Promise<StaticServer> {
+export async function startStaticServer(root: string, opts: StaticServerOptions = {}): Promise<StaticServer> {
   const base = resolve(root)
   const lying = new Set<string>()
   const requests: StaticServer['requests'] = []
   const sockets = new Set<Socket>()
 
   const server = createServer((req, res) => {
-    const path = decodePath(req.url ?? '/')
+    const decoded = decodePath(req.url ?? '/')
+    const path = opts.index && decoded?.endsWith('/') ? `${decoded}index.html` : decoded
     requests.push({ method: req.method ?? '', path: path ?? req.url ?? '', range: req.headers.range })
     handle(req, res, path).catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, `Server error: ${(err as Error).message}`)
@@ -65,7 +73,7 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
     const headers: Record<string, string | number> = {
       ...CORS_HEADERS,
       'Accept-Ranges': 'bytes',
-      'Content-Type': 'application/octet-stream',
+      'Content-Type': opts.contentType && path !== null ? opts.contentType(path) : 'application/octet-stream',
       'Content-Length': length,
     }
     if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
