@@ -14,7 +14,9 @@ import { needsShareName } from './share-name.ts'
 import { createShareNameForm } from './share-name-form.ts'
 import { torrentIdFromFragment } from './share-link.ts'
 import { createStorageUsage } from './storage-usage.ts'
-import { TorrentList } from './torrent-list.ts'
+import { TorrentList, type TorrentListDeps } from './torrent-list.ts'
+
+type Notify = (text: string, kind: 'error' | 'warning') => void
 
 /** How often speeds and peer counts are redrawn. */
 const REFRESH_MS = 1000
@@ -40,7 +42,7 @@ export interface App {
 /** Builds the page and wires it to the client. */
 export function startApp({ client, config, root, dropTarget = document.documentElement, play, openFile }: AppOptions): App {
   const banner = new ErrorBanner()
-  const notify = (text: string, kind: 'error' | 'warning'): void => banner.show(text, kind)
+  const notify: Notify = (text, kind) => banner.show(text, kind)
   const form = createAddForm({
     onAddLink: (text) => add(text, { kind: 'link', input: text }),
     onEmptyLink: () => notify('Paste a magnet link, a 40-character info hash or a .torrent URL first.', 'error'),
@@ -51,27 +53,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     client,
     saveFile: saveTorrentFile,
     notify,
-    ...(play
-      ? {
-          playFile: (file: UiTorrentFile, torrent: UiTorrent, player: HTMLElement) => {
-            const video = el('video', { controls: true, autoplay: true, playsinline: true, 'data-testid': 'player-video', 'aria-label': `Playing ${file.name}` })
-            player.replaceChildren(el('p', { class: 'player-title' }, [file.name]), video)
-            play(file, torrent, video).catch((err: unknown) => {
-              player.replaceChildren()
-              notify(describeError(err, { kind: 'play', fileName: file.name }), 'error')
-            })
-          },
-        }
-      : {}),
-    ...(openFile
-      ? {
-          openFile: (file: UiTorrentFile, torrent: UiTorrent) => {
-            Promise.resolve()
-              .then(() => openFile(file, torrent))
-              .catch((err: unknown) => notify(describeError(err, { kind: 'open', fileName: file.name }), 'error'))
-          },
-        }
-      : {}),
+    ...fileActions({ play, openFile, notify }),
     onInputRejected: (origin) => {
       if (origin.kind === 'link') form.offerAgain(origin.input)
     },
@@ -121,20 +103,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     onFiles: onDropped,
     onError: (err) => notify(describeError(err, { kind: 'seed' }), 'error'),
   })
-  const settings = createSettings(config, {
-    onTrackers: (trackers) => {
-      client.announce = trackers
-    },
-    notify,
-  })
-  const applyLimits = (limits: Limits): void => {
-    client.uploadLimit = limits.upload * 1000
-    client.downloadLimit = limits.download * 1000
-  }
-  const initialLimits = loadLimits()
-  applyLimits(initialLimits)
-  settings.append(createLimitsForm(initialLimits, applyLimits), createMagnetHandlerSetting())
-
+  const settings = createAllSettings(config, client, notify)
   const storage = createStorageUsage()
   const session = createSessionSummary(client)
   const refresh = (): void => {
@@ -191,4 +160,45 @@ export function startApp({ client, config, root, dropTarget = document.documentE
       root.replaceChildren()
     },
   }
+}
+
+/** Play and Open for the file rows, reporting failures in the banner. */
+function fileActions({ play, openFile, notify }: Pick<AppOptions, 'play' | 'openFile'> & { notify: Notify }): Pick<TorrentListDeps, 'playFile' | 'openFile'> {
+  const actions: Pick<TorrentListDeps, 'playFile' | 'openFile'> = {}
+  if (play) {
+    actions.playFile = (file, torrent, player) => {
+      const video = el('video', { controls: true, autoplay: true, playsinline: true, 'data-testid': 'player-video', 'aria-label': `Playing ${file.name}` })
+      player.replaceChildren(el('p', { class: 'player-title' }, [file.name]), video)
+      play(file, torrent, video).catch((err: unknown) => {
+        player.replaceChildren()
+        notify(describeError(err, { kind: 'play', fileName: file.name }), 'error')
+      })
+    }
+  }
+  if (openFile) {
+    actions.openFile = (file, torrent) => {
+      Promise.resolve()
+        .then(() => openFile(file, torrent))
+        .catch((err: unknown) => notify(describeError(err, { kind: 'open', fileName: file.name }), 'error'))
+    }
+  }
+  return actions
+}
+
+/** Settings: trackers, speed limits (applied now, from the saved values), the magnet: handler. */
+function createAllSettings(config: AppConfig, client: UiClient, notify: Notify): HTMLDetailsElement {
+  const settings = createSettings(config, {
+    onTrackers: (trackers) => {
+      client.announce = trackers
+    },
+    notify,
+  })
+  const applyLimits = (limits: Limits): void => {
+    client.uploadLimit = limits.upload * 1000
+    client.downloadLimit = limits.download * 1000
+  }
+  const initialLimits = loadLimits()
+  applyLimits(initialLimits)
+  settings.append(createLimitsForm(initialLimits, applyLimits), createMagnetHandlerSetting())
+  return settings
 }
