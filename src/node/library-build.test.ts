@@ -20,7 +20,7 @@ const BUDGET = {
   tracker: { raw: 83_000, gzip: 23_500 },
   media: { raw: 145_000, gzip: 42_500 },
   element: { raw: 336_000, gzip: 101_500 },
-  appInitial: { raw: 157_000, gzip: 53_500 },
+  appInitial: { raw: 166_000, gzip: 56_500 },
 }
 
 /** WebTorrent 3's browser bundle (the dev dependency), the size to beat. */
