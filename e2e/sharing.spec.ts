@@ -107,7 +107,7 @@ test("a seeder's row shows its ratio, uploaded total and peers served; speeds dr
   }
 
   await expect(row.getByTestId('torrent-peers-served')).toHaveText('2 peers')
-  await expect(row.getByTestId('torrent-peers'), 'both leechers have gone').toHaveText('0 peers')
+  await expect(row.getByTestId('torrent-peers'), 'both leechers have gone').toHaveText('0 peers', { timeout: 60_000 })
   const uploaded = Number(await row.getByTestId('torrent-uploaded').getAttribute('data-bytes'))
   expect(uploaded, 'two whole copies were uploaded').toBeGreaterThanOrEqual(2 * size)
   await expect(row.getByTestId('torrent-uploaded')).toHaveText(/^\d+(\.\d+)? MB$/)
