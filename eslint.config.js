@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint'
 const allowed = {
   util: [],
   bencode: ['util'],
-  metainfo: ['util', 'bencode'],
+  merkle: ['util'],
+  metainfo: ['util', 'bencode', 'merkle'],
   wire: ['util', 'bencode'],
   picker: ['util'],
   choker: ['util'],
@@ -15,7 +16,7 @@ const allowed = {
   webseed: ['util'],
   tracker: ['util', 'transport'],
   peer: ['util', 'wire', 'transport'],
-  torrent: ['util', 'bencode', 'metainfo', 'wire', 'picker', 'choker', 'storage', 'transport', 'tracker', 'peer', 'webseed'],
+  torrent: ['util', 'bencode', 'merkle', 'metainfo', 'wire', 'picker', 'choker', 'storage', 'transport', 'tracker', 'peer', 'webseed'],
   media: ['util', 'torrent'],
   client: ['util', 'metainfo', 'storage', 'tracker', 'torrent', 'transport', 'media'],
   elements: ['util', 'client', 'media', 'torrent'],
