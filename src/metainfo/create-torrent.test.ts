@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import pieceLengthNpm from 'piece-length'
 import { decodeWithSpans } from '../bencode/index.ts'
+import { toHex } from '../util/bytes.ts'
 import { AbortError, InvalidInputError } from '../util/errors.ts'
 import { choosePieceLength, createTorrent } from './create-torrent.ts'
 import { isJunkFileName, type SeedFileInput } from './seed-plan.ts'
@@ -17,7 +19,6 @@ const CASES: { title: string; files: TestFile[]; opts?: { name?: string; pieceLe
   { title: 'single file with a chosen name', files: [{ path: 'a.bin', data: pattern(999) }], opts: { name: 'renamed' } },
   { title: 'non-ASCII single file', files: [{ path: '日本語 – ü.txt', data: pattern(40_000) }] },
   { title: 'single file inside a folder', files: [{ path: 'folder/only.txt', data: pattern(10) }] },
-  { title: 'empty single file', files: [{ path: 'empty', data: new Uint8Array(0) }] },
   {
     title: 'folder with a 0-byte file and a file ending mid-piece',
     files: [
@@ -155,6 +156,8 @@ describe('createTorrent options and failures', () => {
     [[{ path: 'a//b', data: pattern(1) }], /plain file or folder name/],
     [[{ path: '', data: pattern(1) }], /empty path/],
     [[{ path: 'd/.DS_Store', data: pattern(1) }, { path: 'd/._x', data: pattern(1) }], /hidden system clutter/],
+    [[{ path: 'empty', data: new Uint8Array(0) }], /every chosen file is empty/],
+    [[{ path: 'd/a', data: new Uint8Array(0) }, { path: 'd/b', data: new Uint8Array(0) }], /every chosen file is empty/],
   ])('rejects bad input %#', async (files, message) => {
     const err = await createTorrent(seedInputs(files)).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(InvalidInputError)
@@ -170,5 +173,60 @@ describe('createTorrent options and failures', () => {
       expect(isJunkFileName(name), name).toBe(true)
     }
     for (const name of ['.config', '.swp', 'Thumbs.db', 'a~', '.gitignore', 'DS_Store']) expect(isJunkFileName(name), name).toBe(false)
+  })
+})
+
+describe('createTorrent v2 and hybrid', () => {
+  const files = [
+    { path: 'd/z.bin', data: pattern(40_000, 31) },
+    { path: 'd/a/b.bin', data: pattern(5, 32) },
+    { path: 'd/empty', data: new Uint8Array(0) },
+  ]
+
+  it('sorts files as the file tree does, keeps inputs in that order, and returns every merkle tree', async () => {
+    const inputs = seedInputs(files)
+    const { metainfo, files: kept, trees } = await createTorrent(inputs, { version: 'hybrid', pieceLength: 16384 })
+    const real = metainfo.info.files.filter((f) => !f.padding)
+    expect(real.map((f) => f.path)).toEqual(['d/a/b.bin', 'd/empty', 'd/z.bin'])
+    expect(kept).toEqual([inputs[1], inputs[2], inputs[0]])
+    expect([...trees.keys()].sort()).toEqual(real.filter((f) => f.piecesRoot).map((f) => toHex(f.piecesRoot!)).sort())
+    const z = real[2]!
+    expect(metainfo.pieceLayers.get(toHex(z.piecesRoot!))).toEqual(trees.get(toHex(z.piecesRoot!))!.pieceHashes(16384))
+  })
+
+  it('hybrid v1 pieces are SHA-1s of the padded v1 layout', async () => {
+    const { metainfo } = await createTorrent(seedInputs(files), { version: 'hybrid', pieceLength: 16384 })
+    const space = new Uint8Array(metainfo.info.length)
+    const byPath = new Map(files.map((f) => [f.path, f.data]))
+    for (const f of metainfo.info.files) if (!f.padding) space.set(byPath.get(f.path)!, f.offset)
+    metainfo.info.pieceHashes.forEach((hash, i) => {
+      const piece = space.subarray(i * 16384, (i + 1) * 16384)
+      expect(toHex(hash), `piece ${i}`).toBe(createHash('sha1').update(piece).digest('hex'))
+    })
+  })
+
+  it('reports progress and stops when aborted', async () => {
+    const seen: number[] = []
+    await createTorrent(seedInputs([{ path: 'f', data: pattern(20 * 1024 * 1024) }]), { version: 'v2', pieceLength: 1 << 20, onProgress: (n) => seen.push(n) })
+    expect(seen[seen.length - 1]).toBe(20 * 1024 * 1024)
+    const controller = new AbortController()
+    const file: SeedFileInput = {
+      path: 'f',
+      length: 64 * 1024 * 1024,
+      read: async (start, end) => {
+        if (start > 0) controller.abort()
+        return new Uint8Array(end - start)
+      },
+    }
+    await expect(createTorrent([file], { version: 'v2', signal: controller.signal })).rejects.toBeInstanceOf(AbortError)
+  })
+
+  it.each<[string, TestFile[], number, RegExp]>([
+    ['a piece length that is not a power of two', [{ path: 'a', data: pattern(1) }], 3 * 16384, /power of two of at least 16384/],
+    ['a piece length under 16 KiB', [{ path: 'a', data: pattern(1) }], 8192, /power of two of at least 16384/],
+    ['a file where a folder is', [{ path: 'd/a', data: pattern(1) }, { path: 'd/a/b', data: pattern(1) }], 16384, /same path/],
+    ['two files with one path', [{ path: 'd/a', data: pattern(1) }, { path: 'd/a', data: pattern(2) }], 16384, /same path/],
+  ])('refuses %s', async (_, input, pieceLength, message) => {
+    await expect(createTorrent(seedInputs(input), { version: 'v2', pieceLength })).rejects.toThrow(message)
   })
 })

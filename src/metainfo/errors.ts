@@ -15,3 +15,8 @@ export class InvalidMagnetError extends InvalidInputError {
     super('INVALID_MAGNET', message, options)
   }
 }
+
+/** Throws the InvalidTorrentError for an info dictionary that breaks the rules: says what and what to do. */
+export function brokenTorrent(problem: string): never {
+  throw new InvalidTorrentError(`This .torrent file is broken: ${problem}. Ask the sender for a new .torrent file or use the magnet link instead.`)
+}

@@ -1,6 +1,6 @@
-export type { InfoDictionary, MagnetLink, Metainfo, TorrentFileEntry } from './types.ts'
+export type { InfoDictionary, MagnetLink, Metainfo, TorrentFileEntry, TorrentVersion } from './types.ts'
 export { InvalidMagnetError, InvalidTorrentError } from './errors.ts'
-export { MAX_FILES, MAX_PIECE_LENGTH, parseInfoDictionary, sanitizeComponent } from './info-dictionary.ts'
+export { MAX_FILES, MAX_PIECE_COUNT, MAX_PIECE_LENGTH, parseInfoDictionary, sanitizeComponent, type ParseInfoOptions } from './info-dictionary.ts'
 export { encodeTorrentFile, parseTorrentFile, type TorrentFileFields } from './torrent-file.ts'
 export { formatMagnet, parseInfoHash, parseMagnet, type MagnetFields } from './magnet.ts'
 export { MAX_SELECT_ONLY } from './select-only.ts'

@@ -67,11 +67,61 @@ describe('parseInfoDictionary', () => {
     [['..', '..', 'etc', 'passwd'], 'folder/etc/passwd'],
     [['.', 'a', '', 'b'], 'folder/a/b'],
     [['a/../../b'], 'folder/a....b'],
-    [['c:\\windows', 'x\0y'], 'folder/c:windows/xy'],
+    [['c:\\windows', 'x\0y'], 'folder/c:windows/x_y'],
     [['./', '..\\', 'z'], 'folder/z'],
+    [['..', '.'], 'folder/_'],
+    [['\u202eexe.txt'], 'folder/exe.txt'],
+    [['a'.repeat(300) + '.mkv'], `folder/${'a'.repeat(240)}.mkv`],
   ])('makes path %j safe: %s', (path, expected) => {
     const info = parseInfoDictionary(multi([{ length: 1, path }]))
     expect(info.files[0]!.path).toBe(expected)
+  })
+
+  it('marks BEP 47 pad files (attr p, BitComet names, no path) and reads symlinks without length', () => {
+    const info = parseInfoDictionary(
+      multi(
+        [
+          { length: 10, path: ['a'] },
+          { attr: 'p', length: 16374 },
+          { length: 16384, path: ['_____padding_file_0'] },
+          { attr: 'l', path: ['link'], 'symlink path': ['..', 'a'] },
+          { attr: 'lx', length: 3, path: ['plain'] },
+        ],
+        {},
+        3,
+      ),
+    )
+    expect(info.files.map((f) => [f.path, f.length, f.padding ?? false])).toEqual([
+      ['folder/a', 10, false],
+      ['folder/.pad/16374', 16374, true],
+      ['folder/_____padding_file_0', 16384, true],
+      ['folder/link', 0, false],
+      ['folder/plain', 3, false],
+    ])
+    expect(info.files[3]!.symlink).toBe('folder/a')
+    expect(info.files[4]).toMatchObject({ executable: true })
+    expect(info.files[4]!.symlink).toBeUndefined()
+  })
+
+  it('renames duplicate paths like libtorrent: bar.1.txt, case-insensitively, files clashing with folders too', () => {
+    const info = parseInfoDictionary(
+      multi([
+        { length: 1, path: ['foo', 'bar.txt'] },
+        { length: 1, path: ['foo', 'Bar.txt'] },
+        { length: 1, path: ['foo', 'bar.txt'] },
+        { length: 1, path: ['foo'] },
+        { length: 1, path: ['/', 'x'] },
+        { length: 1, path: ['\\', 'x'] },
+      ]),
+    )
+    expect(info.files.map((f) => f.path)).toEqual(['folder/foo/bar.txt', 'folder/foo/Bar.1.txt', 'folder/foo/bar.2.txt', 'folder/foo.1', 'folder/x', 'folder/x.1'])
+    expect(info.files[1]!.name).toBe('Bar.1.txt')
+  })
+
+  it('refuses a torrent that repeats one path so often that over 1000 renames are needed', () => {
+    const many = (n: number): Uint8Array => multi(Array.from({ length: n }, () => ({ length: 1, path: ['a.txt'] })))
+    expect(parseInfoDictionary(many(45)).files[44]!.path).toBe('folder/a.44.txt')
+    expect(errorOf(many(60)).message).toMatch(/more than 1000 renames/)
   })
 
   it('sanitizes the name and rejects a name that cannot be made safe', () => {
@@ -99,8 +149,9 @@ describe('parseInfoDictionary', () => {
     ['entry without length', multi([{ path: ['a'] }]), /file 1 has no length/],
     ['entry with negative length', multi([{ length: 1, path: ['a'] }, { length: -4, path: ['b'] }]), /file 2 has a negative length/],
     ['entry without path', multi([{ length: 1 }]), /file 1 has no path/],
-    ['path of numbers', multi([{ length: 1, path: [1] }]), /file 1 has no path/],
-    ['path that sanitizes to nothing', multi([{ length: 1, path: ['..', '.'] }]), /file 1 has an empty path/],
+    ['path of numbers', multi([{ length: 1, path: [1] }]), /file 1 has a path that is not a list of names/],
+    ['only empty files', multi([{ length: 0, path: ['a'] }], {}, 0), /holds no data/],
+    ['a repeated key', utf8Encode('d6:lengthi1e4:name1:a4:name1:b12:piece lengthi16384e6:pieces20:' + '\0'.repeat(20) + 'e'), /repeats a key/],
   ])('rejects %s', (_, raw, message) => {
     const err = errorOf(raw)
     expect(err.message).toMatch(message)
@@ -109,7 +160,11 @@ describe('parseInfoDictionary', () => {
 
   it(`rejects more than ${MAX_FILES} files`, () => {
     // Built by hand: encoding 100,000 dictionaries through `encode` is slow.
-    const list = (n: number): Uint8Array => utf8Encode(`d5:filesl${'d6:lengthi0e4:pathl1:fee'.repeat(n)}e4:name1:x12:piece lengthi16384e6:pieces0:e`)
+    const list = (n: number): Uint8Array => {
+      const entries = Array.from({ length: n }, (_, i) => `d6:lengthi1e4:pathl${String(i).length}:${i}ee`).join('')
+      const pieces = Math.ceil(n / 16384) * 20
+      return utf8Encode(`d5:filesl${entries}e4:name1:x12:piece lengthi16384e6:pieces${pieces}:${'\0'.repeat(pieces)}e`)
+    }
     expect(errorOf(list(MAX_FILES + 1)).message).toMatch(/100001 files/)
     expect(parseInfoDictionary(list(MAX_FILES)).files).toHaveLength(MAX_FILES)
   })

@@ -1,7 +1,14 @@
-import { BencodeError, decode, isDict, type BencodeDict, type BencodeValue } from '../bencode/index.ts'
-import { utf8Decode } from '../util/bytes.ts'
-import { InvalidTorrentError } from './errors.ts'
-import type { InfoDictionary, TorrentFileEntry } from './types.ts'
+import { BencodeError, decodeWithSpans, isDict, type BencodeDict, type DecodeResult } from '../bencode/index.ts'
+import { brokenTorrent } from './errors.ts'
+import { textField } from './file-fields.ts'
+import { parseFileTree } from './file-tree.ts'
+import { renameDuplicates, sanitizeComponent } from './paths.ts'
+import type { InfoDictionary, TorrentFileEntry, TorrentVersion } from './types.ts'
+import { parseV1Files } from './v1-files.ts'
+import { alignedLayout, mergeHybrid } from './v2-layout.ts'
+
+export { MAX_FILES } from './v1-files.ts'
+export { sanitizeComponent } from './paths.ts'
 
 /**
  * Largest accepted `piece length`. A piece is verified as one unit, so it must fit in memory
@@ -9,112 +16,103 @@ import type { InfoDictionary, TorrentFileEntry } from './types.ts'
  */
 export const MAX_PIECE_LENGTH = 64 * 1024 * 1024
 
-/** More files than this is refused: such torrents are almost always hostile or broken. */
-export const MAX_FILES = 100_000
+/** Most pieces a torrent may have: what 10 MB of metadata (WebTorrent's limit) can list, as the wire layer assumes. */
+export const MAX_PIECE_COUNT = 500_000
 
-const BROKEN = 'This .torrent file is broken'
-const FIX = 'Ask the sender for a new .torrent file or use the magnet link instead.'
+/** BEP 52: a v2 piece is a power of two of at least one 16 KiB block. */
+const MIN_V2_PIECE_LENGTH = 16384
 
-function fail(problem: string): never {
-  throw new InvalidTorrentError(`${BROKEN}: ${problem}. ${FIX}`)
+export interface ParseInfoOptions {
+  /**
+   * Hex v1 and v2 info hashes (SHA-1 and SHA-256 of the info bytes). A torrent whose name cleans up to
+   * nothing (`..`) is then named after its info hash, as libtorrent does; without them it is refused.
+   */
+  infoHashes?: { v1: string; v2: string }
 }
 
-/** Prefers the `<key>.utf-8` variant some clients add next to a legacy-encoded value. */
-function textField(dict: BencodeDict, key: string): string | undefined {
-  const preferred = dict[`${key}.utf-8`]
-  const value = preferred instanceof Uint8Array ? preferred : dict[key]
-  return value instanceof Uint8Array ? utf8Decode(value) : undefined
-}
-
-function pathField(dict: BencodeDict, key: string): Uint8Array[] | undefined {
-  const isPath = (v: BencodeValue | undefined): v is Uint8Array[] =>
-    Array.isArray(v) && v.every((c) => c instanceof Uint8Array)
-  const preferred = dict[`${key}.utf-8`]
-  if (isPath(preferred)) return preferred
-  const value = dict[key]
-  return isPath(value) ? value : undefined
-}
-
-/** Makes one path component safe: it can never be empty, `.`, `..`, or contain a separator or NUL. */
-export function sanitizeComponent(component: string): string | null {
-  const clean = component.replace(/[/\\\0]/g, '')
-  return clean === '' || clean === '.' || clean === '..' ? null : clean
-}
-
-function lengthField(dict: BencodeDict, what: string): number {
-  const length = dict['length']
-  if (typeof length !== 'number') fail(`${what} has no length`)
-  if (length < 0) fail(`${what} has a negative length (${length})`)
-  return length
-}
-
-function parseFiles(list: BencodeValue, name: string): TorrentFileEntry[] {
-  if (!Array.isArray(list)) fail('the "files" entry is not a list')
-  if (list.length === 0) fail('the file list is empty')
-  if (list.length > MAX_FILES) fail(`it lists ${list.length} files, more than the ${MAX_FILES} supported`)
-  const files: TorrentFileEntry[] = []
-  let offset = 0
-  list.forEach((entry, i) => {
-    const what = `file ${i + 1}`
-    if (!isDict(entry)) fail(`${what} is not a dictionary`)
-    const length = lengthField(entry, what)
-    const rawPath = pathField(entry, 'path')
-    if (!rawPath) fail(`${what} has no path (a list of strings)`)
-    const parts: string[] = []
-    for (const c of rawPath) {
-      const clean = sanitizeComponent(utf8Decode(c))
-      if (clean !== null) parts.push(clean)
-    }
-    if (parts.length === 0) fail(`${what} has an empty path`)
-    files.push({ path: [name, ...parts].join('/'), name: parts[parts.length - 1]!, length, offset })
-    offset += length
-    if (!Number.isSafeInteger(offset)) fail('its total size is too large')
-  })
-  return files
-}
-
-/** Parses and validates the bencoded bytes of an info dictionary. Throws InvalidTorrentError. */
-export function parseInfoDictionary(raw: Uint8Array): InfoDictionary {
-  let dict: BencodeValue
+function decodeInfo(raw: Uint8Array): DecodeResult {
   try {
-    dict = decode(raw)
+    return decodeWithSpans(raw, { lenient: true })
   } catch (err) {
-    if (err instanceof BencodeError) fail(`its info dictionary is not valid bencoded data (byte ${err.offset})`)
+    if (err instanceof BencodeError) brokenTorrent(`its info dictionary is not valid bencoded data (byte ${err.offset})`)
     throw err
   }
-  if (!isDict(dict)) fail('its "info" entry is not a dictionary')
+}
 
-  const rawName = textField(dict, 'name')
-  if (rawName === undefined) fail('its info dictionary has no name')
-  const name = sanitizeComponent(rawName)
-  if (name === null) fail(`its name ${JSON.stringify(rawName)} is not a usable file or folder name`)
+/** `meta version` 2 makes a v2 (or hybrid) torrent; other versions are refused, as libtorrent does. */
+function isV2(dict: BencodeDict): boolean {
+  const version = dict['meta version']
+  if (version === undefined || version === 1) {
+    if (isDict(dict['file tree'])) brokenTorrent('it has a v2 "file tree" but no "meta version" 2')
+    return false
+  }
+  if (version !== 2) brokenTorrent(`its "meta version" is ${JSON.stringify(version)}; only BitTorrent v1 and v2 exist`)
+  return true
+}
 
+function pieceLengthOf(dict: BencodeDict, v2: boolean): number {
   const pieceLength = dict['piece length']
-  if (typeof pieceLength !== 'number' || pieceLength <= 0) fail('its "piece length" is missing or not a positive integer')
-  if (pieceLength > MAX_PIECE_LENGTH) {
-    fail(`its pieces are ${pieceLength} bytes, larger than the ${MAX_PIECE_LENGTH} supported`)
+  if (typeof pieceLength !== 'number' || pieceLength <= 0) brokenTorrent('its "piece length" is missing or not a positive integer')
+  if (v2 && (pieceLength < MIN_V2_PIECE_LENGTH || 2 ** Math.round(Math.log2(pieceLength)) !== pieceLength)) {
+    brokenTorrent(`its pieces are ${pieceLength} bytes; BitTorrent v2 needs a power of two of at least 16 KiB`)
   }
+  if (pieceLength > MAX_PIECE_LENGTH) brokenTorrent(`its pieces are ${pieceLength} bytes, larger than the ${MAX_PIECE_LENGTH} supported`)
+  return pieceLength
+}
 
-  let files: TorrentFileEntry[]
-  if (dict['files'] !== undefined) {
-    files = parseFiles(dict['files'], name)
-  } else if (dict['length'] !== undefined) {
-    files = [{ path: name, name, length: lengthField(dict, 'the file'), offset: 0 }]
-  } else {
-    fail('its info dictionary has neither "length" nor "files"')
+function nameOf(dict: BencodeDict, version: TorrentVersion, opts: ParseInfoOptions): string {
+  const raw = textField(dict, 'name')
+  if (raw === undefined || raw === '') brokenTorrent('its info dictionary has no name')
+  const name = sanitizeComponent(raw)
+  if (name !== null) return name
+  if (!opts.infoHashes) brokenTorrent(`its name ${JSON.stringify(raw)} is not a usable file or folder name`)
+  return version === 'v2' ? opts.infoHashes.v2 : opts.infoHashes.v1
+}
+
+function pieceHashesOf(dict: BencodeDict, length: number, pieceLength: number): Uint8Array[] {
+  const pieces = dict['pieces']
+  if (!(pieces instanceof Uint8Array)) brokenTorrent('its info dictionary has no "pieces" hashes')
+  if (pieces.length % 20 !== 0) brokenTorrent(`its "pieces" length (${pieces.length}) is not a multiple of 20`)
+  const pieceCount = Math.ceil(length / pieceLength)
+  if (pieces.length / 20 !== pieceCount) brokenTorrent(`it has ${pieces.length / 20} piece hashes but its ${length} bytes need ${pieceCount}`)
+  const hashes: Uint8Array[] = []
+  for (let i = 0; i < pieces.length; i += 20) hashes.push(pieces.subarray(i, i + 20))
+  return hashes
+}
+
+/** The files of whichever halves the dictionary has, in one layout, and the version that makes. */
+function filesOf(dict: BencodeDict, v2: boolean, name: string, pieceLength: number): { files: TorrentFileEntry[]; version: TorrentVersion } {
+  const v1Files = parseV1Files(dict, name)
+  if (!v2) {
+    if (!v1Files) brokenTorrent('its info dictionary has neither "length" nor "files"')
+    return { files: v1Files, version: 'v1' }
   }
+  const tree = parseFileTree(dict['file tree'], name, dict['files'] !== undefined)
+  if (!v1Files) return { files: alignedLayout(tree.files, pieceLength, name, tree.singleFile), version: 'v2' }
+  return { files: mergeHybrid(v1Files, tree.files, pieceLength), version: 'hybrid' }
+}
+
+/** Parses and validates the bencoded bytes of an info dictionary (v1, v2 or hybrid). Throws InvalidTorrentError. */
+export function parseInfoDictionary(raw: Uint8Array, opts: ParseInfoOptions = {}): InfoDictionary {
+  const { value: dict, softErrors } = decodeInfo(raw)
+  if (!isDict(dict)) brokenTorrent('its "info" entry is not a dictionary')
+  const v2 = isV2(dict)
+  const repeated = softErrors.find((e) => e.startsWith('Repeated key'))
+  if (repeated) brokenTorrent(`its info dictionary repeats a key (${repeated}), so clients could read it differently`)
+  if (v2 && softErrors.length > 0) brokenTorrent(`its info dictionary is not in canonical bencoding, which BitTorrent v2 requires (${softErrors[0]})`)
+
+  const pieceLength = pieceLengthOf(dict, v2)
+  // The name may need the version (for the info-hash fallback), and the files need the name.
+  const hasV1 = dict['files'] !== undefined || dict['length'] !== undefined
+  const name = nameOf(dict, !v2 ? 'v1' : hasV1 ? 'hybrid' : 'v2', opts)
+  const { files, version } = filesOf(dict, v2, name, pieceLength)
   const last = files[files.length - 1]!
   const length = last.offset + last.length
-
-  const pieces = dict['pieces']
-  if (!(pieces instanceof Uint8Array)) fail('its info dictionary has no "pieces" hashes')
-  if (pieces.length % 20 !== 0) fail(`its "pieces" length (${pieces.length}) is not a multiple of 20`)
-  const pieceCount = Math.ceil(length / pieceLength)
-  if (pieces.length / 20 !== pieceCount) {
-    fail(`it has ${pieces.length / 20} piece hashes but its ${length} bytes need ${pieceCount}`)
+  if (length === 0) brokenTorrent('it holds no data (every file is empty)')
+  if (Math.ceil(length / pieceLength) > MAX_PIECE_COUNT) {
+    brokenTorrent(`it has ${Math.ceil(length / pieceLength)} pieces, more than the ${MAX_PIECE_COUNT} supported`)
   }
-  const pieceHashes: Uint8Array[] = []
-  for (let i = 0; i < pieces.length; i += 20) pieceHashes.push(pieces.subarray(i, i + 20))
-
-  return { name, pieceLength, pieceHashes, files, length, private: dict['private'] === 1, raw }
+  const pieceHashes = version === 'v2' ? [] : pieceHashesOf(dict, length, pieceLength)
+  renameDuplicates(files)
+  return { name, pieceLength, pieceHashes, files, length, private: dict['private'] === 1, raw, version }
 }

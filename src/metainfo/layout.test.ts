@@ -18,6 +18,7 @@ function info(pieceLength: number, lengths: number[]): InfoDictionary {
     files,
     length: offset,
     private: false,
+    version: 'v1',
     raw: new Uint8Array(0),
   }
 }

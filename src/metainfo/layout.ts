@@ -4,14 +4,15 @@ import type { InfoDictionary, TorrentFileEntry } from './types.ts'
 /** Size of one request on the wire (BEP 3 convention; peers refuse larger requests). */
 export const BLOCK_LENGTH = 16384
 
-type Geometry = Pick<InfoDictionary, 'pieceLength' | 'length' | 'pieceHashes'>
+type Geometry = Pick<InfoDictionary, 'pieceLength' | 'length'>
 
 function outOfRange(what: string, value: number, limit: number): never {
   throw new SwarmstreamError('OUT_OF_RANGE', `${what} ${value} is out of range (0 to ${limit - 1}); this is a bug in the caller.`)
 }
 
+/** Pieces in the piece space; equal to `pieceHashes.length` except in v2-only torrents, which have no SHA-1s. */
 export function pieceCount(info: Geometry): number {
-  return info.pieceHashes.length
+  return Math.ceil(info.length / info.pieceLength)
 }
 
 /** Bytes in piece `index`: `pieceLength`, except for a shorter last piece. */

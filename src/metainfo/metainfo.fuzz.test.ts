@@ -35,6 +35,47 @@ const infoDict = fc.record(
   { requiredKeys: [] },
 )
 
+/** BEP 52 file trees: mostly well-formed leaves and folders, sometimes fields of every type. */
+const goodLeaf = fc
+  .record({ length: fc.nat({ max: 70_000 }), 'pieces root': fc.uint8Array({ minLength: 32, maxLength: 32 }).map((r) => ((r[0] = 1), r)) })
+  .map((leaf) => ({ '': leaf.length === 0 ? { length: 0 } : leaf }))
+const oddLeaf = fc
+  .record(
+    {
+      length: fc.oneof(anything, fc.nat({ max: 70_000 })),
+      'pieces root': fc.oneof(anything, fc.uint8Array({ minLength: 32, maxLength: 32 })),
+      attr: fc.constantFrom('', 'p', 'l', 'x', 'h', 'lx'),
+      'symlink path': fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((leaf) => ({ '': leaf }))
+const fileTree: fc.Arbitrary<Encodable> = fc.letrec<{ node: Encodable }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small' },
+    { arbitrary: goodLeaf, weight: 6 },
+    { arbitrary: fc.dictionary(fc.constantFrom('a', 'b', 'B', '10', '9', 'é', '..', ''), tie('node'), { minKeys: 1, maxKeys: 4 }), weight: 4 },
+    { arbitrary: oddLeaf, weight: 1 },
+    { arbitrary: anything, weight: 1 },
+  ),
+})).node
+const v1Half = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 8 },
+  { arbitrary: fc.record({ files: fc.array(fileEntry, { maxLength: 3 }), pieces: fc.nat({ max: 8 }).map((n) => new Uint8Array(n * 20)) }), weight: 1 },
+  { arbitrary: fc.record({ length: fc.nat({ max: 100_000 }), pieces: fc.nat({ max: 8 }).map((n) => new Uint8Array(n * 20)) }), weight: 1 },
+)
+const v2InfoDict = fc
+  .tuple(
+    fc.record({
+      'file tree': fc.dictionary(fc.constantFrom('a', 'b', '10', 'é'), fileTree, { minKeys: 1, maxKeys: 4 }),
+      'meta version': fc.constantFrom(2, 2, 2, 2, 2, 2, 1, 3),
+      name: fc.constantFrom('n', 'n', 'n', 'n', '..', ''),
+      'piece length': fc.constantFrom(16384, 32768, 16384, 32768, 3 * 16384),
+    }),
+    v1Half,
+  )
+  .map(([v2, v1]) => ({ ...v2, ...v1 }))
+
 function typedOnly(err: unknown): void {
   expect(err).toBeInstanceOf(InvalidInputError)
 }
@@ -53,6 +94,28 @@ describe('metainfo fuzzing', () => {
         }
       }),
       { numRuns: 12_000 },
+    )
+  })
+
+  it('v2 and hybrid info dictionaries: parsed or InvalidInputError; a parsed one is one contiguous, aligned layout', () => {
+    fc.assert(
+      fc.property(v2InfoDict, (dict) => {
+        const raw = encode(dict as Encodable)
+        try {
+          const info = parseInfoDictionary(raw, { infoHashes: { v1: '1'.repeat(40), v2: '2'.repeat(64) } })
+          let offset = 0
+          for (const f of info.files) {
+            expect(f.offset).toBe(offset)
+            if (f.piecesRoot && info.version !== 'v1') expect(f.offset % info.pieceLength).toBe(0)
+            offset += f.length
+          }
+          expect(info.length).toBe(offset)
+          expect(new Set(info.files.filter((f) => !f.padding).map((f) => f.path.toLowerCase())).size).toBe(info.files.filter((f) => !f.padding).length)
+        } catch (err) {
+          typedOnly(err)
+        }
+      }),
+      { numRuns: 8_000 },
     )
   })
 

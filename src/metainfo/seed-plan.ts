@@ -1,3 +1,4 @@
+import { utf8Encode } from '../util/bytes.ts'
 import { InvalidInputError } from '../util/errors.ts'
 
 /** A file to seed. `read` returns exactly `end - start` bytes. */
@@ -55,12 +56,27 @@ function splitPath(path: string): string[] {
   return parts
 }
 
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!
+  return a.length - b.length
+}
+
+/** BEP 52 file tree order: folder by folder, names compared as UTF-8 bytes (what libtorrent writes). */
+export function compareTreePaths(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const order = compareBytes(utf8Encode(a[i]!), utf8Encode(b[i]!))
+    if (order !== 0) return order
+  }
+  return a.length - b.length
+}
+
 /**
  * Lays out files exactly as the npm `create-torrent` package does: input order is kept, a folder
  * shared by every file becomes the torrent name, hidden junk is dropped, and one remaining file
- * makes a single-file torrent.
+ * makes a single-file torrent. With `treeOrder` (v2 and hybrid torrents) the files are then sorted as
+ * a BEP 52 file tree lists them, as libtorrent does.
  */
-export function planSeed<T extends SeedFileInput>(inputs: readonly T[], name?: string): SeedPlan<T> {
+export function planSeed<T extends SeedFileInput>(inputs: readonly T[], name?: string, treeOrder = false): SeedPlan<T> {
   if (inputs.length === 0) badInput('Nothing to seed: choose at least one file.')
   const paths = inputs.map((input) => {
     if (!Number.isSafeInteger(input.length) || input.length < 0) {
@@ -87,5 +103,6 @@ export function planSeed<T extends SeedFileInput>(inputs: readonly T[], name?: s
   if (/[/\\\0]/.test(torrentName) || torrentName === '.' || torrentName === '..') {
     badInput(`Cannot use "${torrentName}" as the torrent name: it must be a plain file or folder name.`)
   }
+  if (treeOrder) files.sort((a, b) => compareTreePaths(a.path, b.path))
   return { name: torrentName, singleFile: files.length === 1, files }
 }

@@ -1,30 +1,19 @@
-import { InvalidMagnetError } from './errors.ts'
-
-/** Most file indexes a BEP 53 `so=` value may select once expanded. */
+/** Most files a torrent may have (MAX_FILES), so a BEP 53 index at or past it can never select anything. */
 export const MAX_SELECT_ONLY = 100_000
 
-/** Expands a BEP 53 range list (`0,2,4-6`) into sorted, deduped indexes. */
+/**
+ * Expands a BEP 53 range list (`0,2,4-6`) into sorted, deduped indexes. As libtorrent does, an item that is
+ * malformed (`a`, `3-`, ` 1`), backwards (`7-4`) or names an index of MAX_SELECT_ONLY or more is skipped:
+ * the rest of the link still works.
+ */
 export function parseSelectOnly(value: string): number[] {
   const selected = new Set<number>()
-  let expanded = 0
   for (const item of value.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(item.trim())
-    if (!m) {
-      throw new InvalidMagnetError(
-        `The magnet link's file selection "so=${value}" is malformed at "${item}": use indexes and ranges like 0,2,4-6.`,
-      )
-    }
+    const m = /^(\d+)(?:-(\d+))?$/.exec(item)
+    if (!m) continue
     const first = Number(m[1])
     const last = m[2] === undefined ? first : Number(m[2])
-    if (last < first) {
-      throw new InvalidMagnetError(`The magnet link's file selection has a backwards range "${item}": write it as ${last}-${first}.`)
-    }
-    expanded += last - first + 1
-    if (!Number.isSafeInteger(last) || expanded > MAX_SELECT_ONLY) {
-      throw new InvalidMagnetError(
-        `The magnet link's file selection "so=" covers more than ${MAX_SELECT_ONLY} files; select fewer files.`,
-      )
-    }
+    if (last < first || last >= MAX_SELECT_ONLY) continue
     for (let i = first; i <= last; i++) selected.add(i)
   }
   return [...selected].sort((a, b) => a - b)

@@ -1,5 +1,7 @@
 // Shared by the metainfo tests only (Node side: Buffer/Blob are fine here).
 import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import bencode from 'bencode'
 import createTorrentNpm from 'create-torrent'
 import type { SeedFileInput } from './seed-plan.ts'
@@ -45,4 +47,45 @@ export function seedInputs(files: TestFile[]): SeedFileInput[] {
     length: f.data.length,
     read: async (start, end) => f.data.subarray(start, end),
   }))
+}
+
+/**
+ * The conformance corpus: `../shared/corpus` next to the repository (as in CI), or SWARMSTREAM_CORPUS
+ * for a checkout elsewhere (a git worktree). Missing is an error, never a skip.
+ */
+export function corpusDir(): string {
+  const candidates = [process.env['SWARMSTREAM_CORPUS'], resolve(process.cwd(), '../shared/corpus')].filter(
+    (dir): dir is string => typeof dir === 'string' && dir !== '',
+  )
+  const found = candidates.find((dir) => existsSync(resolve(dir, 'expectations.json')))
+  if (found === undefined) {
+    throw new Error(
+      `The conformance corpus is missing: no expectations.json in ${candidates.join(' or ')}. ` +
+        'Put the shared corpus at ../shared/corpus (CI has it there) or point SWARMSTREAM_CORPUS at it.',
+    )
+  }
+  return found
+}
+
+export function readCorpusJson<T>(name: string): T {
+  return JSON.parse(readFileSync(resolve(corpusDir(), name), 'utf8')) as T
+}
+
+/**
+ * The rows of the README table under `heading`, keyed by the first column's `code` text.
+ * The conformance tests allow exactly the exceptions README lists, so the two cannot drift apart.
+ */
+export function readmeTable(heading: string): Map<string, string[]> {
+  const lines = readFileSync(resolve(process.cwd(), 'README.md'), 'utf8').split('\n')
+  const start = lines.findIndex((line) => line.trim() === heading)
+  if (start < 0) throw new Error(`README.md has no "${heading}" section`)
+  const rows = new Map<string, string[]>()
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('#')) break
+    if (!line.startsWith('|') || /^\|\s*-/.test(line)) continue
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim())
+    const key = /^`([^`]+)`$/.exec(cells[0] ?? '')?.[1]
+    if (key !== undefined) rows.set(key, cells.slice(1))
+  }
+  return rows
 }

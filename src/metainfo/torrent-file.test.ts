@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { decodeWithSpans, encode } from '../bencode/index.ts'
-import { utf8Encode } from '../util/bytes.ts'
+import { concatBytes, utf8Encode } from '../util/bytes.ts'
 import { InvalidTorrentError } from './errors.ts'
-import { pattern, referenceInfoHash, referenceTorrent, type TestFile } from './test-helpers.ts'
+import { createTorrent } from './create-torrent.ts'
+import { pattern, referenceInfoHash, referenceTorrent, seedInputs, type TestFile } from './test-helpers.ts'
 import { encodeTorrentFile, parseTorrentFile } from './torrent-file.ts'
 
 const CASES: { title: string; files: TestFile[]; opts: { name?: string; pieceLength?: number }; expect: { name: string; paths: string[] } }[] = [
@@ -95,6 +96,56 @@ describe('parseTorrentFile fields', () => {
     const meta = await parseTorrentFile(file)
     expect(meta.infoHashHex).toBe(createHash('sha1').update(raw).digest('hex'))
     expect(meta.info.raw).toEqual(raw)
+  })
+})
+
+describe('parseTorrentFile: what libtorrent and Transmission also accept', () => {
+  const info = encode({ name: 'a', 'piece length': 16384, length: 1, pieces: new Uint8Array(20) })
+
+  it('ignores bytes after the top-level dictionary (a trailing newline)', async () => {
+    const file = encodeTorrentFile({ info, announce: [] })
+    const meta = await parseTorrentFile(concatBytes([file, utf8Encode('\n')]))
+    expect(meta.infoHashHex).toBe(createHash('sha1').update(info).digest('hex'))
+  })
+
+  it('reads web seeds as libtorrent does: escaped, a folder URL for a multi-file torrent', async () => {
+    const multiInfo = decodeWithSpans(encode({ name: 'd', 'piece length': 16384, files: [{ length: 1, path: ['a'] }, { length: 1, path: ['b'] }], pieces: new Uint8Array(20) })).value
+    const multi = await parseTorrentFile(encode({ info: multiInfo, 'url-list': ['http://h.example/test file', 'http://h.example/dir/', 'not a url'] }))
+    expect(multi.urlList).toEqual(['http://h.example/test%20file/', 'http://h.example/dir/', 'not a url/'])
+    const single = await parseTorrentFile(encode({ info: decodeWithSpans(info).value, 'url-list': 'http://h.example/a b' }))
+    expect(single.urlList).toEqual(['http://h.example/a%20b'])
+  })
+})
+
+describe('parseTorrentFile: v2 and hybrid torrents', () => {
+  const files: TestFile[] = [
+    { path: 'd/big', data: pattern(100_000, 21) },
+    { path: 'd/small', data: pattern(100, 22) },
+  ]
+
+  it('gives both info hashes; the 20-byte swarm id is the truncated v2 hash for v2-only torrents', async () => {
+    for (const version of ['v2', 'hybrid'] as const) {
+      const { torrentFile } = await createTorrent(seedInputs(files), { version, pieceLength: 16384 })
+      const meta = await parseTorrentFile(torrentFile)
+      const raw = meta.info.raw
+      const sha256 = createHash('sha256').update(raw).digest('hex')
+      expect(meta.info.version).toBe(version)
+      expect(meta.infoHashV2Hex).toBe(sha256)
+      expect(meta.infoHashHex).toBe(version === 'v2' ? sha256.slice(0, 40) : createHash('sha1').update(raw).digest('hex'))
+      expect(meta.pieceLayers.size).toBe(1)
+    }
+  })
+
+  it('checks piece layers against the pieces roots; missing layers are fine, wrong or unknown ones are not', async () => {
+    const { torrentFile, metainfo } = await createTorrent(seedInputs(files), { version: 'v2', pieceLength: 16384 })
+    const [rootHex, layer] = [...metainfo.pieceLayers][0]!
+    const withLayers = (layers: Map<string, Uint8Array[]>): Uint8Array => encodeTorrentFile({ info: metainfo.info.raw, announce: [], pieceLayers: layers })
+    expect((await parseTorrentFile(withLayers(new Map()))).pieceLayers.size).toBe(0)
+    expect((await parseTorrentFile(torrentFile)).pieceLayers.get(rootHex)).toEqual(layer)
+    const changed = layer.map((h, i) => (i === 3 ? h.map((b) => b ^ 1) : h))
+    await expect(parseTorrentFile(withLayers(new Map([[rootHex, changed]])))).rejects.toThrow(/does not hash up to the file's "pieces root"/)
+    await expect(parseTorrentFile(withLayers(new Map([[rootHex, layer.slice(1)]])))).rejects.toThrow(/has 6 hashes, not 7/)
+    await expect(parseTorrentFile(withLayers(new Map([['ab'.repeat(32), layer]])))).rejects.toThrow(/belongs to no file/)
   })
 })
 

@@ -1,8 +1,10 @@
-import { BencodeError, decodeWithSpans, encode, isDict, type BencodeDict, type DecodeResult } from '../bencode/index.ts'
-import { concatBytes, toHex, utf8Decode, utf8Encode } from '../util/bytes.ts'
+import { BencodeError, decodePrefix, encode, isDict, type BencodeDict, type DecodeResult } from '../bencode/index.ts'
+import { concatBytes, fromHex, toBinaryString, toHex, utf8Decode, utf8Encode } from '../util/bytes.ts'
 import { sha1 } from '../util/sha1.ts'
+import { sha256 } from '../util/sha256.ts'
 import { InvalidTorrentError } from './errors.ts'
 import { parseInfoDictionary } from './info-dictionary.ts'
+import { parsePieceLayers } from './piece-layers.ts'
 import type { Metainfo } from './types.ts'
 
 const NOT_A_TORRENT = 'This file is not a .torrent file'
@@ -28,18 +30,35 @@ function trackers(dict: BencodeDict): string[] {
   return dedupe(fromList.length > 0 ? fromList : single !== undefined ? [single] : [])
 }
 
-/** BEP 19: `url-list` is either one string or a list of strings. */
-function webSeeds(value: unknown): string[] {
+/**
+ * BEP 19: `url-list` is one string or a list of strings. Read as libtorrent reads them: characters a URL
+ * cannot hold are escaped, and a torrent of several files gets a folder URL (ending in `/`).
+ */
+function webSeeds(value: unknown, folder: boolean): string[] {
   const one = text(value)
-  return dedupe(one !== undefined ? [one] : textList(value))
+  const urls = dedupe(one !== undefined ? [one] : textList(value)).map((url) => {
+    let out = url
+    try {
+      const parsed = new URL(url)
+      if (/^(https?|ftp):$/.test(parsed.protocol)) out = parsed.href
+    } catch {
+      // Not a URL at all: kept as written; the web seed code refuses it with a message.
+    }
+    return folder && !out.endsWith('/') ? `${out}/` : out
+  })
+  return [...new Set(urls)]
 }
 
-/** Parses a .torrent file. The info hash is the SHA-1 of the exact `info` bytes. Throws InvalidTorrentError. */
+/**
+ * Parses a .torrent file (v1, v2 or hybrid). The info hashes are the SHA-1 and SHA-256 of the exact `info`
+ * bytes. Bytes after the top-level dictionary are ignored, as libtorrent and Transmission do. Throws
+ * InvalidTorrentError.
+ */
 export async function parseTorrentFile(bytes: Uint8Array): Promise<Metainfo> {
   if (bytes.length === 0) throw new InvalidTorrentError(`${NOT_A_TORRENT}: it is empty. Choose a file ending in .torrent.`)
   let decoded: DecodeResult
   try {
-    decoded = decodeWithSpans(bytes)
+    decoded = decodePrefix(bytes, 0, { lenient: true })
   } catch (err) {
     if (!(err instanceof BencodeError)) throw err
     throw new InvalidTorrentError(
@@ -52,14 +71,21 @@ export async function parseTorrentFile(bytes: Uint8Array): Promise<Metainfo> {
   if (!isDict(dict) || span === undefined) {
     throw new InvalidTorrentError(`${NOT_A_TORRENT}: it has no "info" dictionary. Choose a file ending in .torrent.`)
   }
-  const info = parseInfoDictionary(bytes.slice(span[0], span[1]))
-  const infoHash = await sha1(info.raw)
+  const raw = bytes.slice(span[0], span[1])
+  const [v1, v2] = await Promise.all([sha1(raw), sha256(raw)])
+  const info = parseInfoDictionary(raw, { infoHashes: { v1: toHex(v1), v2: toHex(v2) } })
+  const infoHash = info.version === 'v2' ? v2.slice(0, 20) : v1
   const meta: Metainfo = {
     infoHash,
     infoHashHex: toHex(infoHash),
     info,
+    pieceLayers: await parsePieceLayers(dict['piece layers'], info),
     announce: trackers(dict),
-    urlList: webSeeds(dict['url-list']),
+    urlList: webSeeds(dict['url-list'], info.files.length > 1),
+  }
+  if (info.version !== 'v1') {
+    meta.infoHashV2 = v2
+    meta.infoHashV2Hex = toHex(v2)
   }
   const comment = text(dict['comment.utf-8']) ?? text(dict['comment'])
   if (comment !== undefined) meta.comment = comment
@@ -80,6 +106,14 @@ export interface TorrentFileFields {
   /** Unix seconds. */
   creationDate?: number
   comment?: string
+  /** BEP 52 `piece layers` (hex pieces root → piece hashes) of a v2 or hybrid torrent; written even when empty, as libtorrent does. */
+  pieceLayers?: ReadonlyMap<string, readonly Uint8Array[]>
+}
+
+function encodePieceLayers(layers: ReadonlyMap<string, readonly Uint8Array[]>): Uint8Array {
+  const dict: Record<string, Uint8Array> = {}
+  for (const [rootHex, hashes] of layers) dict[toBinaryString(fromHex(rootHex)!)] = concatBytes(hashes)
+  return encode(dict)
 }
 
 /** Writes a .torrent file around the raw info bytes. */
@@ -93,6 +127,7 @@ export function encodeTorrentFile(meta: TorrentFileFields): Uint8Array {
   if (meta.createdBy !== undefined) entries.set('created by', encode(meta.createdBy))
   if (meta.creationDate !== undefined) entries.set('creation date', encode(meta.creationDate))
   entries.set('info', meta.info)
+  if (meta.pieceLayers !== undefined) entries.set('piece layers', encodePieceLayers(meta.pieceLayers))
   if (meta.urlList !== undefined && meta.urlList.length > 0) entries.set('url-list', encode(meta.urlList))
 
   // Keys are ASCII, so string order is the byte order BEP 3 asks for.
