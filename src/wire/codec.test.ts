@@ -58,7 +58,7 @@ describe('encodeHandshake / decodeHandshake', () => {
     const [event] = new WireDecoder().push(encodeHandshake({ infoHash, peerId, fast: false }))
     expect(event).toEqual({
       type: 'handshake',
-      handshake: { infoHash, peerId, reserved: Uint8Array.of(0, 0, 0, 0, 0, 0x10, 0, 0), extended: true, fast: false },
+      handshake: { infoHash, peerId, reserved: Uint8Array.of(0, 0, 0, 0, 0, 0x10, 0, 0), extended: true, fast: false, v2: false },
     })
   })
 

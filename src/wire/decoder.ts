@@ -1,4 +1,5 @@
 import { ProtocolError } from '../util/errors.ts'
+import { decodeHashMessage } from './hash-messages.ts'
 import {
   HANDSHAKE_LENGTH,
   MAX_MESSAGE_LENGTH,
@@ -14,6 +15,12 @@ export interface WireDecoderOptions {
   maxMessageLength?: number
   /** Whether the stream starts with the 68-byte handshake; default true. */
   expectHandshake?: boolean
+  /**
+   * Decode BEP 52 messages 21–23 (`hash request`, `hashes`, `hash reject`); default false. Turn it on for a
+   * connection whose handshakes both carry the v2 bit; otherwise these ids are `unknown`, as any message
+   * this side never announced.
+   */
+  hashMessages?: boolean
 }
 
 const EMPTY = new Uint8Array(0)
@@ -32,6 +39,7 @@ export function decodeHandshake(bytes: Uint8Array): Handshake {
     peerId: bytes.subarray(48, 68),
     extended: (reserved[5]! & 0x10) !== 0,
     fast: (reserved[7]! & 0x04) !== 0,
+    v2: (reserved[7]! & 0x10) !== 0,
   }
 }
 
@@ -62,6 +70,8 @@ const FIXED_LENGTHS: Record<number, [string, number]> = {
   [MessageId.PORT]: ['port', 3],
 }
 
+
+
 /**
  * Turns a byte stream cut at arbitrary points into handshake + messages.
  * Chunks passed to `push` belong to the decoder; returned payloads may be views into them.
@@ -69,6 +79,7 @@ const FIXED_LENGTHS: Record<number, [string, number]> = {
  */
 export class WireDecoder {
   private readonly maxMessageLength: number
+  private readonly hashMessages: boolean
   private chunks: Uint8Array[] = []
   private head = 0
   private offset = 0
@@ -82,6 +93,7 @@ export class WireDecoder {
   constructor(opts: WireDecoderOptions = {}) {
     this.maxMessageLength = opts.maxMessageLength ?? MAX_MESSAGE_LENGTH
     this.awaitingHandshake = opts.expectHandshake ?? true
+    this.hashMessages = opts.hashMessages ?? false
   }
 
   /** Bytes received but not yet returned as events. */
@@ -215,6 +227,11 @@ export class WireDecoder {
         const extId = this.readByte()
         return { type: 'extended', id: extId, payload: this.take(length - 2) }
       }
+      case MessageId.HASH_REQUEST:
+      case MessageId.HASHES:
+      case MessageId.HASH_REJECT:
+        if (this.hashMessages) return decodeHashMessage(id, this.take(length - 1))
+        return { type: 'unknown', id, payload: this.take(length - 1) }
       default:
         return { type: 'unknown', id, payload: this.take(length - 1) }
     }

@@ -1,5 +1,6 @@
 import { writeUint32BE } from '../util/bytes.ts'
 import { SwarmstreamError } from '../util/errors.ts'
+import { encodeHashMessage } from './hash-messages.ts'
 import { HANDSHAKE_LENGTH, MessageId, PROTOCOL_NAME, type WireMessage } from './messages.ts'
 
 function invalid(message: string): never {
@@ -21,16 +22,18 @@ export interface HandshakeOptions {
   extended?: boolean
   /** BEP 6 Fast bit; default true (WebTorrent always sets it). */
   fast?: boolean
+  /** BEP 52 v2 bit; default false. Set it only for a v2 or hybrid torrent. */
+  v2?: boolean
 }
 
-export function encodeHandshake({ infoHash, peerId, extended = true, fast = true }: HandshakeOptions): Uint8Array {
+export function encodeHandshake({ infoHash, peerId, extended = true, fast = true, v2 = false }: HandshakeOptions): Uint8Array {
   if (infoHash.length !== 20) invalid(`The info hash must be 20 bytes, got ${infoHash.length}; pass the binary SHA-1, not hex.`)
   if (peerId.length !== 20) invalid(`The peer id must be 20 bytes, got ${peerId.length}.`)
   const out = new Uint8Array(HANDSHAKE_LENGTH)
   out[0] = PROTOCOL_NAME.length
   for (let i = 0; i < PROTOCOL_NAME.length; i++) out[1 + i] = PROTOCOL_NAME.charCodeAt(i)
   if (extended) out[20 + 5] = 0x10
-  if (fast) out[20 + 7] = 0x04
+  out[20 + 7] = (fast ? 0x04 : 0) | (v2 ? 0x10 : 0)
   out.set(infoHash, 28)
   out.set(peerId, 48)
   return out
@@ -126,6 +129,12 @@ export function encodeMessage(m: WireMessage): Uint8Array {
     case 'extended':
       checkUint(m.id, 0xff, 'extended message id')
       return payloadMessage(MessageId.EXTENDED, [m.id], m.payload)
+    case 'hash-request':
+      return encodeHashMessage(MessageId.HASH_REQUEST, m)
+    case 'hashes':
+      return encodeHashMessage(MessageId.HASHES, m, m.hashes)
+    case 'hash-reject':
+      return encodeHashMessage(MessageId.HASH_REJECT, m)
     case 'unknown':
       checkUint(m.id, 0xff, 'message id')
       return payloadMessage(m.id, [], m.payload)

@@ -1,4 +1,4 @@
-/** BEP 3 / BEP 6 / BEP 10 message ids (the byte after the length prefix). */
+/** BEP 3 / BEP 6 / BEP 10 / BEP 52 message ids (the byte after the length prefix). */
 export const MessageId = {
   CHOKE: 0,
   UNCHOKE: 1,
@@ -16,6 +16,9 @@ export const MessageId = {
   REJECT: 16,
   ALLOWED_FAST: 17,
   EXTENDED: 20,
+  HASH_REQUEST: 21,
+  HASHES: 22,
+  HASH_REJECT: 23,
 } as const
 
 /** Extended message id 0 is the BEP 10 extension handshake. */
@@ -37,6 +40,28 @@ export const MAX_REQUEST_LENGTH = 128 * 1024
  */
 export const MAX_MESSAGE_LENGTH = (1 << 20) + 13
 
+/** BEP 52: the 32-byte pieces root of a file, and the part of its merkle tree a hash message is about. */
+export interface HashRangeFields {
+  piecesRoot: Uint8Array
+  /** 0 = block hashes; log2(piece length / 16 KiB) = piece hashes. */
+  baseLayer: number
+  /** First hash, counted in the base layer. */
+  index: number
+  /** Number of base-layer hashes. */
+  length: number
+  /** Layers of uncle hashes asked for, to prove the base hashes (see merkle/hash-request.ts). */
+  proofLayers: number
+}
+
+/** Bytes of a hash request or hash reject payload: pieces root plus four 32-bit fields. */
+export const HASH_RANGE_LENGTH = 48
+
+/**
+ * Most hashes one `hashes` message may carry: libtorrent asks for at most 8192 base hashes, and a proof
+ * adds one uncle per tree layer (a file of 2^46 blocks has 46 layers).
+ */
+export const MAX_HASHES_PER_MESSAGE = 8192 + 64
+
 export type WireMessage =
   | { type: 'keep-alive' }
   | { type: 'choke' }
@@ -55,6 +80,10 @@ export type WireMessage =
   | { type: 'reject'; index: number; begin: number; length: number }
   | { type: 'allowed-fast'; index: number }
   | { type: 'extended'; id: number; payload: Uint8Array }
+  | ({ type: 'hash-request' } & HashRangeFields)
+  /** `hashes`: the base hashes, then the uncle hashes that prove them, 32 bytes each (views into the message). */
+  | ({ type: 'hashes'; hashes: Uint8Array[] } & HashRangeFields)
+  | ({ type: 'hash-reject' } & HashRangeFields)
   | { type: 'unknown'; id: number; payload: Uint8Array }
 
 export type WireMessageType = WireMessage['type']
@@ -67,6 +96,8 @@ export interface Handshake {
   extended: boolean
   /** BEP 6: reserved[7] & 0x04 */
   fast: boolean
+  /** BEP 52: reserved[7] & 0x10, the peer speaks BitTorrent v2. */
+  v2: boolean
 }
 
 export type WireEvent = { type: 'handshake'; handshake: Handshake } | WireMessage

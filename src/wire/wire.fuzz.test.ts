@@ -14,13 +14,14 @@ function payloadBytes(events: readonly WireEvent[]): number {
     if (e.type === 'bitfield') n += e.bitfield.length
     else if (e.type === 'piece') n += e.block.length
     else if (e.type === 'extended' || e.type === 'unknown') n += e.payload.length
+    else if (e.type === 'hashes') n += e.hashes.length * 32
   }
   return n
 }
 
 /** Decodes `chunks` as one stream; any error must be a ProtocolError, output must stay within the input. */
-function decodeAll(chunks: readonly Uint8Array[], expectHandshake: boolean): void {
-  const decoder = new WireDecoder({ expectHandshake })
+function decodeAll(chunks: readonly Uint8Array[], expectHandshake: boolean, hashMessages = false): void {
+  const decoder = new WireDecoder({ expectHandshake, hashMessages })
   const total = chunks.reduce((n, c) => n + c.length, 0)
   const events: WireEvent[] = []
   try {
@@ -56,6 +57,12 @@ const message: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.tuple(u32, u32, u32).map(([index, begin, length]) => ({ type: 'request' as const, index, begin, length })),
   fc.tuple(u32, u32, bytes(64)).map(([index, begin, block]) => ({ type: 'piece' as const, index, begin, block })),
   fc.tuple(fc.integer({ min: 0, max: 255 }), bytes(64)).map(([id, payload]) => ({ type: 'extended' as const, id, payload })),
+  fc
+    .tuple(fc.constantFrom('hash-request' as const, 'hash-reject' as const), fc.uint8Array({ minLength: 32, maxLength: 32 }), u32, u32, u32, u32)
+    .map(([type, piecesRoot, baseLayer, index, length, proofLayers]) => ({ type, piecesRoot, baseLayer, index, length, proofLayers })),
+  fc
+    .tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), u32, u32, fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 4 }))
+    .map(([piecesRoot, index, length, hashes]) => ({ type: 'hashes' as const, piecesRoot, baseLayer: 0, index, length, proofLayers: 3, hashes })),
 )
 /** A valid stream (handshake + messages), then corrupted at a few positions. */
 const mutatedStream = fc
@@ -72,15 +79,27 @@ const mutatedStream = fc
 describe('wire codec fuzzing', () => {
   it('random bytes, cut anywhere: only ProtocolError, output within the input', () => {
     fc.assert(
-      fc.property(bytes(300), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), (input, cuts, handshake) => decodeAll(split(input, cuts), handshake)),
+      fc.property(bytes(300), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), fc.boolean(), (input, cuts, handshake, v2) =>
+        decodeAll(split(input, cuts), handshake, v2),
+      ),
       { numRuns: 15_000 },
     )
   })
 
   it('valid streams with corrupted bytes: only ProtocolError, output within the input', () => {
     fc.assert(
-      fc.property(mutatedStream, fc.array(fc.nat(), { maxLength: 6 }), (input, cuts) => decodeAll(split(input, cuts), true)),
+      fc.property(mutatedStream, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), (input, cuts, v2) => decodeAll(split(input, cuts), true, v2)),
       { numRuns: 15_000 },
+    )
+  })
+
+  it('every message, BEP 52 ones included, round-trips through a v2 decoder', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 8 }), (messages) => {
+        const decoder = new WireDecoder({ expectHandshake: false, hashMessages: true })
+        expect(decoder.push(Uint8Array.from(messages.flatMap((m) => [...encodeMessage(m)])))).toEqual(messages)
+      }),
+      { numRuns: 5_000 },
     )
   })
 
