@@ -240,6 +240,7 @@ export class Client extends TypedEmitter<ClientEvents> {
       const id = resolveTorrentId(torrentId)
       if (id.kind === 'magnet') {
         const { magnet } = id
+        if (magnet.version === 'v2') throw v2OnlyUnsupported()
         if (!this.#claim(torrent, magnet.infoHashHex)) return
         torrent.announce = [...new Set([...magnet.trackers, ...torrent.announce])]
         torrent.urlList = magnet.webSeeds
@@ -249,6 +250,7 @@ export class Client extends TypedEmitter<ClientEvents> {
       }
       const bytes = await id.bytes()
       const meta = await parseTorrentFile(bytes)
+      if (meta.info.version === 'v2') throw v2OnlyUnsupported()
       if (!this.#claim(torrent, meta.infoHashHex)) return
       torrent.announce = [...new Set([...meta.announce, ...torrent.announce])]
       torrent.urlList = meta.urlList
@@ -297,6 +299,14 @@ export class Client extends TypedEmitter<ClientEvents> {
     this.emit('error', error)
     void torrent.destroy()
   }
+}
+
+/** The session verifies pieces by SHA-1 only so far: a torrent without a v1 half cannot be downloaded yet. */
+function v2OnlyUnsupported(): InvalidInputError {
+  return new InvalidInputError(
+    'V2_ONLY_UNSUPPORTED',
+    'This torrent is BitTorrent v2 only, which cannot be downloaded yet. Use a v1 or hybrid torrent (a magnet link with xt=urn:btih:…).',
+  )
 }
 
 function metainfoTotal(files: { length: number }[]): number {
