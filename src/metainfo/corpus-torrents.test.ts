@@ -1,13 +1,13 @@
 // Every .torrent of the shared corpus against what its source project's tests expect (expectations.json),
 // parse-torrent's answer for files without an entry, and libtorrent's answer where the sources disagree.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import parseTorrent from 'parse-torrent'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bytesEqual } from '../util/bytes.ts'
 import { parseTorrentFile } from './torrent-file.ts'
 import type { Metainfo } from './types.ts'
-import { corpusDir, readCorpusJson, readmeTable } from './test-helpers.ts'
+import { corpusDir, corpusTorrents, readCorpusJson, readmeTable } from './test-helpers.ts'
 
 interface Expectation {
   expect: 'accept' | 'reject'
@@ -129,23 +129,9 @@ async function parseTorrentExpectation(bytes: Uint8Array): Promise<Expectation> 
   }
 }
 
-/** Every .torrent under the corpus folder, as `folder/file` paths like the expectations.json keys. */
-function torrentList(): string[] {
-  const out: string[] = []
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(resolve(corpusDir(), rel))) {
-      const path = rel === '' ? name : `${rel}/${name}`
-      if (statSync(resolve(corpusDir(), path)).isDirectory()) walk(path)
-      else if (name.endsWith('.torrent')) out.push(path)
-    }
-  }
-  walk('')
-  return out.sort()
-}
-
 describe('conformance: every .torrent of the shared corpus', () => {
   const expectations = readCorpusJson<Record<string, Expectation>>('expectations.json')
-  const files = torrentList()
+  const files = corpusTorrents()
   const agreed: string[] = []
   const usedExceptions = new Set<string>()
 

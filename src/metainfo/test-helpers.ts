@@ -1,6 +1,6 @@
 // Shared by the metainfo tests only (Node side: Buffer/Blob are fine here).
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import bencode from 'bencode'
 import createTorrentNpm from 'create-torrent'
@@ -65,6 +65,20 @@ export function corpusDir(): string {
     )
   }
   return found
+}
+
+/** Every .torrent under the corpus folder, as `folder/file` paths like the expectations.json keys. */
+export function corpusTorrents(): string[] {
+  const out: string[] = []
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(resolve(corpusDir(), rel))) {
+      const path = rel === '' ? name : `${rel}/${name}`
+      if (statSync(resolve(corpusDir(), path)).isDirectory()) walk(path)
+      else if (name.endsWith('.torrent')) out.push(path)
+    }
+  }
+  walk('')
+  return out.sort()
 }
 
 export function readCorpusJson<T>(name: string): T {
