@@ -110,10 +110,10 @@ describe('parseTorrentFile: what libtorrent and Transmission also accept', () =>
 
   it('reads web seeds as libtorrent does: escaped, a folder URL for a multi-file torrent', async () => {
     const multiInfo = decodeWithSpans(encode({ name: 'd', 'piece length': 16384, files: [{ length: 1, path: ['a'] }, { length: 1, path: ['b'] }], pieces: new Uint8Array(20) })).value
-    const multi = await parseTorrentFile(encode({ info: multiInfo, 'url-list': ['http://h.example/test file', 'http://h.example/dir/', 'not a url'] }))
-    expect(multi.urlList).toEqual(['http://h.example/test%20file/', 'http://h.example/dir/', 'not a url/'])
-    const single = await parseTorrentFile(encode({ info: decodeWithSpans(info).value, 'url-list': 'http://h.example/a b' }))
-    expect(single.urlList).toEqual(['http://h.example/a%20b'])
+    const multi = await parseTorrentFile(encode({ info: multiInfo, 'url-list': ['http://h.example/test file', 'http://h.example/dir/', 'http://h.example/a%20b'] }))
+    expect(multi.urlList).toEqual(['http://h.example/test%20file/', 'http://h.example/dir/', 'http://h.example/a%20b/'])
+    const single = await parseTorrentFile(encode({ info: decodeWithSpans(info).value, 'url-list': ['http://h.example/ü {x}', 'http://h.example'] }))
+    expect(single.urlList).toEqual(['http://h.example/%C3%BC%20%7Bx%7D', 'http://h.example'])
   })
 })
 

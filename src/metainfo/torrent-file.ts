@@ -30,20 +30,17 @@ function trackers(dict: BencodeDict): string[] {
   return dedupe(fromList.length > 0 ? fromList : single !== undefined ? [single] : [])
 }
 
+// What a URL cannot hold unescaped: controls, space, non-ASCII and a few delimiters (RFC 3986).
+const UNSAFE_IN_URL = /[^\x21-\x7e]|["<>\\^`{|}]/gu
+
 /**
  * BEP 19: `url-list` is one string or a list of strings. Read as libtorrent reads them: characters a URL
- * cannot hold are escaped, and a torrent of several files gets a folder URL (ending in `/`).
+ * cannot hold are percent-escaped, and a torrent of several files gets a folder URL (ending in `/`).
  */
 function webSeeds(value: unknown, folder: boolean): string[] {
   const one = text(value)
   const urls = dedupe(one !== undefined ? [one] : textList(value)).map((url) => {
-    let out = url
-    try {
-      const parsed = new URL(url)
-      if (/^(https?|ftp):$/.test(parsed.protocol)) out = parsed.href
-    } catch {
-      // Not a URL at all: kept as written; the web seed code refuses it with a message.
-    }
+    const out = url.replace(UNSAFE_IN_URL, (c) => encodeURIComponent(c))
     return folder && !out.endsWith('/') ? `${out}/` : out
   })
   return [...new Set(urls)]
