@@ -33,6 +33,13 @@ describe('createTorrent (public)', () => {
     })
   })
 
+  it('names v2 and hybrid torrents by their v2 hash in the magnet link (urn:btmh)', async () => {
+    const hybrid = await createTorrent(asFiles(), { version: 'hybrid' })
+    expect(parseMagnet(hybrid.magnetURI)).toMatchObject({ version: 'hybrid', infoHashHex: hybrid.metainfo.infoHashHex, infoHashV2Hex: hybrid.metainfo.infoHashV2Hex })
+    const v2 = await createTorrent(asFiles(), { version: 'v2' })
+    expect(v2.magnetURI).toMatch(new RegExp(`^magnet:\\?xt=urn:btmh:1220${v2.metainfo.infoHashV2Hex}&dn=trip$`))
+  })
+
   it('refuses a mix of Blobs and readers, and nothing at all', async () => {
     const reader = { path: 'a', length: 1, read: async () => new Uint8Array(1) }
     const mixed = [new Blob(['x']), reader] as unknown as Blob[]

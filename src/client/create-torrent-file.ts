@@ -30,6 +30,13 @@ export async function createTorrent(input: SeedInput | readonly SeedFileInput[],
   }
   const files = readers.length > 0 ? readers : toSeedFiles(list as Blob[])
   const { metainfo, torrentFile } = await buildTorrent(files, { createdBy: 'Swarmstream', ...opts })
-  const magnetURI = formatMagnet({ infoHashHex: metainfo.infoHashHex, name: metainfo.info.name, trackers: metainfo.announce, webSeeds: metainfo.urlList })
+  const magnetURI = formatMagnet({
+    infoHashHex: metainfo.infoHashHex,
+    infoHashV2Hex: metainfo.infoHashV2Hex,
+    version: metainfo.info.version,
+    name: metainfo.info.name,
+    trackers: metainfo.announce,
+    webSeeds: metainfo.urlList,
+  })
   return { torrentFile, metainfo, magnetURI }
 }
