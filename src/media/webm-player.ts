@@ -2,6 +2,7 @@
 // the appender restarts at the cluster the Cues index gives for it (clusters carry absolute timestamps).
 import type { MediaFile } from './media-file.ts'
 import { rangeReader } from './media-file.ts'
+import { WebmBlockCutter } from './webm-blocks.ts'
 import { cueFor, readCues, type CuePoint, type WebmLayout } from './webm-cues.ts'
 
 /** Appending pauses while this many seconds past currentTime are buffered. */
@@ -85,13 +86,18 @@ export class WebmPlayer {
     if (withInit && !(await this.#append(buffer, this.#layout.init, generation))) return
     const reader = this.#file.stream({ start: offset }).getReader()
     this.#reader = reader
+    // Appends end on whole blocks: Firefox drops the rest of a cluster after a block split in two.
+    const cutter = new WebmBlockCutter()
     try {
       for (;;) {
         const { done, value } = await reader.read()
         if (generation !== this.#generation) return
+        const chunk = done ? cutter.flush() : cutter.push(value)
+        if (chunk.length > 0) {
+          await this.#roomAhead(generation)
+          if (!(await this.#append(buffer, chunk, generation))) return
+        }
         if (done) break
-        await this.#roomAhead(generation)
-        if (!(await this.#append(buffer, value, generation))) return
       }
     } catch {
       return // cancelled by a seek or destroy, or the torrent is gone
