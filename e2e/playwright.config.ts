@@ -1,5 +1,6 @@
 // End-to-end tests: Debian Chromium (launched by e2e/support/browser.ts, never Playwright's bundled
 // browsers) against the Vite dev server. Run with `npm run test:e2e` (src/node/run-e2e.mjs).
+import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 
 const port = Number(process.env['SWARMSTREAM_E2E_PORT'] ?? 5199)
@@ -23,7 +24,11 @@ export default defineConfig({
     actionTimeout: 30_000,
     navigationTimeout: 30_000,
   },
-  projects: [{ name: 'chromium' }],
+  // Specs under firefox/ also drive Debian's Firefox ESR (puppeteer-core over WebDriver BiDi).
+  projects: [
+    { name: 'chromium', testIgnore: join(import.meta.dirname, 'firefox', '**') },
+    { name: 'firefox', testDir: 'firefox' },
+  ],
   webServer: {
     command: `npx vite --host 127.0.0.1 --port ${port} --strictPort`,
     cwd: '..',

@@ -2,7 +2,7 @@
 // e2e/artifacts/media/) and page helpers that seed files and play them with src/media.
 import { execFileSync } from 'node:child_process'
 import { join, resolve } from 'node:path'
-import type { Page } from '@playwright/test'
+import type { PageDriver } from './page-driver.ts'
 
 export const MEDIA_DIR = resolve(import.meta.dirname, '..', 'artifacts', 'media')
 const GENERATOR = resolve(import.meta.dirname, '..', 'media', 'generate.mjs')
@@ -22,7 +22,7 @@ export type MediaModule = typeof import('../../src/media/index.ts')
  * Seeds local files in the app page (`window.swarmstream.client.seed`) under the given names and
  * waits until the torrent is ready; its files are then all local. Returns the info hash.
  */
-export async function seedInPage(page: Page, files: { path: string; name: string }[]): Promise<string> {
+export async function seedInPage(page: PageDriver, files: { path: string; name: string }[]): Promise<string> {
   await page.evaluate(() => {
     const input = document.createElement('input')
     input.type = 'file'
@@ -55,7 +55,7 @@ export interface PlayResult {
  * Renders the torrent's file `name` into a new muted, autoplaying <video> (kept as `window.__video`)
  * through MediaSource only, and waits until currentTime > `playPast` seconds.
  */
-export async function playInPage(page: Page, infoHash: string, name: string, playPast: number): Promise<PlayResult> {
+export async function playInPage(page: PageDriver, infoHash: string, name: string, playPast: number): Promise<PlayResult> {
   return page.evaluate(
     async ({ infoHash, name, playPast }) => {
       const url = '/media/index.ts'
@@ -95,7 +95,7 @@ export interface SeekResult {
 }
 
 /** Seeks `window.__video` to `fraction` of its duration; resolves once it has played 1 s past the target. */
-export async function seekAndPlay(page: Page, fraction: number): Promise<SeekResult> {
+export async function seekAndPlay(page: PageDriver, fraction: number): Promise<SeekResult> {
   return page.evaluate(async (fraction) => {
     const video = (window as unknown as { __video: HTMLVideoElement }).__video
     const target = video.duration * fraction
