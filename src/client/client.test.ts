@@ -23,7 +23,7 @@ describe('Client end to end over in-memory channels', () => {
     expect(seeder.magnetURI).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/)
     const leecher = client().add(seeder.magnetURI)
     await once(leecher, 'infoHash')
-    connect(seeder, leecher, 5000)
+    connect(seeder, leecher, { chunkSize: 5000 })
     await once(leecher, 'done')
     expect(leecher.files).toHaveLength(1)
     const got = new Uint8Array(await leecher.files[0]!.arrayBuffer())

@@ -1,4 +1,6 @@
+import type { Clock } from '../util/clock.ts'
 import { InvalidInputError, SwarmstreamError } from '../util/errors.ts'
+import type { Hasher } from '../util/sha1.ts'
 import { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { createTorrent } from '../metainfo/create-torrent.ts'
@@ -15,7 +17,7 @@ import {
 } from '../storage/index.ts'
 import { TorrentTracker, loadTrackerClient } from '../tracker/tracker-client.ts'
 import { BlobSource } from '../torrent/blob-source.ts'
-import { Torrent } from '../torrent/torrent.ts'
+import { buildTorrent, type Torrent, type TorrentControl } from '../torrent/torrent.ts'
 import type { FileRenderer } from '../torrent/torrent-file.ts'
 import type { TrackerFactory } from '../torrent/torrent-tracker.ts'
 import { createPeerId } from './peer-id.ts'
@@ -51,6 +53,10 @@ export interface ClientOptions {
   /** Advanced (tests, embedding): where the torrent list and the pieces are kept. */
   registry?: TorrentRegistry
   createStore?: (opts: ChunkStoreOptions) => Promise<ChunkStore>
+  /** Advanced (tests, simulation): the clock all torrents run on (default: the real one). */
+  clock?: Clock
+  /** Advanced (tests, simulation): SHA-1 of pieces and metadata (default: WebCrypto). */
+  hasher?: Hasher
 }
 
 export interface AddOptions {
@@ -75,6 +81,9 @@ export class Client extends TypedEmitter<ClientEvents> {
   announce: string[]
   readonly peerId = createPeerId()
   #torrents: Torrent[] = []
+  #controls = new WeakMap<Torrent, TorrentControl>()
+  #clock: Clock | undefined
+  #hasher: Hasher | undefined
   #storage: ChunkStoreKind
   #trackerFactory: TrackerFactory | null
   #registry: TorrentRegistry | null
@@ -92,6 +101,8 @@ export class Client extends TypedEmitter<ClientEvents> {
     this.#storage = opts.storage ?? (typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
     const storage = this.#storage
     this.#createStore = opts.createStore ?? ((o) => createChunkStore(storage, o))
+    this.#clock = opts.clock
+    this.#hasher = opts.hasher
     this.#registry = opts.registry ?? (opts.persist ? (storage === 'indexeddb' ? new IdbTorrentRegistry() : new MemoryTorrentRegistry()) : null)
     this.restored = this.#restore()
     this.#upLimit.setRate(opts.uploadLimit ?? Infinity)
@@ -179,7 +190,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   }
 
   #create(extraAnnounce: string[] = []): Torrent {
-    const torrent = new Torrent(
+    const { torrent, control } = buildTorrent(
       {
         peerId: this.peerId,
         createStore: this.#createStore,
@@ -188,9 +199,12 @@ export class Client extends TypedEmitter<ClientEvents> {
         downloadLimit: this.#downLimit,
         renderer: lazyRenderer,
         canAddPeer: () => this.#torrents.reduce((n, t) => n + t.numPeers, 0) < MAX_PEERS,
+        ...(this.#clock ? { clock: this.#clock } : {}),
+        ...(this.#hasher ? { hasher: this.#hasher } : {}),
       },
       [...extraAnnounce, ...this.announce],
     )
+    this.#controls.set(torrent, control)
     this.#torrents.push(torrent)
     torrent.on('upload', (bytes) => (this.#uploaded += bytes))
     queueMicrotask(() => this.emit('torrent', torrent))
@@ -211,7 +225,7 @@ export class Client extends TypedEmitter<ClientEvents> {
           ...(torrent.torrentFile ? { torrentFile: torrent.torrentFile } : {}),
           ...(torrent.files.length > 0 ? { selected: torrent.files.map((f) => f.selected) } : {}),
         })
-        .catch((err: unknown) => torrent._warn(err instanceof SwarmstreamError ? err : new SwarmstreamError('REGISTRY', String(err))))
+        .catch((err: unknown) => this.#control(torrent).warn(err instanceof SwarmstreamError ? err : new SwarmstreamError('REGISTRY', String(err))))
     }
     torrent.on('infoHash', save)
     torrent.on('ready', save)
@@ -229,7 +243,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     }
     return records.map((record) => {
       const torrent = this.add(record.torrentFile ?? record.magnetURI, { resume: true })
-      if (record.selected) torrent._initialSelection = record.selected
+      if (record.selected) this.#control(torrent).setInitialSelection(record.selected)
       return torrent
     })
   }
@@ -242,20 +256,22 @@ export class Client extends TypedEmitter<ClientEvents> {
         const { magnet } = id
         if (magnet.version === 'v2') throw v2OnlyUnsupported()
         if (!this.#claim(torrent, magnet.infoHashHex)) return
-        torrent.announce = [...new Set([...magnet.trackers, ...torrent.announce])]
-        torrent.urlList = magnet.webSeeds
-        if (magnet.selectOnly) torrent.selectOnly = magnet.selectOnly
-        torrent._start(magnet.infoHash, magnet.name)
+        this.#control(torrent).start({
+          infoHash: magnet.infoHash,
+          ...(magnet.name ? { name: magnet.name } : {}),
+          announce: magnet.trackers,
+          urlList: magnet.webSeeds,
+          selectOnly: magnet.selectOnly ?? null,
+        })
         return
       }
       const bytes = await id.bytes()
       const meta = await parseTorrentFile(bytes)
       if (meta.info.version === 'v2') throw v2OnlyUnsupported()
       if (!this.#claim(torrent, meta.infoHashHex)) return
-      torrent.announce = [...new Set([...meta.announce, ...torrent.announce])]
-      torrent.urlList = meta.urlList
-      torrent._start(meta.infoHash, meta.info.name)
-      await torrent._setMetadata(meta.info, { torrentFile: bytes, resume })
+      const control = this.#control(torrent)
+      control.start({ infoHash: meta.infoHash, name: meta.info.name, announce: meta.announce, urlList: meta.urlList })
+      await control.setMetadata(meta.info, { torrentFile: bytes, resume })
     } catch (err) {
       this.#reject(torrent, err)
     }
@@ -264,24 +280,29 @@ export class Client extends TypedEmitter<ClientEvents> {
   async #seed(torrent: Torrent, input: SeedInput, opts: SeedOptions): Promise<void> {
     await Promise.resolve()
     try {
+      const control = this.#control(torrent)
       const files = toSeedFiles(input)
       const { metainfo, torrentFile, files: ordered } = await createTorrent(files, {
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.pieceLength ? { pieceLength: opts.pieceLength } : {}),
-        announce: torrent.announce,
+        announce: [...torrent.announce],
         createdBy: 'Swarmstream',
         onProgress: (hashed) => {
-          torrent.hashingProgress = metainfoTotal(files) === 0 ? 1 : hashed / metainfoTotal(files)
+          control.setHashingProgress(metainfoTotal(files) === 0 ? 1 : hashed / metainfoTotal(files))
         },
       })
-      torrent.hashingProgress = 1
+      control.setHashingProgress(1)
       if (!this.#claim(torrent, metainfo.infoHashHex)) return
       const source = new BlobSource(metainfo.info.files.map((entry, i) => ({ blob: ordered[i]!.blob, offset: entry.offset })))
-      torrent._start(metainfo.infoHash, metainfo.info.name)
-      await torrent._setMetadata(metainfo.info, { source, haveAll: true, torrentFile })
+      control.start({ infoHash: metainfo.infoHash, name: metainfo.info.name })
+      await control.setMetadata(metainfo.info, { source, haveAll: true, torrentFile })
     } catch (err) {
       this.#reject(torrent, err)
     }
+  }
+
+  #control(torrent: Torrent): TorrentControl {
+    return this.#controls.get(torrent)!
   }
 
   /** A second add of the same torrent is an error on the new one; the running one is untouched. */
@@ -295,7 +316,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   #reject(torrent: Torrent, err: unknown): void {
     const error = err instanceof SwarmstreamError ? err : new SwarmstreamError('UNEXPECTED', String((err as Error)?.message ?? err))
     this.#torrents = this.#torrents.filter((t) => t !== torrent)
-    torrent._fail(error)
+    this.#control(torrent).fail(error)
     this.emit('error', error)
     void torrent.destroy()
   }

@@ -73,7 +73,8 @@ describe('resume after reload', () => {
     const c = client(d)
     const t = c.add('magnet:?xt=urn:btih:' + 'ab'.repeat(20))
     await once(t, 'infoHash')
-    await new Promise((r) => setTimeout(r, 10))
+    // The registry write starts on 'infoHash'; wait for it to land.
+    while ((await d.registry.list()).length === 0) await new Promise((r) => setImmediate(r))
     expect(await d.registry.list()).toHaveLength(1)
     await c.remove(t)
     expect(await d.registry.list()).toHaveLength(0)

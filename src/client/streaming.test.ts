@@ -1,107 +1,136 @@
-import { describe, expect, it } from 'vitest'
+/** Streaming priorities, limits and pause, on real torrent sessions in virtual time (deterministic order). */
+import { afterEach, describe, expect, it } from 'vitest'
+import { bytesEqual } from '../util/bytes.ts'
+import { MemoryChunkStore } from '../storage/index.ts'
 import { readAll, testClients } from '../test-support/clients.ts'
-import { connect, once } from '../test-support/connect.ts'
+import { once } from '../test-support/connect.ts'
+import { memoryChannelPair } from '../test-support/memory-channel.ts'
+import { syncSha1 } from '../test-support/node-hasher.ts'
+import { SwarmLab, makeMeta } from '../test-support/swarm-lab.ts'
 
+const labs: SwarmLab[] = []
+afterEach(async () => {
+  await Promise.all(labs.splice(0).map((l) => l.destroy()))
+})
+function newLab(): SwarmLab {
+  const lab = new SwarmLab()
+  labs.push(lab)
+  return lab
+}
 const client = testClients()
-
+const LATENCY = { latencyMs: 5 }
 
 describe('streaming priority', () => {
   it('fetches the pieces a reader waits for before the rest of the torrent', async () => {
+    const lab = newLab()
     const data = new Uint8Array(64 * 16384).map((_, i) => (i * 13) & 0xff)
-    const seeder = client().seed(new File([data], 'movie.bin'), { pieceLength: 16384 })
-    await once(seeder, 'ready')
-    const leecher = client().add(seeder.torrentFile!)
-    await once(leecher, 'ready')
+    const meta = makeMeta(data, 16384, 'movie.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta)).torrent
     const order: number[] = []
     leecher.on('verified', (i) => order.push(i))
     const start = 60 * 16384 + 100
     const read = readAll(leecher.files[0]!.stream({ start, end: start + 40_000 }))
-    connect(seeder, leecher)
-    const bytes = await read
-    expect(bytes).toEqual(data.subarray(start, start + 40_001))
-    // The pieces under the reader come before anything outside its window (verification may reorder neighbours).
-    const lastNeeded = Math.max(...[60, 61, 62].map((i) => order.indexOf(i)))
-    expect(lastNeeded).toBeGreaterThanOrEqual(0)
-    expect(order.slice(0, lastNeeded + 1).every((i) => i >= 60)).toBe(true)
+    lab.connect(seeder, leecher, LATENCY)
+    const bytes = await lab.settle(read, 60_000)
+    expect(bytesEqual(bytes, data.subarray(start, start + 40_001))).toBe(true)
+    // The pieces under the reader come first, in order, before anything outside its window.
+    expect(order.slice(0, 3)).toEqual([60, 61, 62])
+    await lab.runUntil(() => leecher.done, 60_000)
+    expect(order.slice(3).every((i) => i === 63 || i < 60)).toBe(true)
   })
 
   it('serves many random ranges of one file at once with exactly the original bytes', async () => {
+    const lab = newLab()
     const data = new Uint8Array(40 * 16384 + 777).map((_, i) => (i * 7 + 3) & 0xff)
-    const seeder = client().seed(new File([data], 'r.bin'), { pieceLength: 32768 })
-    await once(seeder, 'ready')
-    const leecher = client().add(seeder.magnetURI)
-    await once(leecher, 'infoHash')
-    connect(seeder, leecher)
-    await once(leecher, 'ready')
+    const meta = makeMeta(data, 32768, 'r.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta, { magnet: true })).torrent
+    lab.connect(seeder, leecher, LATENCY)
+    await lab.runUntil(() => leecher.ready, 10_000)
     let seed = 42
-    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32)
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32
     const ranges = Array.from({ length: 12 }, () => {
       const a = Math.floor(random() * data.length)
       const b = Math.min(data.length - 1, a + Math.floor(random() * 100_000))
       return [a, b] as const
     })
-    const results = await Promise.all(ranges.map(([a, b]) => readAll(leecher.files[0]!.stream({ start: a, end: b }))))
-    ranges.forEach(([a, b], i) => expect(results[i]).toEqual(data.subarray(a, b + 1)))
+    const results = await lab.settle(Promise.all(ranges.map(([a, b]) => readAll(leecher.files[0]!.stream({ start: a, end: b })))), 60_000)
+    ranges.forEach(([a, b], i) => expect(bytesEqual(results[i]!, data.subarray(a, b + 1))).toBe(true))
     // Readers preempt each other's requests; the honest seeder's late copies must never look hostile.
     expect(leecher.stats!.dropped).toBe(0)
   })
 })
 
 describe('bandwidth limits', () => {
-  it('caps the seeder upload rate', async () => {
+  it("caps the seeder's upload rate (a client on a virtual clock)", async () => {
+    const lab = newLab()
     const data = new Uint8Array(24 * 16384).map((_, i) => i & 0xff)
-    const limited = client({ uploadLimit: 200_000 })
-    const seeder = limited.seed(new File([data], 'slow.bin'), { pieceLength: 16384 })
-    await once(seeder, 'ready')
-    const leecher = client().add(seeder.torrentFile!)
-    await once(leecher, 'ready')
-    const t0 = performance.now()
-    connect(seeder, leecher)
-    await once(leecher, 'done')
-    const seconds = (performance.now() - t0) / 1000
-    // 393 KiB at 200 kB/s, less the 16 KiB+ burst: about 1.9 s.
-    expect(seconds).toBeGreaterThan(1.5)
+    const meta = makeMeta(data, 16384, 'slow.bin')
+    // A seed restored from storage: the client re-verifies its pieces, then serves them.
+    const limited = client({
+      uploadLimit: 200_000,
+      clock: lab.clock,
+      hasher: syncSha1,
+      createStore: async (o) => {
+        const store = new MemoryChunkStore(o)
+        for (let i = 0; i < 24; i++) await store.put(i, data.subarray(i * 16384, (i + 1) * 16384))
+        return store
+      },
+    })
+    const seeder = limited.add(meta.torrentFile, { resume: true })
+    await once(seeder, 'done')
+    expect(seeder.resumedPieces).toBe(24)
+    const leecher = (await lab.leecher(meta)).torrent
+    const [a, b] = memoryChannelPair({ clock: lab.clock })
+    seeder.addPeer(a)
+    leecher.addPeer(b)
+    const ms = await lab.runUntil(() => leecher.done, 60_000)
+    // 393 KiB at 200 kB/s, less the 20 kB burst: about 1.9 s of virtual time, never much less.
+    expect(ms).toBeGreaterThan(1800)
+    expect(ms).toBeLessThan(2600)
     expect(limited.uploadLimit).toBe(200_000)
   })
 })
 
 describe('pause and resume', () => {
   it('stops requesting while paused and finishes after resume', async () => {
+    const lab = newLab()
     const data = new Uint8Array(40 * 16384).map((_, i) => (i * 3) & 0xff)
-    const limited = client({ uploadLimit: 300_000 })
-    const seeder = limited.seed(new File([data], 'p.bin'), { pieceLength: 16384 })
-    await once(seeder, 'ready')
-    const leecher = client().add(seeder.torrentFile!)
-    await once(leecher, 'ready')
-    connect(seeder, leecher)
-    await new Promise<void>((resolve) => leecher.on('verified', () => leecher.downloaded > 0 && resolve()))
+    const meta = makeMeta(data, 16384, 'p.bin')
+    const seeder = (await lab.seeder(meta, { uploadLimit: 300_000 })).torrent
+    const leecher = (await lab.leecher(meta)).torrent
+    lab.connect(seeder, leecher, LATENCY)
+    await lab.runUntil(() => leecher.downloaded > 0, 10_000)
     leecher.pause()
     expect(leecher.paused).toBe(true)
-    await new Promise((r) => setTimeout(r, 400)) // blocks already in flight may still land
+    await lab.advance(400) // blocks already in flight may still land
     const frozen = leecher.downloaded
-    await new Promise((r) => setTimeout(r, 600))
+    expect(frozen).toBeLessThan(data.length)
+    await lab.advance(5000)
     expect(leecher.downloaded).toBe(frozen)
     expect(leecher.requestedPieces()).toEqual([])
     leecher.resume()
-    await once(leecher, 'done')
-    expect(new Uint8Array(await leecher.files[0]!.arrayBuffer())).toEqual(data)
+    await lab.runUntil(() => leecher.done, 60_000)
+    expect(bytesEqual(new Uint8Array(await leecher.files[0]!.arrayBuffer()), data)).toBe(true)
   })
 })
 
 describe('streams of deselected files', () => {
   it('still fetch the pieces they wait for', async () => {
+    const lab = newLab()
     const data = new Uint8Array(30 * 16384).map((_, i) => (i * 17) & 0xff)
-    const seeder = client().seed(new File([data], 'skip.bin'), { pieceLength: 16384 })
-    await once(seeder, 'ready')
-    const leecher = client().add(seeder.torrentFile!)
-    await once(leecher, 'ready')
+    const meta = makeMeta(data, 16384, 'skip.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta)).torrent
     leecher.files[0]!.deselect()
-    connect(seeder, leecher)
-    await new Promise((r) => setTimeout(r, 100))
+    lab.connect(seeder, leecher, LATENCY)
+    await lab.advance(1000)
     expect(leecher.downloaded).toBe(0)
-    const bytes = await readAll(leecher.files[0]!.stream({ start: 100_000, end: 120_000 }))
-    expect(bytes).toEqual(data.subarray(100_000, 120_001))
     expect(leecher.done).toBe(true)
+    const bytes = await lab.settle(readAll(leecher.files[0]!.stream({ start: 100_000, end: 120_000 })), 10_000)
+    expect(bytesEqual(bytes, data.subarray(100_000, 120_001))).toBe(true)
+    expect(leecher.progress).toBeGreaterThan(0)
     expect(leecher.progress).toBeLessThan(0.5)
   })
 })

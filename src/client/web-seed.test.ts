@@ -62,8 +62,13 @@ describe('web seeds (BEP 19)', () => {
   it('demotes a web seed that serves wrong bytes and completes from a peer', async () => {
     const seeder = await seedPack()
     const leecher = client().add(await withWebSeeds(seeder.torrentFile!, [`${base}/lies/`]))
+    const demoted = new Promise<void>((resolve) => leecher.on('warning', (w) => w.code === 'WEB_SEED_DEMOTED' && resolve()))
     await once(leecher, 'ready')
-    await new Promise((r) => setTimeout(r, 300))
+    // Only the web seed serves until it has been caught lying (three whole pieces that failed alone).
+    await demoted
+    expect(leecher.downloaded).toBe(0)
+    expect(leecher.stats!.hashFailures).toBeGreaterThanOrEqual(3)
+    expect(leecher.stats!.bannedPeers).toEqual([])
     connect(seeder, leecher)
     await once(leecher, 'done')
     expect(new Uint8Array(await leecher.files[0]!.arrayBuffer())).toEqual(files['/site/pack/a.bin'])

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { testClients } from '../test-support/clients.ts'
-import { PeerSession } from '../peer/peer-session.ts'
-import { connect, once } from '../test-support/connect.ts'
-import { memoryChannelPair } from '../test-support/memory-channel.ts'
+import { bytesEqual } from '../util/bytes.ts'
 import { parseTorrentFile } from '../metainfo/torrent-file.ts'
-import { fromHex } from '../util/bytes.ts'
+import { Attacker } from '../test-support/attacker.ts'
+import { testClients } from '../test-support/clients.ts'
+import { connect, once } from '../test-support/connect.ts'
 import { decodeUtMetadata, encodeUtMetadata } from '../wire/index.ts'
-
 
 const client = testClients()
 
@@ -24,34 +22,25 @@ describe('metadata exchange (BEP 9)', () => {
 
     const leecher = client().add(honest.magnetURI)
     await once(leecher, 'infoHash')
+    const warnings: string[] = []
+    leecher.on('warning', (w) => warnings.push(w.code))
 
     // The liar speaks the wire protocol by hand: right info hash, wrong info dictionary.
     const fake = (await parseTorrentFile(other.torrentFile!)).info.raw
-    const [ours, theirs] = memoryChannelPair()
-    const liar = new PeerSession(theirs, {
-      infoHash: fromHex(honest.infoHash)!,
-      peerId: new Uint8Array(20).fill(7),
-      metadataSize: () => fake.length,
-    })
-    let liarClosed = false
-    liar.on('close', () => (liarClosed = true))
-    liar.on('message', (m) => {
-      if (m.type !== 'extended' || m.id !== 1) return
+    const liar = new Attacker({ infoHash: leecher.infoHash, peerId: new Uint8Array(20).fill(7), metadataSize: fake.length }, leecher)
+    liar.onMessage((m) => {
+      if (m.type !== 'extended' || m.id !== 3) return
       const request = decodeUtMetadata(m.payload)
       if (request.msgType === 'request') {
-        liar.sendExtended('ut_metadata', encodeUtMetadata({ msgType: 'data', piece: request.piece, totalSize: fake.length, data: fake }))
+        liar.sendMetadataMessage(encodeUtMetadata({ msgType: 'data', piece: request.piece, totalSize: fake.length, data: fake }))
       }
     })
-    const warnings: string[] = []
-    leecher.on('warning', (w) => warnings.push(w.code))
-    leecher.addPeer(ours)
-    await new Promise((r) => setTimeout(r, 100))
-    expect(liarClosed).toBe(true)
+    await liar.whenClosed()
     expect(warnings).toContain('METADATA_HASH_MISMATCH')
     expect(leecher.ready).toBe(false)
 
     connect(honest, leecher)
     await once(leecher, 'done')
-    expect(new Uint8Array(await leecher.files[0]!.arrayBuffer())).toEqual(data)
+    expect(bytesEqual(new Uint8Array(await leecher.files[0]!.arrayBuffer()), data)).toBe(true)
   })
 })

@@ -1,13 +1,15 @@
 /*
  * One connected peer. Owns the byte-stream decoder, the handshake and BEP 10 extension handshake,
- * choke/interest state, the peer's piece set (kept aside until the piece count is known) and its rates.
- * Everything it decodes is handed up as typed events; what to request or serve is decided above it.
+ * choke/interest state, the peer's piece set (kept aside until the piece count is known), its rates
+ * and its timers (keep-alive, idle and handshake timeouts, on the injected clock).
+ * Flow: channel bytes → decoder → protocol state applied here → one call on the sink per event.
+ * What to request or serve is decided by whoever implements the sink (the torrent's dispatch table).
  */
 import { Bitfield } from '../util/bitfield.ts'
 import { toHex } from '../util/bytes.ts'
+import type { Clock, TimerId } from '../util/clock.ts'
 import { ProtocolError, type SwarmstreamError } from '../util/errors.ts'
 import { RateEstimator } from '../util/rate.ts'
-import { TypedEmitter } from '../util/typed-emitter.ts'
 import { HIGH_WATER_MARK, type PeerChannel } from '../transport/peer-channel.ts'
 import {
   MAX_METADATA_SIZE,
@@ -21,6 +23,7 @@ import {
   type Handshake,
   type WireMessage,
 } from '../wire/index.ts'
+import { PendingPieces } from './pending-pieces.ts'
 
 /** Our extension ids, in WebTorrent's order (ut_metadata first). */
 export const LOCAL_EXTENSIONS = { ut_metadata: 1 } as const
@@ -42,32 +45,29 @@ export const MAX_PIECES = Math.floor(MAX_METADATA_SIZE / 20)
  */
 export const MAX_UNKNOWN_MESSAGES = 100
 
-export interface PeerSessionEvents {
-  [event: string]: (...args: never[]) => void
+/** Where a session reports what the peer did. Each call happens after the session applied it to its own state. */
+export interface PeerSessionSink {
+  /** The remote handshake arrived (`remotePeerId` is set); the sink may close the session. */
   handshake(handshake: Handshake): void
-  'extended-handshake'(ext: ExtensionHandshake): void
-  /** Any message after the handshake (choke state and bitfield are already applied). */
+  extendedHandshake(ext: ExtensionHandshake): void
+  /** Any other message after the handshake. */
   message(message: WireMessage): void
-  /** The remote peer announced pieces (bitfield, have, have-all); `indexes` null means "all". */
-  'pieces-changed'(): void
   /** Our send buffer drained; more uploads can go out. */
   drain(): void
-  close(reason: string, error: SwarmstreamError | null): void
+  /** Called once, whoever closed; `error` says why when the peer misbehaved. */
+  closed(reason: string, error: SwarmstreamError | null): void
 }
 
 export interface PeerSessionOptions {
   infoHash: Uint8Array
   peerId: Uint8Array
+  clock: Clock
   /** Size of our metadata (info dict) when we have it, for the extension handshake. */
   metadataSize?: () => number | undefined
-  now?: () => number
 }
 
-/**
- * One connected peer: binds a PeerChannel to the wire codec, keeps the choke/interest state,
- * the peer's piece set and its rates. Policy (what to request, what to serve) lives in the torrent.
- */
-export class PeerSession extends TypedEmitter<PeerSessionEvents> {
+/** One connected peer: binds a PeerChannel to the wire codec and keeps the peer's protocol state. */
+export class PeerSession {
   readonly channel: PeerChannel
   remotePeerId = ''
   remoteExtensions: Record<string, number> = {}
@@ -78,12 +78,6 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   amInterested = false
   peerChoking = true
   peerInterested = false
-  /** The remote peer's pieces; null until we know the piece count (magnet before metadata). */
-  pieces: Bitfield | null = null
-  #pendingBitfield: Uint8Array | null = null
-  #pendingHaveAll = false
-  /** Haves before the piece count is known, as a bitmap (at most MAX_PIECES bits, not one entry per message). */
-  #pendingHaves = new Uint8Array(0)
   /** Messages ignored because their id (or extended id) is unknown. */
   unknownMessages = 0
 
@@ -92,23 +86,28 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   downloaded = 0
   uploaded = 0
 
+  #pieces: Bitfield | null = null
+  #pending = new PendingPieces(MAX_PIECES)
   #decoder = new WireDecoder()
   #handshaken = false
   #closed = false
-  #keepAlive: ReturnType<typeof setInterval>
-  #idle: ReturnType<typeof setTimeout> | null = null
+  #keepAlive: TimerId
+  #idle: TimerId | null = null
   #opts: PeerSessionOptions
-  #now: () => number
+  #clock: Clock
+  #sink: PeerSessionSink
 
-  constructor(channel: PeerChannel, opts: PeerSessionOptions) {
-    super()
+  constructor(channel: PeerChannel, opts: PeerSessionOptions, sink: PeerSessionSink) {
     this.channel = channel
     this.#opts = opts
-    this.#now = opts.now ?? (() => performance.now())
+    this.#clock = opts.clock
+    this.#sink = sink
     channel.on('data', (chunk) => this.#onData(chunk))
-    channel.on('drain', () => this.emit('drain'))
+    channel.on('drain', () => {
+      if (!this.#closed) this.#sink.drain()
+    })
     channel.on('close', (reason) => this.#onClosed(reason, null))
-    this.#keepAlive = setInterval(() => this.send({ type: 'keep-alive' }), KEEP_ALIVE_MS)
+    this.#keepAlive = this.#clock.setInterval(() => this.send({ type: 'keep-alive' }), KEEP_ALIVE_MS)
     this.#resetIdle(HANDSHAKE_TIMEOUT_MS)
     channel.send(encodeHandshake({ infoHash: opts.infoHash, peerId: opts.peerId, extended: true, fast: false }))
   }
@@ -117,52 +116,43 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     return this.#closed
   }
 
+  get handshaken(): boolean {
+    return this.#handshaken
+  }
+
+  /** The remote peer's pieces; null until we know the piece count (magnet before metadata). */
+  get pieces(): Bitfield | null {
+    return this.#pieces
+  }
+
   /** True while the channel can take more data without growing its queue past the high-water mark. */
   get writable(): boolean {
     return !this.#closed && this.channel.bufferedAmount < HIGH_WATER_MARK
   }
 
-  /** Gives the session the piece count once metadata is known; replays what the peer announced before. */
   /**
    * Gives the session the piece count once metadata is known; replays what the peer announced before.
    * If that turns out to be invalid, the peer is closed and keeps an empty piece set.
    */
   setPieceCount(count: number): void {
-    if (this.pieces) return
-    this.pieces = new Bitfield(count)
-    const bitfield = this.#pendingBitfield
-    const haves = this.#pendingHaves
-    this.#pendingBitfield = null
-    this.#pendingHaves = new Uint8Array(0)
+    if (this.#pieces) return
+    const pieces = new Bitfield(count)
+    this.#pieces = pieces
     try {
-      if (this.#pendingHaveAll) this.pieces.setAll()
-      if (bitfield) this.#applyBitfield(bitfield)
-      for (let i = 0; i < haves.length * 8; i++) if ((haves[i >> 3]! & (0x80 >> (i & 7))) !== 0) this.#applyHave(i)
+      this.#pending.replay(pieces)
     } catch (err) {
-      this.pieces = new Bitfield(count)
+      this.#pieces = new Bitfield(count)
       const error = err instanceof ProtocolError ? err : new ProtocolError('BAD_BITFIELD', String(err))
       this.close(`protocol error: ${error.message}`, error)
-      return
     }
-    this.emit('pieces-changed')
   }
 
   send(message: WireMessage): void {
     if (this.#closed) return
-    switch (message.type) {
-      case 'choke':
-        this.amChoking = true
-        break
-      case 'unchoke':
-        this.amChoking = false
-        break
-      case 'interested':
-        this.amInterested = true
-        break
-      case 'not-interested':
-        this.amInterested = false
-        break
-    }
+    if (message.type === 'choke') this.amChoking = true
+    else if (message.type === 'unchoke') this.amChoking = false
+    else if (message.type === 'interested') this.amInterested = true
+    else if (message.type === 'not-interested') this.amInterested = false
     this.channel.send(encodeMessage(message))
   }
 
@@ -179,7 +169,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.channel.send(encodePieceHeader(index, begin, block.length))
     this.channel.send(block)
     this.uploaded += block.length
-    this.uploadRate.add(block.length, this.#now())
+    this.uploadRate.add(block.length, this.#clock.now())
   }
 
   close(reason: string, error: SwarmstreamError | null = null): void {
@@ -208,19 +198,17 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   }
 
   #onHandshake(handshake: Handshake): void {
-    const ours = toHex(this.#opts.infoHash)
-    if (toHex(handshake.infoHash) !== ours) throw new ProtocolError('WRONG_INFO_HASH', 'The peer is in another torrent')
+    if (toHex(handshake.infoHash) !== toHex(this.#opts.infoHash)) throw new ProtocolError('WRONG_INFO_HASH', 'The peer is in another torrent')
     this.#handshaken = true
     this.remotePeerId = toHex(handshake.peerId)
-    this.emit('handshake', handshake)
-    if (handshake.extended) {
-      const metadataSize = this.#opts.metadataSize?.()
-      this.send({
-        type: 'extended',
-        id: 0,
-        payload: encodeExtensionHandshake({ m: { ...LOCAL_EXTENSIONS }, ...(metadataSize ? { metadataSize } : {}) }),
-      })
-    }
+    this.#sink.handshake(handshake)
+    if (this.#closed || !handshake.extended) return
+    const metadataSize = this.#opts.metadataSize?.()
+    this.send({
+      type: 'extended',
+      id: 0,
+      payload: encodeExtensionHandshake({ m: { ...LOCAL_EXTENSIONS }, ...(metadataSize ? { metadataSize } : {}) }),
+    })
   }
 
   #onMessage(message: WireMessage): void {
@@ -239,40 +227,37 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         this.peerInterested = false
         break
       case 'bitfield':
-        if (this.pieces) this.#applyBitfield(message.bitfield)
-        else this.#keepPendingBitfield(message.bitfield)
-        this.emit('pieces-changed')
+        if (this.#pieces) this.#pieces = PendingPieces.checkedBitfield(this.#pieces.length, message.bitfield)
+        else this.#pending.bitfield(message.bitfield)
         break
       case 'have':
-        if (this.pieces) this.#applyHave(message.index)
-        else this.#addPendingHave(message.index)
-        this.emit('pieces-changed')
+        if (this.#pieces) PendingPieces.checkedHave(this.#pieces, message.index)
+        else this.#pending.have(message.index)
         break
       case 'have-all':
-        if (this.pieces) this.pieces.setAll()
-        else this.#pendingHaveAll = true
-        this.emit('pieces-changed')
+        if (this.#pieces) this.#pieces.setAll()
+        else this.#pending.haveAll()
         break
       case 'piece':
         this.downloaded += message.block.length
-        this.downloadRate.add(message.block.length, this.#now())
+        this.downloadRate.add(message.block.length, this.#clock.now())
         break
       case 'extended':
-        if (message.id === 0) {
-          const ext = decodeExtensionHandshake(message.payload)
-          this.remoteExtensions = ext.m
-          this.remoteMetadataSize = ext.metadataSize
-          this.remoteReqq = ext.reqq
-          this.emit('extended-handshake', ext)
-          return
-        }
+        if (message.id === 0) return this.#onExtendedHandshake(decodeExtensionHandshake(message.payload))
         if (!(Object.values(LOCAL_EXTENSIONS) as number[]).includes(message.id)) this.#countUnknown()
         break
       case 'unknown':
         this.#countUnknown()
         break
     }
-    this.emit('message', message)
+    this.#sink.message(message)
+  }
+
+  #onExtendedHandshake(ext: ExtensionHandshake): void {
+    this.remoteExtensions = ext.m
+    this.remoteMetadataSize = ext.metadataSize
+    this.remoteReqq = ext.reqq
+    this.#sink.extendedHandshake(ext)
   }
 
   #countUnknown(): void {
@@ -281,51 +266,16 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     }
   }
 
-  #addPendingHave(index: number): void {
-    if (index >= MAX_PIECES) throw new ProtocolError('BAD_HAVE', `Have for piece ${index}; no torrent we accept has that many pieces`)
-    const byte = index >> 3
-    if (byte >= this.#pendingHaves.length) {
-      const grown = new Uint8Array(Math.min(Math.ceil(MAX_PIECES / 8), Math.max(byte + 1, this.#pendingHaves.length * 2)))
-      grown.set(this.#pendingHaves)
-      this.#pendingHaves = grown
-    }
-    this.#pendingHaves[byte] = (this.#pendingHaves[byte] ?? 0) | (0x80 >> (index & 7))
-  }
-
-  #keepPendingBitfield(bytes: Uint8Array): void {
-    if (bytes.length > Math.ceil(MAX_PIECES / 8)) {
-      throw new ProtocolError('BAD_BITFIELD', `Bitfield of ${bytes.length} bytes; no torrent we accept has that many pieces`)
-    }
-    // A copy: the message is a view into the peer's chunk, which need not stay alive until metadata arrives.
-    this.#pendingBitfield = bytes.slice()
-  }
-
-  #applyBitfield(bytes: Uint8Array): void {
-    const pieces = this.pieces!
-    if (bytes.length !== pieces.bytes.length) {
-      throw new ProtocolError('BAD_BITFIELD', `Bitfield of ${bytes.length} bytes for ${pieces.length} pieces`)
-    }
-    if (Bitfield.hasSpareBits(pieces.length, bytes)) throw new ProtocolError('BAD_BITFIELD', 'Bitfield has spare bits set')
-    this.pieces = new Bitfield(pieces.length, bytes)
-  }
-
-  #applyHave(index: number): void {
-    const pieces = this.pieces!
-    if (index >= pieces.length) throw new ProtocolError('BAD_HAVE', `Have for piece ${index} of ${pieces.length}`)
-    pieces.set(index)
-  }
-
   #resetIdle(ms: number): void {
-    if (this.#idle) clearTimeout(this.#idle)
-    this.#idle = setTimeout(() => this.close(this.#handshaken ? 'idle timeout' : 'handshake timeout'), ms)
+    this.#clock.clearTimeout(this.#idle)
+    this.#idle = this.#clock.setTimeout(() => this.close(this.#handshaken ? 'idle timeout' : 'handshake timeout'), ms)
   }
 
   #onClosed(reason: string, error: SwarmstreamError | null): void {
     if (this.#closed) return
     this.#closed = true
-    clearInterval(this.#keepAlive)
-    if (this.#idle) clearTimeout(this.#idle)
-    this.emit('close', reason, error)
-    this.removeAllListeners()
+    this.#clock.clearInterval(this.#keepAlive)
+    this.#clock.clearTimeout(this.#idle)
+    this.#sink.closed(reason, error)
   }
 }

@@ -1,10 +1,21 @@
 import type { SwarmstreamError } from '../util/errors.ts'
 
+/** What one peer (by peer id, hex) did to the torrent. */
+export interface PeerCounters {
+  /** Block bytes it sent us (every piece message, used or not). */
+  receivedBytes: number
+  /** Of those, bytes thrown away: failed pieces, blocks discarded when it was dropped, unrequested and surplus copies. */
+  discardedBytes: number
+  banned: boolean
+  /** Failed pieces it contributed blocks to (an honest peer can have some: others lied in the same piece). */
+  hashFailures: number
+}
+
 /** A copy of the counters, safe to hand to the API and the UI. */
 export interface PeerStatsSnapshot {
   /** Peers closed because they broke the protocol or misbehaved. */
   dropped: number
-  /** Peers banned from this torrent (they lied about data). */
+  /** Peers banned from this torrent (they sent data that failed verification). */
   banned: number
   /** Pieces that failed their SHA-1 check. */
   hashFailures: number
@@ -22,12 +33,20 @@ export interface PeerStatsSnapshot {
   unknownMessages: number
   /** Why peers were dropped, by error code. */
   protocolErrors: Record<string, number>
+  /** All block bytes thrown away (peers and web seeds). */
+  discardedBytes: number
+  /** Banned peer ids (hex), in the order they were banned; refused for the torrent's lifetime. */
+  bannedPeers: string[]
+  /** Per peer id (hex). */
+  byPeer: Record<string, PeerCounters>
 }
 
-/** What broken or hostile peers did to one torrent; the torrent exposes `snapshot()` as its stats. */
+/** Peers remembered in `byPeer`; past this the oldest peer that is not banned is forgotten. */
+export const MAX_PEERS_TRACKED = 1000
+
+/** What peers did to one torrent; the torrent exposes `snapshot()` as its stats. */
 export class PeerStats {
   dropped = 0
-  banned = 0
   hashFailures = 0
   unrequestedBlocks = 0
   lateBlocks = 0
@@ -35,12 +54,54 @@ export class PeerStats {
   silentPeers = 0
   ignoredRequests = 0
   unknownMessages = 0
+  discardedBytes = 0
   readonly protocolErrors = new Map<string, number>()
+  readonly #bannedPeers: string[] = []
+  readonly #byPeer = new Map<string, PeerCounters>()
+
+  get banned(): number {
+    return this.#bannedPeers.length
+  }
 
   /** A peer was closed because of `error`. */
   recordDrop(error: SwarmstreamError): void {
     this.dropped++
     this.protocolErrors.set(error.code, (this.protocolErrors.get(error.code) ?? 0) + 1)
+  }
+
+  recordBan(id: string): void {
+    const peer = this.peer(id)
+    if (peer.banned) return
+    peer.banned = true
+    this.#bannedPeers.push(id)
+  }
+
+  /** Block bytes arrived from a peer. */
+  recordReceived(id: string, bytes: number): void {
+    this.peer(id).receivedBytes += bytes
+  }
+
+  /** Block bytes were thrown away; `id` is the peer that sent them (null: not a peer, e.g. a web seed). */
+  recordDiscarded(id: string | null, bytes: number): void {
+    this.discardedBytes += bytes
+    if (id !== null) this.peer(id).discardedBytes += bytes
+  }
+
+  /** A piece failed its hash; `ids` are the peers that contributed blocks to it. */
+  recordHashFailure(ids: readonly string[]): void {
+    this.hashFailures++
+    for (const id of ids) this.peer(id).hashFailures++
+  }
+
+  /** The counters of one peer (created on first use). */
+  peer(id: string): PeerCounters {
+    let counters = this.#byPeer.get(id)
+    if (!counters) {
+      counters = { receivedBytes: 0, discardedBytes: 0, banned: false, hashFailures: 0 }
+      this.#byPeer.set(id, counters)
+      if (this.#byPeer.size > MAX_PEERS_TRACKED) this.#forgetOldest()
+    }
+    return counters
   }
 
   snapshot(): PeerStatsSnapshot {
@@ -55,6 +116,17 @@ export class PeerStats {
       ignoredRequests: this.ignoredRequests,
       unknownMessages: this.unknownMessages,
       protocolErrors: Object.fromEntries(this.protocolErrors),
+      discardedBytes: this.discardedBytes,
+      bannedPeers: [...this.#bannedPeers],
+      byPeer: Object.fromEntries([...this.#byPeer].map(([id, c]) => [id, { ...c }])),
+    }
+  }
+
+  #forgetOldest(): void {
+    for (const [id, counters] of this.#byPeer) {
+      if (counters.banned) continue
+      this.#byPeer.delete(id)
+      return
     }
   }
 }

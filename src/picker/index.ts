@@ -6,6 +6,7 @@ export {
   PiecePicker,
   type BlockArrival,
   type BlockRequest,
+  type InFlight,
   type PickOptions,
   type PickerGeometry,
   type Priorities,

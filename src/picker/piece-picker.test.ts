@@ -1,78 +1,139 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
 import { BLOCK_LENGTH, PiecePicker } from './piece-picker.ts'
+import { allPieces as all, bits, blocksOf, never, setupPicker, testPick } from './test-helpers.ts'
 
-function all(n: number): Bitfield {
-  const b = new Bitfield(n)
-  b.setAll()
-  return b
-}
+describe('PiecePicker rules (fixtures)', () => {
+  it('pick_lowest_availability: the rarest piece we do not have', () => {
+    const { picker } = setupPicker('2223333', '* * *  ')
+    expect(testPick(picker)).toBe(1)
+  })
 
-const never = () => false
+  it('never picks pieces we have or do not want, nor pieces the peer lacks', () => {
+    const { picker } = setupPicker('1111', '*   ', '1101')
+    expect(testPick(picker, bits('**  '))).toBe(1)
+    expect(testPick(picker, bits('* * '))).toBe(-1)
+    expect(testPick(picker, bits('  **'))).toBe(3)
+  })
 
-describe('PiecePicker', () => {
+  it('partial pieces first: the free blocks of a started piece before any new piece', () => {
+    const { picker } = setupPicker('5153', '    ', '', '00a0')
+    const batch = picker.pick({}, all(4), 3, never)
+    // Piece 1 is rarer, but piece 2 is started.
+    expect(blocksOf(batch)).toEqual(['2:1', '2:3', '1:0'])
+  })
+
+  it('dont_pick_requested_blocks: a requested block goes to nobody else until released', () => {
+    const { picker } = setupPicker('1', ' ')
+    const a = picker.pick({}, all(1), 2, never)
+    expect(blocksOf(a)).toEqual(['0:0', '0:1'])
+    expect(blocksOf(picker.pick({}, all(1), 4, never))).toEqual(['0:2', '0:3'])
+    picker.released(0, BLOCK_LENGTH)
+    expect(blocksOf(picker.pick({}, all(1), 4, never))).toEqual(['0:1'])
+  })
+
+  it('restore_piece: every block of a piece that failed is requested again', () => {
+    const { picker } = setupPicker('1', ' ', '', 'f')
+    expect(picker.isPieceComplete(0)).toBe(true)
+    picker.failed(0)
+    expect(picker.pick({}, all(1), 8, never)).toHaveLength(4)
+  })
+
+  it('unreceive: a thrown-away block is requested again, the rest of the piece is kept', () => {
+    const { picker } = setupPicker('1', ' ', '', 'f')
+    picker.unreceive(0, 2 * BLOCK_LENGTH)
+    expect(picker.isPieceComplete(0)).toBe(false)
+    expect(blocksOf(picker.pick({}, all(1), 8, never))).toEqual(['0:2'])
+  })
+})
+
+describe('PiecePicker single-source pieces (smart ban re-fetch)', () => {
+  it('gives a piece that failed with several contributors to one peer only', () => {
+    const { picker } = setupPicker('22', '  ')
+    const a = {}
+    const b = {}
+    picker.failed(0, { singleSource: true })
+    expect(blocksOf(picker.pick(a, bits('* '), 2, never))).toEqual(['0:0', '0:1'])
+    expect(picker.ownerOf(0)).toBe(a)
+    // Another peer gets neither free blocks nor endgame duplicates of it.
+    expect(picker.pick(b, bits('* '), 4, never)).toEqual([])
+    expect(blocksOf(picker.pick(a, bits('* '), 4, never))).toEqual(['0:2', '0:3'])
+  })
+
+  it('hands the piece to another peer once its owner leaves, and forgets the mark once the piece is had', () => {
+    const { picker } = setupPicker('22', '  ')
+    const a = {}
+    const b = {}
+    picker.failed(0, { singleSource: true })
+    picker.pick(a, bits('* '), 1, never)
+    picker.released(0, 0)
+    picker.peerLeft(a)
+    expect(blocksOf(picker.pick(b, bits('* '), 4, never))).toEqual(['0:0', '0:1', '0:2', '0:3'])
+    expect(picker.ownerOf(0)).toBe(b)
+    picker.markHave(0)
+    expect(picker.isSingleSource(0)).toBe(false)
+  })
+
+  it('does not mark a piece that failed with one contributor', () => {
+    const { picker } = setupPicker('2', ' ')
+    picker.failed(0)
+    picker.pick({}, all(1), 1, never)
+    expect(picker.pick({}, all(1), 1, never)).toHaveLength(1)
+  })
+})
+
+describe('PiecePicker geometry and endgame', () => {
   it('splits pieces into 16 KiB blocks with a short last block', () => {
     const picker = new PiecePicker({ numPieces: 2, pieceLength: 32768, length: 32768 + 20000 })
-    const reqs = picker.pick(all(2), 10, never)
+    const reqs = picker.pick({}, all(2), 10, never)
     expect(reqs.map((r) => r.length).sort((a, b) => a - b)).toEqual([3616, 16384, 16384, 16384])
   })
 
-  it('asks for the rarest piece first', () => {
-    const picker = new PiecePicker({ numPieces: 3, pieceLength: BLOCK_LENGTH, length: 3 * BLOCK_LENGTH })
-    picker.availability.set([3, 1, 2])
-    expect(picker.pick(all(3), 1, never)[0]!.index).toBe(1)
-  })
-
-  it('finishes started pieces before starting new ones', () => {
+  it('finishes started pieces before starting new ones, even when rarer ones appear', () => {
     const picker = new PiecePicker({ numPieces: 4, pieceLength: 4 * BLOCK_LENGTH, length: 16 * BLOCK_LENGTH })
-    picker.availability.set([1, 5, 5, 5])
-    const first = picker.pick(all(4), 2, never)
-    expect(first.every((r) => r.index === 0)).toBe(true)
-    picker.availability.set([9, 1, 1, 1])
-    expect(picker.pick(all(4), 2, never).every((r) => r.index === 0)).toBe(true)
-  })
-
-  it('only asks for pieces the peer has and we want', () => {
-    const picker = new PiecePicker({ numPieces: 3, pieceLength: BLOCK_LENGTH, length: 3 * BLOCK_LENGTH })
-    const peer = new Bitfield(3)
-    peer.set(2)
-    peer.set(1)
-    picker.wanted.set(1, false)
-    expect(picker.pick(peer, 5, never).map((r) => r.index)).toEqual([2])
+    const many = Array.from({ length: 5 }, () => ({}))
+    many.forEach((p, k) => picker.peerBitfield(p, bits(k === 0 ? '****' : ' ***')))
+    expect(picker.pick({}, all(4), 2, never).every((r) => r.index === 0)).toBe(true)
+    for (const p of many) picker.peerLeft(p)
+    picker.peerBitfield({}, bits('*   '))
+    expect(picker.pick({}, all(4), 2, never).every((r) => r.index === 0)).toBe(true)
   })
 
   it('enters endgame: duplicates in-flight blocks for another peer, never for the same one', () => {
     const picker = new PiecePicker({ numPieces: 1, pieceLength: BLOCK_LENGTH, length: BLOCK_LENGTH })
-    expect(picker.pick(all(1), 5, never)).toHaveLength(1)
-    expect(picker.pick(all(1), 5, () => true)).toHaveLength(0)
-    expect(picker.pick(all(1), 5, never)).toHaveLength(1)
-    expect(picker.pick(all(1), 5, never)).toHaveLength(0)
+    expect(picker.pick({}, all(1), 5, never)).toHaveLength(1)
+    expect(picker.pick({}, all(1), 5, () => true)).toHaveLength(0)
+    expect(picker.pick({}, all(1), 5, never)).toHaveLength(1)
+    expect(picker.pick({}, all(1), 5, never)).toHaveLength(0)
     expect(picker.received(0, 0)).toBe('new')
     expect(picker.received(0, 0)).toBe('duplicate')
   })
 
-  it('re-requests every block of a piece that failed verification', () => {
-    const picker = new PiecePicker({ numPieces: 1, pieceLength: 2 * BLOCK_LENGTH, length: 2 * BLOCK_LENGTH })
-    for (const r of picker.pick(all(1), 5, never)) picker.received(r.index, r.begin)
-    expect(picker.isPieceComplete(0)).toBe(true)
-    picker.failed(0)
-    expect(picker.pick(all(1), 5, never)).toHaveLength(2)
-  })
-
   it('frees a released request and rejects blocks never requested', () => {
     const picker = new PiecePicker({ numPieces: 1, pieceLength: 2 * BLOCK_LENGTH, length: 2 * BLOCK_LENGTH })
-    const [a] = picker.pick(all(1), 1, never)
+    const [a] = picker.pick({}, all(1), 1, never)
     expect(picker.received(0, BLOCK_LENGTH)).toBe('unexpected')
     picker.released(a!.index, a!.begin)
-    expect(picker.pick(all(1), 5, never)).toHaveLength(2)
+    expect(picker.pick({}, all(1), 5, never)).toHaveLength(2)
   })
 
-  it('stops picking once pieces are verified', () => {
+  it('stops picking once pieces are had, and reports them', () => {
     const picker = new PiecePicker({ numPieces: 2, pieceLength: BLOCK_LENGTH, length: 2 * BLOCK_LENGTH })
-    picker.verified(0)
-    picker.verified(1)
+    picker.markHave(0)
+    expect(picker.hasPiece(0)).toBe(true)
+    expect(picker.complete).toBe(false)
+    picker.markHave(1)
     expect(picker.complete).toBe(true)
-    expect(picker.pick(all(2), 5, never)).toHaveLength(0)
+    expect(picker.haveCount).toBe(2)
+    expect([...picker.haveBitfield()]).toEqual([0xc0])
+    expect(picker.pick({}, all(2), 5, never)).toHaveLength(0)
+  })
+
+  it('hands out a copy of the have bitfield', () => {
+    const picker = new PiecePicker({ numPieces: 8, pieceLength: BLOCK_LENGTH, length: 8 * BLOCK_LENGTH })
+    picker.haveBitfield()[0] = 0xff
+    expect(picker.haveCount).toBe(0)
+    expect(picker.hasPiece(0)).toBe(false)
   })
 })
 
@@ -81,7 +142,7 @@ describe('PiecePicker extent affinity', () => {
     const pieceLength = 256 * 1024
     const picker = new PiecePicker({ numPieces: 16, pieceLength, length: 16 * pieceLength })
     const order: number[] = []
-    for (const r of picker.pick(all(16), 16 * 16, never)) if (!order.includes(r.index)) order.push(r.index)
+    for (const r of picker.pick({}, all(16), 16 * 16, never)) if (!order.includes(r.index)) order.push(r.index)
     expect(order).toHaveLength(16)
     for (let e = 0; e < 4; e++) {
       const extent = order.slice(e * 4, e * 4 + 4)
@@ -96,9 +157,10 @@ describe('PiecePicker streaming priorities', () => {
 
   it('asks for critical pieces first, then the read-ahead window in order, then the rest', () => {
     const picker = new PiecePicker(geometry)
-    picker.availability.set([1, 1, 1, 1, 1, 1, 1, 1, 1, 9])
+    const peers = Array.from({ length: 9 }, () => ({}))
+    peers.forEach((p, k) => picker.peerBitfield(p, bits(k === 0 ? '**********' : '         *')))
     picker.setPriorities({ critical: [9], readahead: [4, 5] })
-    const order = picker.pick(all(10), 7, never).map((r) => r.index)
+    const order = picker.pick({}, all(10), 7, never).map((r) => r.index)
     expect(order).toEqual([9, 9, 4, 4, 5, 5, order[6]])
     expect([4, 5, 9]).not.toContain(order[6])
   })
@@ -106,36 +168,45 @@ describe('PiecePicker streaming priorities', () => {
   it('lets fast peers duplicate critical blocks, up to three copies, never twice to one peer', () => {
     const picker = new PiecePicker(geometry)
     picker.setPriorities({ critical: [3], readahead: [] })
-    const first = picker.pick(all(10), 2, never, { critical: true })
+    const first = picker.pick({}, all(10), 2, never, { critical: true })
     expect(first.map((r) => r.index)).toEqual([3, 3])
-    expect(picker.pick(all(10), 2, () => true, { critical: true }).some((r) => r.index === 3)).toBe(false)
-    expect(picker.pick(all(10), 2, never, { critical: true }).map((r) => r.index)).toEqual([3, 3])
-    expect(picker.pick(all(10), 2, never, { critical: true }).map((r) => r.index)).toEqual([3, 3])
-    expect(picker.pick(all(10), 2, never, { critical: true }).map((r) => r.index)).not.toContain(3)
+    expect(picker.pick({}, all(10), 2, () => true, { critical: true }).some((r) => r.index === 3)).toBe(false)
+    expect(picker.pick({}, all(10), 2, never, { critical: true }).map((r) => r.index)).toEqual([3, 3])
+    expect(picker.pick({}, all(10), 2, never, { critical: true }).map((r) => r.index)).toEqual([3, 3])
+    expect(picker.pick({}, all(10), 2, never, { critical: true }).map((r) => r.index)).not.toContain(3)
   })
 
   it('gives slow peers no duplicate critical work', () => {
     const picker = new PiecePicker(geometry)
     picker.setPriorities({ critical: [3], readahead: [] })
-    picker.pick(all(10), 2, never, { critical: true })
-    expect(picker.pick(all(10), 2, never, { critical: false }).map((r) => r.index)).not.toContain(3)
+    picker.pick({}, all(10), 2, never, { critical: true })
+    expect(picker.pick({}, all(10), 2, never, { critical: false }).map((r) => r.index)).not.toContain(3)
   })
 
   it('fetches critical pieces even in deselected files, and web seeds claim them first', () => {
     const picker = new PiecePicker(geometry)
-    for (let i = 0; i < 10; i++) picker.wanted.set(i, false)
+    picker.setWanted(() => false)
     picker.setPriorities({ critical: [], readahead: [7] })
-    expect(picker.claimPiece()?.[0]?.index).toBe(7)
-    expect(picker.claimPiece()).toBeNull()
+    expect(picker.claimPiece({})?.[0]?.index).toBe(7)
+    expect(picker.claimPiece({})).toBeNull()
   })
-})
 
-describe('PiecePicker critical batches', () => {
-  it('never hands the same block twice in one batch', () => {
+  it('never hands the same block twice in one critical batch', () => {
     const picker = new PiecePicker({ numPieces: 4, pieceLength: 4 * BLOCK_LENGTH, length: 16 * BLOCK_LENGTH })
     picker.setPriorities({ critical: [2], readahead: [] })
-    const batch = picker.pick(all(4), 50, never, { critical: true })
-    const keys = batch.map((r) => `${r.index}:${r.begin}`)
+    const batch = picker.pick({}, all(4), 50, never, { critical: true })
+    const keys = blocksOf(batch)
     expect(new Set(keys).size).toBe(keys.length)
+  })
+
+  it('is interested only in pieces it needs', () => {
+    const picker = new PiecePicker({ numPieces: 3, pieceLength: BLOCK_LENGTH, length: 3 * BLOCK_LENGTH })
+    picker.markHave(0)
+    picker.setWanted((i) => i !== 1)
+    expect(picker.interestedIn(bits('**  '.slice(0, 3)))).toBe(false)
+    expect(picker.interestedIn(bits('  *'))).toBe(true)
+    picker.setPriorities({ critical: [1], readahead: [] })
+    expect(picker.interestedIn(bits(' * '))).toBe(true)
+    expect(picker.interestedIn(new Bitfield(3))).toBe(false)
   })
 })

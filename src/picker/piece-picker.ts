@@ -1,4 +1,16 @@
+/*
+ * The piece picker: which blocks to request next, from whom. Pure: no I/O, no clock; randomness is injected.
+ * Owns (privately): the pieces we have and want, availability (per-peer counted sets, see availability.ts),
+ * the block states of started pieces (partial-piece.ts), single-source marks, and streaming priorities.
+ * Order of a pick: critical pieces (readers wait for them; fast peers may duplicate their blocks), the
+ * read-ahead window, pieces already started, then new pieces rarest first (ties by random 1 MiB extent,
+ * then in order), and endgame duplicates once nothing is free.
+ * Callers report the block lifecycle: pick → received | released → (piece complete) → markHave | failed;
+ * a received block whose source was dropped goes back with `unreceive`.
+ */
 import { Bitfield } from '../util/bitfield.ts'
+import { Availability } from './availability.ts'
+import { FREE, PartialPiece, RECEIVED, REQUESTED } from './partial-piece.ts'
 
 /** The request unit (BEP 3 convention, what WebTorrent asks for and serves). */
 export const BLOCK_LENGTH = 16384
@@ -16,16 +28,6 @@ export interface BlockRequest {
   index: number
   begin: number
   length: number
-}
-
-const FREE = 0
-const REQUESTED = 1
-const RECEIVED = 2
-
-interface PartialPiece {
-  state: Uint8Array
-  requests: Uint8Array
-  received: number
 }
 
 export interface PickerGeometry {
@@ -48,31 +50,33 @@ export interface PickOptions {
   critical?: boolean
 }
 
-/**
- * Decides which blocks to request. Pure: no I/O, no clock; randomness is injected.
- * Order: pieces already started, then rarest first with a random tie-break, then endgame duplicates.
- */
+/** Whether `peer` already has the block at (`index`, `begin`) requested (a duplicate must not repeat it). */
+export type InFlight = (index: number, begin: number) => boolean
+
 export class PiecePicker {
-  readonly have: Bitfield
-  /** Pieces we want at all (file selection). */
-  readonly wanted: Bitfield
-  readonly availability: Uint16Array
-  #partial = new Map<number, PartialPiece>()
-  #geometry: PickerGeometry
-  #random: () => number
-  #extentPieces: number
-  #extentRank: Float64Array
+  readonly #have: Bitfield
+  readonly #wanted: Bitfield
+  readonly #availability: Availability
+  readonly #partial = new Map<number, PartialPiece>()
+  /** Pieces that failed with several contributors: the next attempt goes to one peer. */
+  readonly #singleSource = new Set<number>()
+  readonly #geometry: PickerGeometry
+  readonly #extentPieces: number
+  readonly #extentRank: Float64Array
   #priorities: Priorities = { critical: [], readahead: [] }
 
   constructor(geometry: PickerGeometry, random: () => number = Math.random) {
     this.#geometry = geometry
-    this.#random = random
-    this.have = new Bitfield(geometry.numPieces)
-    this.wanted = new Bitfield(geometry.numPieces)
-    this.wanted.setAll()
-    this.availability = new Uint16Array(geometry.numPieces)
+    this.#have = new Bitfield(geometry.numPieces)
+    this.#wanted = new Bitfield(geometry.numPieces)
+    this.#wanted.setAll()
+    this.#availability = new Availability(geometry.numPieces)
     this.#extentPieces = Math.max(1, Math.floor(EXTENT_BYTES / geometry.pieceLength))
     this.#extentRank = new Float64Array(Math.ceil(geometry.numPieces / this.#extentPieces)).map(() => random())
+  }
+
+  get numPieces(): number {
+    return this.#geometry.numPieces
   }
 
   pieceSize(index: number): number {
@@ -84,30 +88,67 @@ export class PiecePicker {
     return Math.ceil(this.pieceSize(index) / BLOCK_LENGTH)
   }
 
-  /** True when every wanted piece is verified. */
+  // What we have and want.
+
+  hasPiece(index: number): boolean {
+    return this.#have.get(index)
+  }
+
+  get haveCount(): number {
+    return this.#have.count
+  }
+
+  /** A copy of the have bitfield (BEP 3 bit order). */
+  haveBitfield(): Uint8Array {
+    return this.#have.bytes.slice()
+  }
+
+  isWanted(index: number): boolean {
+    return this.#wanted.get(index)
+  }
+
+  /** File selection: which pieces to fetch at all (critical pieces are fetched regardless). */
+  setWanted(wanted: (index: number) => boolean): void {
+    for (let i = 0; i < this.numPieces; i++) this.#wanted.set(i, wanted(i))
+  }
+
+  /** True when every wanted piece is had. */
   get complete(): boolean {
-    for (let i = 0; i < this.#geometry.numPieces; i++) if (this.wanted.get(i) && !this.have.get(i)) return false
+    for (let i = 0; i < this.numPieces; i++) if (this.#wanted.get(i) && !this.#have.get(i)) return false
     return true
   }
 
-  addAvailability(pieces: Bitfield, delta: 1 | -1): void {
-    for (let i = 0; i < pieces.length; i++) if (pieces.get(i)) this.availability[i] = Math.max(0, this.availability[i]! + delta)
+  // Availability.
+
+  availability(index: number): number {
+    return this.#availability.count(index)
   }
 
-  addHaveAvailability(index: number): void {
-    this.availability[index] = this.availability[index]! + 1
+  peerHas(peer: object, index: number): void {
+    this.#availability.peerHas(peer, index)
   }
 
-  /** Is there any block of a piece `peer` has that we still need (ignoring what is in flight)? */
-  interestedIn(peer: Bitfield): boolean {
-    const { critical, readahead } = this.#priorities
-    for (const i of critical) if (this.#needs(peer, i)) return true
-    for (const i of readahead) if (this.#needs(peer, i)) return true
-    for (let i = 0; i < this.#geometry.numPieces; i++) if (peer.get(i) && this.wanted.get(i) && !this.have.get(i)) return true
-    return false
+  peerBitfield(peer: object, pieces: Bitfield): void {
+    this.#availability.peerBitfield(peer, pieces)
   }
 
-  /** Replaces the streaming priorities (the torrent recomputes them when readers move). */
+  peerHasAll(peer: object): void {
+    this.#availability.peerHasAll(peer)
+  }
+
+  /** The peer is gone: its availability is subtracted and single-source pieces it owned are free for another. */
+  peerLeft(peer: object): void {
+    this.#availability.peerLeft(peer)
+    this.releaseOwnership(peer)
+  }
+
+  /** The peer can no longer serve (it choked us): another peer may take over its single-source pieces. */
+  releaseOwnership(peer: object): void {
+    for (const partial of this.#partial.values()) if (partial.owner === peer) partial.owner = null
+  }
+
+  // Priorities.
+
   setPriorities(priorities: Priorities): void {
     this.#priorities = priorities
   }
@@ -116,44 +157,46 @@ export class PiecePicker {
     return this.#priorities
   }
 
-  /**
-   * Picks up to `max` blocks to request from a peer having `peer`.
-   * `inFlightFromPeer(index, begin)` tells whether this peer already has that block requested (duplicates must not repeat it).
-   */
-  pick(
-    peer: Bitfield,
-    max: number,
-    inFlightFromPeer: (index: number, begin: number) => boolean,
-    opts: PickOptions = {},
-  ): BlockRequest[] {
+  /** Is there a piece `pieces` has that we still need (ignoring what is in flight)? */
+  interestedIn(pieces: Bitfield): boolean {
+    const { critical, readahead } = this.#priorities
+    for (const i of critical) if (this.#needs(pieces, i)) return true
+    for (const i of readahead) if (this.#needs(pieces, i)) return true
+    for (let i = 0; i < this.numPieces; i++) if (pieces.get(i) && this.#wanted.get(i) && !this.#have.get(i)) return true
+    return false
+  }
+
+  // Picking.
+
+  /** Picks up to `max` blocks to request from `peer`, which has `pieces`. */
+  pick(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, opts: PickOptions = {}): BlockRequest[] {
     const out: BlockRequest[] = []
     if (max <= 0) return out
     for (const index of this.#priorities.critical) {
-      if (!this.#needs(peer, index)) continue
+      if (!this.#needs(pieces, index)) continue
       const before = out.length
-      this.#takeFree(index, this.#partial.get(index) ?? this.#start(index), out, max)
+      this.#takeFree(peer, index, this.#partial.get(index) ?? this.#start(index), out, max)
       // Blocks just handed out in this batch are in flight from this peer too.
       const fresh = new Set(out.slice(before).map((r) => r.begin))
-      const inFlight = (i: number, begin: number) => (i === index && fresh.has(begin)) || inFlightFromPeer(i, begin)
-      if (opts.critical) this.#duplicate(index, MAX_CRITICAL_REQUESTS, inFlight, out, max)
+      const inBatch: InFlight = (i, begin) => (i === index && fresh.has(begin)) || inFlight(i, begin)
+      if (opts.critical) this.#duplicate(peer, index, MAX_CRITICAL_REQUESTS, inBatch, out, max)
       if (out.length >= max) return out
     }
     for (const index of this.#priorities.readahead) {
-      if (!this.#needs(peer, index)) continue
-      this.#takeFree(index, this.#partial.get(index) ?? this.#start(index), out, max)
+      if (!this.#needs(pieces, index)) continue
+      this.#takeFree(peer, index, this.#partial.get(index) ?? this.#start(index), out, max)
       if (out.length >= max) return out
     }
     for (const [index, partial] of this.#partial) {
-      if (!peer.get(index)) continue
-      this.#takeFree(index, partial, out, max)
+      if (!pieces.get(index)) continue
+      this.#takeFree(peer, index, partial, out, max)
       if (out.length >= max) return out
     }
-    for (const index of this.#rarestNewPieces(peer)) {
-      const partial = this.#start(index)
-      this.#takeFree(index, partial, out, max)
+    for (const index of this.#rarestNewPieces(pieces)) {
+      this.#takeFree(peer, index, this.#start(index), out, max)
       if (out.length >= max) return out
     }
-    if (out.length === 0) this.#endgame(peer, max, inFlightFromPeer, out)
+    if (out.length === 0) this.#endgame(peer, pieces, max, inFlight, out)
     return out
   }
 
@@ -161,29 +204,30 @@ export class PiecePicker {
    * Claims one whole unstarted piece (rarest first) for a source that fetches whole pieces, e.g. a web seed.
    * Returns its blocks, all marked requested, or null when no unstarted wanted piece is left.
    */
-  claimPiece(): BlockRequest[] | null {
-    const all = new Bitfield(this.#geometry.numPieces)
+  claimPiece(claimant: object): BlockRequest[] | null {
+    const all = new Bitfield(this.numPieces)
     all.setAll()
     const { critical, readahead } = this.#priorities
     const urgent = [...critical, ...readahead].filter((i) => this.#needs(all, i) && !this.#partial.has(i))
     for (const index of [...urgent, ...this.#rarestNewPieces(all)]) {
       const partial = this.#start(index)
       const out: BlockRequest[] = []
-      this.#takeFree(index, partial, out, partial.state.length)
+      this.#takeFree(claimant, index, partial, out, partial.blocks)
       return out
     }
     return null
   }
 
-  /** Records an arriving block. */
+  // The block lifecycle.
+
+  /** Records an arriving block that was requested. */
   received(index: number, begin: number): BlockArrival {
     const partial = this.#partial.get(index)
-    const block = begin / BLOCK_LENGTH
-    if (!partial || !Number.isInteger(block) || block >= partial.state.length) return 'unexpected'
+    const block = this.#blockOf(partial, begin)
+    if (!partial || block < 0) return 'unexpected'
     if (partial.state[block] === RECEIVED) return 'duplicate'
     if (partial.state[block] === FREE && partial.requests[block] === 0) return 'unexpected'
-    partial.state[block] = RECEIVED
-    partial.received++
+    partial.receive(block)
     return 'new'
   }
 
@@ -193,54 +237,77 @@ export class PiecePicker {
    */
   acceptLate(index: number, begin: number, length: number): boolean {
     const partial = this.#partial.get(index)
-    const block = begin / BLOCK_LENGTH
-    if (!partial || !Number.isInteger(block) || block >= partial.state.length || partial.state[block] === RECEIVED) return false
+    const block = this.#blockOf(partial, begin)
+    if (!partial || block < 0 || partial.state[block] === RECEIVED) return false
     if (length !== Math.min(BLOCK_LENGTH, this.pieceSize(index) - begin)) return false
-    partial.state[block] = RECEIVED
-    partial.received++
+    partial.receive(block)
     return true
   }
 
   /** A request ended without data (cancelled, rejected, timed out, peer gone). */
   released(index: number, begin: number): void {
     const partial = this.#partial.get(index)
-    if (!partial) return
-    const block = begin / BLOCK_LENGTH
-    if (partial.requests[block]! > 0) partial.requests[block]!--
-    if (partial.state[block] === REQUESTED && partial.requests[block] === 0) partial.state[block] = FREE
+    const block = this.#blockOf(partial, begin)
+    if (partial && block >= 0) partial.release(block)
+  }
+
+  /** A received block was thrown away before its piece was verified: it is free to request again. */
+  unreceive(index: number, begin: number): void {
+    const partial = this.#partial.get(index)
+    const block = this.#blockOf(partial, begin)
+    if (partial && block >= 0) partial.unreceive(block)
   }
 
   isPieceComplete(index: number): boolean {
-    const partial = this.#partial.get(index)
-    return !!partial && partial.received === partial.state.length
+    return this.#partial.get(index)?.complete ?? false
   }
 
-  verified(index: number): void {
+  /** The piece is verified and stored (or was found intact in storage). */
+  markHave(index: number): void {
     this.#partial.delete(index)
-    this.have.set(index)
+    this.#singleSource.delete(index)
+    this.#have.set(index)
   }
 
-  /** The assembled piece failed its hash: every block must be fetched again. */
-  failed(index: number): void {
+  /**
+   * The assembled piece failed its hash: every block must be fetched again. With `singleSource`,
+   * the next attempt is given to one peer (see PartialPiece).
+   */
+  failed(index: number, opts: { singleSource?: boolean } = {}): void {
     this.#partial.delete(index)
+    if (opts.singleSource) this.#singleSource.add(index)
+  }
+
+  /** Whether the piece's next attempt is reserved for one peer. */
+  isSingleSource(index: number): boolean {
+    return this.#singleSource.has(index)
+  }
+
+  /** The peer a single-source piece is reserved for right now (null: none yet). */
+  ownerOf(index: number): object | null {
+    return this.#partial.get(index)?.owner ?? null
   }
 
   get partialCount(): number {
     return this.#partial.size
   }
 
+  #blockOf(partial: PartialPiece | undefined, begin: number): number {
+    const block = begin / BLOCK_LENGTH
+    return partial && Number.isInteger(block) && block >= 0 && block < partial.blocks ? block : -1
+  }
+
   #start(index: number): PartialPiece {
-    const blocks = this.blockCount(index)
-    const partial = { state: new Uint8Array(blocks), requests: new Uint8Array(blocks), received: 0 }
+    const partial = new PartialPiece(this.blockCount(index), this.#singleSource.has(index))
     this.#partial.set(index, partial)
     return partial
   }
 
-  #takeFree(index: number, partial: PartialPiece, out: BlockRequest[], max: number): void {
-    for (let b = 0; b < partial.state.length && out.length < max; b++) {
+  #takeFree(peer: object, index: number, partial: PartialPiece, out: BlockRequest[], max: number): void {
+    if (!partial.admits(peer)) return
+    for (let b = 0; b < partial.blocks && out.length < max; b++) {
       if (partial.state[b] !== FREE) continue
-      partial.state[b] = REQUESTED
-      partial.requests[b] = 1
+      partial.take(b, peer)
       out.push(this.#request(index, b))
     }
   }
@@ -251,51 +318,41 @@ export class PiecePicker {
   }
 
   /** Unstarted pieces the peer has, rarest first; ties by random extent, then in order within it. */
-  *#rarestNewPieces(peer: Bitfield): Generator<number> {
+  *#rarestNewPieces(pieces: Bitfield): Generator<number> {
     const candidates: number[] = []
-    for (let i = 0; i < this.#geometry.numPieces; i++) {
-      if (peer.get(i) && this.wanted.get(i) && !this.have.get(i) && !this.#partial.has(i)) candidates.push(i)
+    for (let i = 0; i < this.numPieces; i++) {
+      if (pieces.get(i) && this.#wanted.get(i) && !this.#have.get(i) && !this.#partial.has(i)) candidates.push(i)
     }
     if (candidates.length === 0) return
-    const availability = this.availability
     const rank = this.#extentRank
     const extent = this.#extentPieces
-    candidates.sort(
-      (a, b) =>
-        availability[a]! - availability[b]! ||
-        rank[Math.floor(a / extent)]! - rank[Math.floor(b / extent)]! ||
-        a - b,
-    )
+    const count = (i: number) => this.#availability.count(i)
+    candidates.sort((a, b) => count(a) - count(b) || rank[Math.floor(a / extent)]! - rank[Math.floor(b / extent)]! || a - b)
     for (const index of candidates) if (!this.#partial.has(index)) yield index
   }
 
-  #endgame(peer: Bitfield, max: number, inFlightFromPeer: (index: number, begin: number) => boolean, out: BlockRequest[]): void {
+  #endgame(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, out: BlockRequest[]): void {
     for (const index of this.#partial.keys()) {
-      if (peer.get(index)) this.#duplicate(index, MAX_DUPLICATE_REQUESTS, inFlightFromPeer, out, max)
+      if (pieces.get(index)) this.#duplicate(peer, index, MAX_DUPLICATE_REQUESTS, inFlight, out, max)
       if (out.length >= max) return
     }
   }
 
   /** Requests already-requested blocks of `index` once more, up to `limit` copies each. */
-  #duplicate(
-    index: number,
-    limit: number,
-    inFlightFromPeer: (index: number, begin: number) => boolean,
-    out: BlockRequest[],
-    max: number,
-  ): void {
+  #duplicate(peer: object, index: number, limit: number, inFlight: InFlight, out: BlockRequest[], max: number): void {
     const partial = this.#partial.get(index)
-    if (!partial) return
-    for (let b = 0; b < partial.state.length && out.length < max; b++) {
+    // A single-source piece is never duplicated to another peer: that would mix sources again.
+    if (!partial || (partial.singleSource && partial.owner !== peer)) return
+    for (let b = 0; b < partial.blocks && out.length < max; b++) {
       if (partial.state[b] !== REQUESTED || partial.requests[b]! >= limit) continue
       const request = this.#request(index, b)
-      if (inFlightFromPeer(index, request.begin)) continue
+      if (inFlight(index, request.begin)) continue
       partial.requests[b]!++
       out.push(request)
     }
   }
 
-  #needs(peer: Bitfield, index: number): boolean {
-    return index >= 0 && index < this.#geometry.numPieces && peer.get(index) && !this.have.get(index)
+  #needs(pieces: Bitfield, index: number): boolean {
+    return index >= 0 && index < this.numPieces && pieces.get(index) && !this.#have.get(index)
   }
 }

@@ -8,7 +8,7 @@ import {
   encodePieceHeader,
   type WireMessage,
 } from '../wire/index.ts'
-import { memoryChannelPair, type MemoryChannel } from './memory-channel.ts'
+import { memoryChannelPair, type MemoryChannel, type MemoryChannelOptions } from './memory-channel.ts'
 
 export interface AttackerOptions {
   /** Hex info hash of the torrent under attack. */
@@ -18,7 +18,12 @@ export interface AttackerOptions {
   metadataSize?: number
   /** Our ut_metadata id in the extension handshake; default 3 (any non-zero id works). */
   utMetadataId?: number
+  /** How the channel delivers (clock, latency, rate). */
+  channel?: MemoryChannelOptions
 }
+
+/** What a serving attacker sends for a request: the right bytes, or anything it likes. */
+export type BlockAnswer = (index: number, begin: number, length: number) => Uint8Array | null
 
 /** Where an attacker can be plugged in: a Torrent (`addPeer`). */
 export interface PeerSink {
@@ -42,7 +47,7 @@ export class Attacker {
   readonly #closed: Promise<string>
 
   constructor(readonly opts: AttackerOptions, sink: PeerSink) {
-    const [victimEnd, ours] = memoryChannelPair()
+    const [victimEnd, ours] = memoryChannelPair(opts.channel)
     this.channel = ours
     this.#closed = new Promise((resolve) => ours.on('close', (reason) => resolve((this.closeReason = reason))))
     ours.on('data', (chunk) => this.#onData(chunk))
@@ -117,6 +122,25 @@ export class Attacker {
   /** A ut_metadata message to the victim (its id, from its extension handshake). */
   sendMetadataMessage(payload: Uint8Array): void {
     this.send({ type: 'extended', id: this.victimUtMetadataId || 1, payload })
+  }
+
+  /** Claims every one of `pieces` pieces and unchokes whoever is interested. */
+  offerEverything(pieces: number): void {
+    const bitfield = new Uint8Array(Math.ceil(pieces / 8))
+    for (let i = 0; i < pieces; i++) bitfield[i >> 3] = (bitfield[i >> 3] ?? 0) | (0x80 >> (i & 7))
+    this.send({ type: 'bitfield', bitfield })
+    this.onMessage((m) => {
+      if (m.type === 'interested') this.send({ type: 'unchoke' })
+    })
+  }
+
+  /** Answers every request with `answer`'s bytes (null: no answer). */
+  serve(answer: BlockAnswer): void {
+    this.onMessage((m) => {
+      if (m.type !== 'request') return
+      const block = answer(m.index, m.begin, m.length)
+      if (block) this.sendPiece(m.index, m.begin, block)
+    })
   }
 
   disconnect(): void {

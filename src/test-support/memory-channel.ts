@@ -1,28 +1,68 @@
+import { systemClock, type Clock } from '../util/clock.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import type { PeerChannel, PeerChannelEvents } from '../transport/peer-channel.ts'
 
-/** One end of an in-memory channel pair; delivery is asynchronous and may be re-chunked. */
+export interface MemoryChannelOptions {
+  /** Delivery runs on this clock (default: the real one, delivering on the next macrotask). */
+  clock?: Clock
+  /** One-way delay of every send, ms (default 0). */
+  latencyMs?: number
+  /** Sending rate of each direction, bytes/s (default: unlimited). Sends queue behind each other. */
+  bytesPerSecond?: number
+  /** Re-chunk deliveries into pieces of this many bytes (0: as sent). */
+  chunkSize?: number
+}
+
+/**
+ * One end of an in-memory channel pair. Delivery is asynchronous, in order, on the injected clock:
+ * a send leaves after the ones before it (at `bytesPerSecond`) and arrives `latencyMs` later.
+ * `bufferedAmount` counts bytes not yet sent; 'drain' fires when it falls to 0.
+ */
 export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements PeerChannel {
   remote: MemoryChannel | null = null
   closed = false
   bufferedAmount = 0
-  constructor(readonly label: string, private readonly chunkSize = 0) {
+  readonly #clock: Clock
+  readonly #latency: number
+  readonly #rate: number
+  readonly #chunkSize: number
+  /** When the sender is free again (rate-limited channels). */
+  #busyUntil = 0
+
+  constructor(readonly label: string, opts: MemoryChannelOptions = {}) {
     super()
+    this.#clock = opts.clock ?? systemClock
+    this.#latency = Math.max(0, opts.latencyMs ?? 0)
+    this.#rate = opts.bytesPerSecond && opts.bytesPerSecond > 0 ? opts.bytesPerSecond : Infinity
+    this.#chunkSize = opts.chunkSize ?? 0
   }
 
   send(data: Uint8Array): void {
     if (this.closed) return
     const copy = data.slice()
     const remote = this.remote
+    const now = this.#clock.now()
     this.bufferedAmount += copy.length
-    setTimeout(() => {
+    const sentAt = this.#rate === Infinity ? now : (this.#busyUntil = Math.max(now, this.#busyUntil) + (copy.length / this.#rate) * 1000)
+    const sent = () => {
       this.bufferedAmount -= copy.length
+      if (this.bufferedAmount === 0 && !this.closed) this.emit('drain')
+    }
+    const deliver = () => {
       if (!remote || remote.closed) return
-      if (this.chunkSize > 0) {
-        for (let i = 0; i < copy.length; i += this.chunkSize) remote.emit('data', copy.subarray(i, i + this.chunkSize))
+      if (this.#chunkSize > 0) {
+        for (let i = 0; i < copy.length; i += this.#chunkSize) remote.emit('data', copy.subarray(i, i + this.#chunkSize))
       } else remote.emit('data', copy)
-      if (this.bufferedAmount === 0) this.emit('drain')
-    }, 0)
+    }
+    if (sentAt + this.#latency === now || this.#latency === 0) {
+      this.#clock.setTimeout(() => {
+        deliver()
+        sent()
+      }, sentAt - now)
+    } else {
+      this.#clock.setTimeout(sent, sentAt - now)
+      this.#clock.setTimeout(deliver, sentAt + this.#latency - now)
+    }
   }
 
   /** Lets tests deliver raw bytes as if the remote had sent them. */
@@ -35,13 +75,16 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
     this.closed = true
     this.emit('close', reason)
     const remote = this.remote
-    if (remote && !remote.closed) setTimeout(() => remote.close('remote closed'), 0)
+    if (!remote || remote.closed) return
+    // After whatever is still queued: the remote reads our last bytes before it sees us go.
+    const at = Math.max(this.#clock.now(), this.#busyUntil) + this.#latency
+    this.#clock.setTimeout(() => remote.close('remote closed'), at - this.#clock.now())
   }
 }
 
-export function memoryChannelPair(chunkSize = 0): [MemoryChannel, MemoryChannel] {
-  const a = new MemoryChannel('a', chunkSize)
-  const b = new MemoryChannel('b', chunkSize)
+export function memoryChannelPair(opts: MemoryChannelOptions = {}): [MemoryChannel, MemoryChannel] {
+  const a = new MemoryChannel('a', opts)
+  const b = new MemoryChannel('b', opts)
   a.remote = b
   b.remote = a
   return [a, b]

@@ -11,41 +11,35 @@ interface LateEntry {
 }
 
 /**
- * Remembers cancelled requests per peer, one entry per copy that may still arrive, so late answers
- * are told apart from blocks nobody asked for. Pure: time is passed in.
+ * One peer's cancelled requests, one entry per copy that may still arrive, so late answers are told
+ * apart from blocks nobody asked for. Pure: time is passed in.
  */
-export class LateBlocks<Peer extends object> {
-  #late = new Map<Peer, Map<number, LateEntry>>()
+export class LateBlocks {
+  #late = new Map<number, LateEntry>()
 
-  /** A request for block `key` from `peer` was cancelled (or lost to a choke) at `now`. */
-  expect(peer: Peer, key: number, now: number): void {
-    let late = this.#late.get(peer)
-    if (!late) this.#late.set(peer, (late = new Map()))
-    const entry = late.get(key)
+  /** A request for block `key` was cancelled (or lost to a choke) at `now`. */
+  expect(key: number, now: number): void {
+    const entry = this.#late.get(key)
     const until = now + LATE_BLOCK_GRACE_MS
     if (entry) {
       entry.copies++
       entry.until = until
-    } else late.set(key, { until, copies: 1 })
+    } else this.#late.set(key, { until, copies: 1 })
   }
 
   /** True (and one copy consumed) when this block is a late answer to a cancelled request. */
-  take(peer: Peer, key: number, now: number): boolean {
-    const late = this.#late.get(peer)
-    const entry = late?.get(key)
+  take(key: number, now: number): boolean {
+    const entry = this.#late.get(key)
     if (!entry || entry.until < now) return false
-    if (--entry.copies === 0) late!.delete(key)
+    if (--entry.copies === 0) this.#late.delete(key)
     return true
   }
 
-  prune(peer: Peer, now: number): void {
-    const late = this.#late.get(peer)
-    if (!late) return
-    for (const [key, entry] of late) if (entry.until < now) late.delete(key)
-    if (late.size === 0) this.#late.delete(peer)
+  prune(now: number): void {
+    for (const [key, entry] of this.#late) if (entry.until < now) this.#late.delete(key)
   }
 
-  forget(peer: Peer): void {
-    this.#late.delete(peer)
+  get size(): number {
+    return this.#late.size
   }
 }

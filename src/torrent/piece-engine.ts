@@ -1,335 +1,323 @@
-import { bytesEqual } from '../util/bytes.ts'
-import { AbortError, SwarmstreamError } from '../util/errors.ts'
-import { sha1 } from '../util/sha1.ts'
+/*
+ * Everything that exists once the info dictionary is known, composed: the picker, the three download
+ * stages (request scheduler → piece assembler + smart ban → store writer), the uploader, reads, readers'
+ * priorities and web seeds. The torrent calls the engine's methods only; it never reaches into the parts.
+ * A verified piece is handled in exactly one place, #onStored: counted as had, cached for uploads,
+ * waiting readers woken, announced to peers, reported to the torrent.
+ */
+import type { Clock } from '../util/clock.ts'
+import { SwarmstreamError, type ProtocolError, type StorageError } from '../util/errors.ts'
+import type { Hasher } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { InfoDictionary, TorrentFileEntry } from '../metainfo/types.ts'
 import { PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
-import type { PeerSession } from '../peer/peer-session.ts'
-import type { ProtocolError } from '../util/errors.ts'
-import type { WireMessage } from '../wire/index.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
-import type { BlobSource } from './blob-source.ts'
-import { Downloader } from './downloader.ts'
-import { PieceReader, SLAB_BYTES } from './piece-reader.ts'
-import type { PieceAccess } from './torrent-file.ts'
-import { WebSeedWorker } from './web-seed-worker.ts'
-import { ReaderSet } from './readers.ts'
 import { isWebSeedUrl } from '../webseed/index.ts'
+import type { BlobSource } from './blob-source.ts'
+import type { PieceHandlers } from './dispatch.ts'
+import type { BlockSource, PeerRecord } from './peer-record.ts'
+import { PieceAssembler } from './piece-assembler.ts'
+import { copyToStore, verifyStored } from './piece-store-sync.ts'
+import { PieceReader } from './piece-reader.ts'
+import { PieceWaiters } from './piece-waiters.ts'
+import { ReaderSet } from './readers.ts'
+import { RequestScheduler } from './request-scheduler.ts'
+import { SmartBan } from './smart-ban.ts'
+import { StoreWriter } from './store-writer.ts'
+import type { PieceAccess } from './torrent-file.ts'
 import { Uploader } from './uploader.ts'
-
-interface Waiter {
-  resolve: () => void
-  reject: (error: unknown) => void
-}
+import { WebSeedWorker, type WebSeedStats } from './web-seed-worker.ts'
 
 export interface PieceEngineDeps {
   info: InfoDictionary
   store: ChunkStore
+  /** A seed's own Files, read directly while they are copied into storage. */
   source: BlobSource | null
-  dropPeer: (peer: PeerSession, error: ProtocolError, ban: boolean) => void
-  onUploaded: (bytes: number) => void
-  /** Streaming priorities changed: requests should go out now. */
-  onPrioritiesChanged: () => void
-  downloadRate: () => number
+  clock: Clock
+  hasher: Hasher
+  random: () => number
+  stats: PeerStats
+  /** The swarm's admitted peers. */
+  peers: () => readonly PeerRecord[]
   uploadLimit: TokenBucket
   downloadLimit: TokenBucket
-  /** Counters of what peers did (shared with the swarm). */
-  stats: PeerStats
+  downloadRate: () => number
+  drop: (peer: PeerRecord, error: ProtocolError) => void
+  ban: (id: string, error: ProtocolError) => void
+  /** A piece passed its hash and is stored. */
+  verified: (index: number) => void
+  received: (bytes: number) => void
+  uploaded: (bytes: number) => void
+  hashFailed: (index: number) => void
+  storageFull: (error: StorageError) => void
+  fatal: (error: SwarmstreamError) => void
+  warn: (error: SwarmstreamError) => void
 }
 
-/** Everything that exists once the info dictionary is known: picker, storage, reads, up- and download. */
 export class PieceEngine {
   readonly info: InfoDictionary
-  readonly picker: PiecePicker
   readonly store: ChunkStore
-  readonly reader: PieceReader
-  readonly downloader: Downloader
-  readonly uploader: Uploader
-  readonly webSeeds: WebSeedWorker[] = []
-  readonly readers = new ReaderSet()
-  /** Media bitrate in bytes/s when a player knows it; widens read-ahead windows. */
-  bitrate = 0
-  #deps: PieceEngineDeps
-  #waiters = new Map<number, Set<Waiter>>()
-  #failure: SwarmstreamError | null = null
+  /** What the dispatch table hands piece messages to. */
+  readonly handlers: PieceHandlers
+  readonly #deps: PieceEngineDeps
+  readonly #picker: PiecePicker
+  readonly #reader: PieceReader
+  readonly #assembler: PieceAssembler
+  readonly #writer: StoreWriter
+  readonly #scheduler: RequestScheduler
+  readonly #uploader: Uploader
+  readonly #readers = new ReaderSet()
+  readonly #waiters: PieceWaiters
+  readonly #webSeeds: WebSeedWorker[] = []
+  #paused = false
+  #stopped = false
 
   constructor(deps: PieceEngineDeps) {
-    const { info, store } = deps
+    const { info, store, clock, stats, peers } = deps
     this.#deps = deps
     this.info = info
     this.store = store
     const numPieces = info.pieceHashes.length
-    this.picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length })
-    this.reader = new PieceReader(store, info.pieceLength, numPieces, (i) => this.picker.pieceSize(i), deps.source)
-    this.downloader = new Downloader({
-      picker: this.picker,
+    const picker = (this.#picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length }, deps.random))
+    this.#reader = new PieceReader(store, info.pieceLength, numPieces, (i) => picker.pieceSize(i), deps.source)
+    this.#waiters = new PieceWaiters((i) => picker.hasPiece(i))
+    this.#writer = new StoreWriter({
       store,
-      limiter: deps.downloadLimit,
-      stats: deps.stats,
+      stored: (index, data) => this.#onStored(index, data),
+      writeFailed: (index) => picker.failed(index),
+      quotaFull: deps.storageFull,
+      fatal: deps.fatal,
+    })
+    this.#assembler = new PieceAssembler({
+      picker,
+      hasher: deps.hasher,
       pieceHashes: info.pieceHashes,
-      dropPeer: (peer, error) => deps.dropPeer(peer, error, true),
+      stats,
+      smartBan: new SmartBan(deps.hasher),
+      passed: (index, data) => void this.#writer.write(index, data),
+      failed: deps.hashFailed,
+      offence: (source, error) => this.#onOffence(source, error),
     })
-    this.uploader = new Uploader({
-      reader: this.reader,
+    this.#scheduler = new RequestScheduler({
+      picker,
+      clock,
+      limiter: deps.downloadLimit,
+      stats,
+      peers,
+      accept: (source, index, begin, block) => this.#assembler.add(source, index, begin, block),
+      mayRequest: () => !this.#paused && !this.#stopped && !this.#writer.stopped && !this.#writer.congested,
+      drop: deps.drop,
+      received: deps.received,
+    })
+    this.#uploader = new Uploader({
+      clock,
+      random: deps.random,
       limiter: deps.uploadLimit,
-      stats: deps.stats,
-      hasPiece: (i) => this.picker.have.get(i),
-      pieceSize: (i) => this.picker.pieceSize(i),
+      reader: this.#reader,
+      stats,
+      peers,
+      hasPiece: (i) => picker.hasPiece(i),
+      pieceSize: (i) => picker.pieceSize(i),
       numPieces,
-      dropPeer: (peer, error) => deps.dropPeer(peer, error, false),
-      onUploaded: deps.onUploaded,
+      drop: deps.drop,
+      uploaded: deps.uploaded,
     })
-    this.downloader.on('verified', (index, data) => {
-      this.reader.remember(index, data)
-      this.#wake(index)
-      if (this.readers.size > 0) this.updatePriorities()
-    })
+    this.handlers = { scheduler: this.#scheduler, uploader: this.#uploader }
   }
 
   get numPieces(): number {
-    return this.picker.have.length
+    return this.#picker.numPieces
+  }
+
+  hasPiece(index: number): boolean {
+    return this.#picker.hasPiece(index)
+  }
+
+  /** A copy of the verified-piece bitfield. */
+  haveBitfield(): Uint8Array {
+    return this.#picker.haveBitfield()
+  }
+
+  /** Every wanted piece is verified. */
+  get complete(): boolean {
+    return this.#picker.complete
   }
 
   /** Verified bytes. */
   get verifiedBytes(): number {
-    const { have } = this.picker
-    let bytes = have.count * this.info.pieceLength
-    if (have.get(this.numPieces - 1)) bytes -= this.info.pieceLength - this.picker.pieceSize(this.numPieces - 1)
+    const picker = this.#picker
+    const last = this.numPieces - 1
+    let bytes = picker.haveCount * this.info.pieceLength
+    if (picker.hasPiece(last)) bytes -= this.info.pieceLength - picker.pieceSize(last)
     return Math.max(0, bytes)
   }
 
-  waitForPiece(index: number, signal?: AbortSignal): Promise<void> {
-    if (this.picker.have.get(index)) return Promise.resolve()
-    if (this.#failure) return Promise.reject(this.#failure)
-    return new Promise((resolve, reject) => {
-      let set = this.#waiters.get(index)
-      if (!set) this.#waiters.set(index, (set = new Set()))
-      const waiter: Waiter = {
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve()
-        },
-        reject,
-      }
-      const onAbort = () => {
-        set.delete(waiter)
-        reject(new AbortError())
-      }
-      set.add(waiter)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+  /** Pieces with blocks in flight (for piece maps). */
+  requestedPieces(): number[] {
+    return this.#scheduler.requestedPieces()
   }
 
-  /** Rejects every waiter, e.g. when the torrent is destroyed or storage failed. */
-  fail(error: SwarmstreamError): void {
-    this.#failure = error
-    const waiters = this.#waiters
-    this.#waiters = new Map()
-    for (const set of waiters.values()) for (const w of set) w.reject(error)
+  webSeedStats(): WebSeedStats[] {
+    return this.#webSeeds.map((w) => w.stats)
+  }
+
+  /** A peer was admitted (or metadata arrived while it was connected). */
+  addPeer(peer: PeerRecord): void {
+    const { session } = peer
+    session.setPieceCount(this.numPieces)
+    if (session.closed) return
+    if (this.#picker.haveCount > 0) session.send({ type: 'bitfield', bitfield: this.#picker.haveBitfield() })
+    this.#scheduler.onPieces(peer)
+    if (session.peerInterested) this.#uploader.onInterested(peer)
+  }
+
+  /** A peer left. One we dropped (`error`) or banned loses its unverified blocks at once. */
+  removePeer(peer: PeerRecord, error: SwarmstreamError | null): void {
+    this.#scheduler.removePeer(peer)
+    if (error) this.#assembler.discard(peer)
+    for (const other of this.#deps.peers()) this.#scheduler.fill(other)
+  }
+
+  drain(peer: PeerRecord): void {
+    this.#uploader.onDrain(peer)
   }
 
   /** Housekeeping: request timeouts and hot swap, rechoking, refilling pipelines, closing useless links. */
-  tick(peers: readonly PeerSession[], done: boolean): void {
-    this.downloader.expire()
-    this.uploader.rechoke(performance.now(), done)
-    for (const peer of peers) {
+  tick(done: boolean): void {
+    this.#scheduler.expire()
+    this.#uploader.rechoke(done)
+    for (const peer of this.#deps.peers()) {
       // Two seeders have nothing to trade.
-      if (done && this.picker.have.complete && peer.pieces?.complete) peer.close('both are seeding')
-      else this.downloader.fill(peer)
+      if (done && this.#picker.haveCount === this.numPieces && peer.session.pieces?.complete) peer.session.close('both are seeding')
+      else this.#scheduler.fill(peer)
     }
   }
 
   /** Pausing cancels requests in flight and chokes everyone; resuming starts both again. */
-  setPaused(paused: boolean, peers: readonly PeerSession[]): void {
-    this.downloader.paused = paused
-    if (paused) this.downloader.cancelAll()
-    this.uploader.setPaused(paused)
+  setPaused(paused: boolean): void {
+    this.#paused = paused
+    if (paused) this.#scheduler.cancelAll()
+    this.#uploader.setPaused(paused)
     if (paused) return
-    for (const peer of peers) {
-      this.downloader.fill(peer)
-      if (peer.peerInterested) this.uploader.onInterested(peer)
-    }
-  }
-
-  /** Tells every peer about a new piece, and drops interest where nothing is left to get. */
-  announceHave(index: number, peers: readonly PeerSession[]): void {
-    for (const peer of peers) {
-      if (!peer.pieces) continue
-      peer.send({ type: 'have', index })
-      this.downloader.updateInterest(peer)
+    for (const peer of this.#deps.peers()) {
+      this.#scheduler.fill(peer)
+      if (peer.session.peerInterested) this.#uploader.onInterested(peer)
     }
   }
 
   /** Marks which files are wanted (BEP 53 `so=`, file.select/deselect); a piece shared with a wanted file stays wanted. */
-  setSelection(selected: readonly boolean[], peers: readonly PeerSession[] = []): void {
-    const { wanted } = this.picker
+  setSelection(selected: readonly boolean[]): void {
     const pl = this.info.pieceLength
-    for (let i = 0; i < this.numPieces; i++) wanted.set(i, false)
+    const wanted = new Uint8Array(this.numPieces)
     this.info.files.forEach((file, f) => {
       if (!selected[f] || file.length === 0) return
       const last = Math.floor((file.offset + file.length - 1) / pl)
-      for (let i = Math.floor(file.offset / pl); i <= last; i++) wanted.set(i, true)
+      for (let i = Math.floor(file.offset / pl); i <= last; i++) wanted[i] = 1
     })
-    for (const peer of peers) {
-      this.downloader.updateInterest(peer)
-      this.downloader.fill(peer)
-    }
+    this.#picker.setWanted((i) => wanted[i] === 1)
+    this.#refillAll()
   }
 
   /** What a TorrentFile reads through. */
   access(onSelect: (file: TorrentFileEntry, selected: boolean) => void): PieceAccess {
     return {
       pieceLength: this.info.pieceLength,
-      hasPiece: (i) => this.picker.have.get(i),
-      waitForPiece: (i, signal) => this.waitForPiece(i, signal),
+      hasPiece: (i) => this.#picker.hasPiece(i),
+      waitForPiece: (i, signal) => this.#waiters.wait(i, signal),
       readPiece: async (i) => {
-        const piece = await this.reader.readPiece(i)
+        const piece = await this.#reader.readPiece(i)
         if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${i} is not in storage any more`)
         return piece
       },
       select: onSelect,
-      openReader: () => this.readers.open(),
+      openReader: () => this.#readers.open(),
       moveReader: (id, piece, last) => {
-        this.readers.move(id, piece, last)
-        this.updatePriorities()
+        this.#readers.move(id, piece, last)
+        this.#updatePriorities()
       },
       closeReader: (id) => {
-        this.readers.close(id)
-        this.updatePriorities()
+        this.#readers.close(id)
+        this.#updatePriorities()
       },
-    }
-  }
-
-  /** Recomputes streaming priorities from the readers and asks for requests to go out. */
-  updatePriorities(): void {
-    const has = (i: number) => this.picker.have.get(i)
-    const before = new Set(this.picker.priorities.critical)
-    const next = this.readers.priorities(has, this.info.pieceLength, this.#deps.downloadRate(), this.bitrate)
-    this.picker.setPriorities(next)
-    const fresh = next.critical.filter((i) => !before.has(i))
-    if (fresh.length > 0) this.downloader.preempt(new Set(next.critical))
-    this.#deps.onPrioritiesChanged()
-  }
-
-  /** A peer joined (or metadata arrived while it was connected). Returns true the first time. */
-  addPeer(peer: PeerSession): boolean {
-    const fresh = !peer.pieces
-    peer.setPieceCount(this.numPieces)
-    if (fresh) {
-      this.downloader.addPeer(peer)
-      this.uploader.addPeer(peer)
-      if (this.picker.have.count > 0) peer.send({ type: 'bitfield', bitfield: this.picker.have.bytes.slice() })
-      if (peer.pieces && peer.pieces.count > 0) this.picker.addAvailability(peer.pieces, 1)
-    }
-    this.downloader.updateInterest(peer)
-    if (peer.peerInterested) this.uploader.onInterested(peer)
-    this.downloader.fill(peer)
-    return fresh
-  }
-
-  removePeer(peer: PeerSession, others: readonly PeerSession[]): void {
-    if (!peer.pieces) return
-    this.picker.addAvailability(peer.pieces, -1)
-    this.downloader.removePeer(peer)
-    this.uploader.removePeer(peer)
-    for (const other of others) this.downloader.fill(other)
-  }
-
-  /** Routes a peer's message to the downloader or the uploader. */
-  onMessage(peer: PeerSession, message: WireMessage): void {
-    if (!peer.pieces) return
-    const { downloader, uploader, picker } = this
-    switch (message.type) {
-      case 'bitfield':
-      case 'have-all':
-        picker.addAvailability(peer.pieces, 1)
-        downloader.updateInterest(peer)
-        return downloader.fill(peer)
-      case 'have':
-        picker.addHaveAvailability(message.index)
-        downloader.updateInterest(peer)
-        return downloader.fill(peer)
-      case 'unchoke':
-        return downloader.fill(peer)
-      case 'choke':
-        return downloader.onChoke(peer)
-      case 'interested':
-        return uploader.onInterested(peer)
-      case 'not-interested':
-        return uploader.onNotInterested(peer)
-      case 'request':
-        return uploader.onRequest(peer, message.index, message.begin, message.length)
-      case 'cancel':
-        return uploader.onCancel(peer, message.index, message.begin, message.length)
-      case 'piece':
-        downloader.onPiece(peer, message.index, message.begin, message.block)
-        return downloader.fill(peer)
-      case 'reject':
-        downloader.onReject(peer, message.index, message.begin)
-        return downloader.fill(peer)
     }
   }
 
   /** Starts pulling pieces from the torrent's HTTP web seeds (BEP 19), alongside peers. */
   startWebSeeds(urls: readonly string[], done: () => boolean): void {
     for (const url of urls) {
-      if (!isWebSeedUrl(url) || this.webSeeds.some((w) => w.url === url)) continue
-      const worker = new WebSeedWorker(url, this.info, this.downloader, done)
-      this.webSeeds.push(worker)
+      if (!isWebSeedUrl(url) || this.#webSeeds.some((w) => w.url === url)) continue
+      const worker = new WebSeedWorker(url, this.info, this.#scheduler, this.#deps.clock, done, (w) =>
+        this.#deps.warn(new SwarmstreamError('WEB_SEED_DEMOTED', `The web seed ${w.url} sent data that failed verification; it is no longer used.`)),
+      )
+      this.#webSeeds.push(worker)
       worker.start()
     }
   }
 
+  /** After a reload: pieces found intact in storage count as had (see verifyStored). Returns how many. */
+  async resume(stopped: () => boolean): Promise<number> {
+    const kept = await verifyStored(this.store, this.info, this.#deps.hasher, stopped)
+    for (const index of kept) this.#picker.markHave(index)
+    return kept.length
+  }
+
+  /** A seed: every piece is had (served from its Files until they are copied into storage). */
+  markAllHave(): void {
+    for (let i = 0; i < this.numPieces; i++) this.#picker.markHave(i)
+  }
+
+  /** Copies a seed's pieces from its Files into storage, so it can later seed without them. */
+  persist(source: BlobSource, stopped: () => boolean): Promise<void> {
+    return copyToStore(source, this.store, this.info, stopped)
+  }
+
+  /** Stops all work and rejects every waiting reader. */
   stop(error: SwarmstreamError): void {
-    for (const w of this.webSeeds) w.stop()
-    this.downloader.stop()
+    this.#stopped = true
+    for (const w of this.#webSeeds) w.stop()
+    this.#assembler.stop()
+    this.#writer.stop()
     this.fail(error)
   }
 
-  /**
-   * After a reload: every piece found in storage is hashed again before it counts as had, so a
-   * write cut short (or any damage) is fetched again and never served. Returns the pieces kept.
-   */
-  async resume(stopped: () => boolean): Promise<number> {
-    let kept = 0
-    for (const index of await this.store.keys()) {
-      if (stopped()) break
-      if (index >= this.numPieces) continue
-      const data = await this.store.get(index).catch(() => null)
-      if (!data || data.length !== this.picker.pieceSize(index)) continue
-      if (!bytesEqual(await sha1(data), this.info.pieceHashes[index]!)) continue
-      this.picker.verified(index)
-      kept++
-    }
-    return kept
+  /** Rejects every waiting reader (the torrent failed or was destroyed). */
+  fail(error: SwarmstreamError): void {
+    this.#waiters.fail(error)
   }
 
-  /** Copies a seed's pieces from its Files into storage, a slab at a time, so it can later seed without them. */
-  async persist(source: BlobSource, stopped: () => boolean): Promise<void> {
-    const stored = new Set(await this.store.keys())
-    const pl = this.info.pieceLength
-    const perSlab = Math.max(1, Math.floor(SLAB_BYTES / pl))
-    for (let first = 0; first < this.numPieces && !stopped(); first += perSlab) {
-      const last = Math.min(this.numPieces - 1, first + perSlab - 1)
-      let missing = false
-      for (let i = first; i <= last; i++) if (!stored.has(i)) missing = true
-      if (!missing) continue
-      const slab = await source.read(first * pl, last * pl + this.picker.pieceSize(last) - first * pl)
-      if (stopped()) return
-      const puts: Promise<void>[] = []
-      for (let i = first; i <= last; i++) {
-        const offset = (i - first) * pl
-        if (!stored.has(i)) puts.push(this.store.put(i, slab.subarray(offset, offset + this.picker.pieceSize(i))))
-      }
-      await Promise.all(puts)
+  #onStored(index: number, data: Uint8Array): void {
+    this.#picker.markHave(index)
+    this.#reader.remember(index, data)
+    this.#waiters.wake(index)
+    if (this.#readers.size > 0) this.#updatePriorities()
+    for (const peer of this.#deps.peers()) {
+      if (!peer.session.pieces) continue
+      peer.session.send({ type: 'have', index })
+      this.#scheduler.updateInterest(peer)
     }
+    this.#deps.verified(index)
   }
 
-  #wake(index: number): void {
-    const set = this.#waiters.get(index)
-    if (!set) return
-    this.#waiters.delete(index)
-    for (const w of set) w.resolve()
+  #onOffence(source: BlockSource, error: ProtocolError): void {
+    if (source.kind === 'peer') return this.#deps.ban(source.id, error)
+    this.#webSeeds.find((w) => w.id === source.id)?.hashFailed()
+  }
+
+  /** Recomputes streaming priorities from the readers; new critical pieces preempt queued requests. */
+  #updatePriorities(): void {
+    const picker = this.#picker
+    const before = new Set(picker.priorities.critical)
+    const next = this.#readers.priorities((i) => picker.hasPiece(i), this.info.pieceLength, this.#deps.downloadRate())
+    picker.setPriorities(next)
+    if (next.critical.some((i) => !before.has(i))) this.#scheduler.preempt(new Set(next.critical))
+    this.#refillAll()
+  }
+
+  #refillAll(): void {
+    for (const peer of this.#deps.peers()) {
+      this.#scheduler.updateInterest(peer)
+      this.#scheduler.fill(peer)
+    }
   }
 }

@@ -39,13 +39,10 @@ export class ReaderSet {
 
   /**
    * @param has whether a piece is already verified
-   * @param bytesPerSecond current download rate; `bitrate` (bytes/s of the media, when known) widens the window
+   * @param bytesPerSecond current download rate
    */
-  priorities(has: (index: number) => boolean, pieceLength: number, bytesPerSecond: number, bitrate = 0): Priorities {
-    const windowBytes = Math.min(
-      MAX_READAHEAD_BYTES,
-      Math.max(MIN_READAHEAD_BYTES, READAHEAD_SECONDS * bytesPerSecond, 10 * bitrate),
-    )
+  priorities(has: (index: number) => boolean, pieceLength: number, bytesPerSecond: number): Priorities {
+    const windowBytes = Math.min(MAX_READAHEAD_BYTES, Math.max(MIN_READAHEAD_BYTES, READAHEAD_SECONDS * bytesPerSecond))
     const windowPieces = Math.max(1, Math.ceil(windowBytes / pieceLength))
     const critical: number[] = []
     const lanes: number[][] = []

@@ -1,10 +1,11 @@
 import { toHex } from '../util/bytes.ts'
-import type { ProtocolError, SwarmstreamError } from '../util/errors.ts'
-import { TypedEmitter } from '../util/typed-emitter.ts'
-import { LOCAL_EXTENSIONS, PeerSession } from '../peer/peer-session.ts'
-import { PeerStats } from '../peer/peer-stats.ts'
+import type { Clock } from '../util/clock.ts'
+import type { SwarmstreamError } from '../util/errors.ts'
+import type { PeerStats } from '../peer/peer-stats.ts'
 import type { PeerChannel } from '../transport/peer-channel.ts'
 import type { WireMessage } from '../wire/index.ts'
+import { PeerRecord } from './peer-record.ts'
+import { PROTOCOL_ERROR_BACKOFF_MS, Refusals, SILENT_PEER_BACKOFF_MS } from './refusals.ts'
 
 /** Most peers per torrent (WebTorrent's default is 55 for TCP; WebRTC peers cost more). */
 export const MAX_PEERS_PER_TORRENT = 50
@@ -23,98 +24,122 @@ export interface PeerInfo {
   peerChoking: boolean
 }
 
-export interface SwarmEvents {
-  [event: string]: (...args: never[]) => void
-  /** A peer finished the handshake and belongs to this torrent. */
-  joined(peer: PeerSession): void
-  'extended-handshake'(peer: PeerSession): void
-  'pieces-changed'(peer: PeerSession): void
-  message(peer: PeerSession, message: WireMessage): void
-  drain(peer: PeerSession): void
-  left(peer: PeerSession, reason: string, error: SwarmstreamError | null): void
+export interface SwarmDeps {
+  infoHash: Uint8Array
+  peerId: Uint8Array
+  clock: Clock
+  /** Counters of what peers did (drops, bans); shared with the rest of the session. */
+  stats: PeerStats
+  /** Size of our info dictionary once known, for extension handshakes. */
+  metadataSize: () => number | undefined
+  /** Every wire message of an admitted peer (the dispatch table). */
+  dispatch: (peer: PeerRecord, message: WireMessage) => void
+  joined: (peer: PeerRecord) => void
+  left: (peer: PeerRecord, reason: string, error: SwarmstreamError | null) => void
+  extendedHandshake: (peer: PeerRecord) => void
+  drain: (peer: PeerRecord) => void
 }
 
-/** The set of connected peers of one torrent: handshakes, duplicates, limits, bans. */
-export class Swarm extends TypedEmitter<SwarmEvents> {
-  readonly peers = new Set<PeerSession>()
-  /** What misbehaving peers did; the downloader and uploader count into the same object. */
-  readonly stats = new PeerStats()
-  #banned = new Set<string>()
-  #joined = new WeakSet<PeerSession>()
+/**
+ * Owns the peer sessions of one torrent: adds them, admits them after the handshake (not ourselves,
+ * not a duplicate, not a refused id), drops and bans them, and refuses them afterwards (bans for the
+ * torrent's lifetime, protocol errors for PROTOCOL_ERROR_BACKOFF_MS). Other concerns read `peers`.
+ */
+export class Swarm {
+  readonly #deps: SwarmDeps
+  readonly #connecting = new Set<PeerRecord>()
+  readonly #admitted = new Set<PeerRecord>()
+  #peers: readonly PeerRecord[] = []
+  readonly #refusals = new Refusals()
   #destroyed = false
 
-  constructor(
-    private readonly infoHash: Uint8Array,
-    private readonly peerId: Uint8Array,
-    private readonly metadataSize: () => number | undefined,
-  ) {
-    super()
+  constructor(deps: SwarmDeps) {
+    this.#deps = deps
   }
 
-  /** Peers that completed the handshake. */
-  get active(): PeerSession[] {
-    return [...this.peers].filter((p) => this.#joined.has(p))
+  /** Peers that completed the handshake and were admitted (a fresh array after each change). */
+  get peers(): readonly PeerRecord[] {
+    return this.#peers
   }
 
-  add(channel: PeerChannel): PeerSession | null {
-    if (this.#destroyed || this.peers.size >= MAX_PEERS_PER_TORRENT) {
+  add(channel: PeerChannel): PeerRecord | null {
+    if (this.#destroyed || this.#connecting.size + this.#peers.length >= MAX_PEERS_PER_TORRENT) {
       channel.close(this.#destroyed ? 'torrent closed' : 'too many peers')
       return null
     }
-    const peer = new PeerSession(channel, { infoHash: this.infoHash, peerId: this.peerId, metadataSize: this.metadataSize })
-    this.peers.add(peer)
-    peer.on('handshake', () => this.#onHandshake(peer))
-    peer.on('extended-handshake', () => this.emit('extended-handshake', peer))
-    peer.on('pieces-changed', () => this.emit('pieces-changed', peer))
-    peer.on('message', (message) => {
-      if (message.type === 'unknown' || (message.type === 'extended' && message.id !== LOCAL_EXTENSIONS.ut_metadata)) this.stats.unknownMessages++
-      this.emit('message', peer, message)
-    })
-    peer.on('drain', () => this.emit('drain', peer))
-    peer.on('close', (reason, error) => {
-      this.peers.delete(peer)
-      if (error) this.stats.recordDrop(error)
-      if (this.#joined.has(peer)) this.emit('left', peer, reason, error)
-    })
-    return peer
+    const { infoHash, peerId, clock, metadataSize } = this.#deps
+    const record = new PeerRecord(channel, { infoHash, peerId, clock, metadataSize }, (peer) => ({
+      handshake: () => this.#onHandshake(peer),
+      extendedHandshake: () => {
+        if (this.#admitted.has(peer)) this.#deps.extendedHandshake(peer)
+      },
+      message: (message) => {
+        if (this.#admitted.has(peer)) this.#deps.dispatch(peer, message)
+      },
+      drain: () => {
+        if (this.#admitted.has(peer)) this.#deps.drain(peer)
+      },
+      closed: (reason, error) => this.#onClosed(peer, reason, error),
+    }))
+    if (!record.session.closed) this.#connecting.add(record)
+    return record
   }
 
-  /** Drops a peer; one that lied about data is banned from this torrent. */
-  drop(peer: PeerSession, error: ProtocolError, ban = false): void {
-    if (ban && peer.remotePeerId && !this.#banned.has(peer.remotePeerId)) {
-      this.#banned.add(peer.remotePeerId)
-      this.stats.banned++
-    }
-    peer.close(error.message, error)
+  /** Bans a peer id for the torrent's lifetime (it lied about data) and closes its session, if connected. */
+  ban(id: string, error: SwarmstreamError): void {
+    if (!id) return
+    if (this.#refusals.ban(id)) this.#deps.stats.recordBan(id)
+    for (const peer of this.#peers) if (peer.id === id) peer.session.close(error.message, error)
   }
 
-  get extensionId(): number {
-    return LOCAL_EXTENSIONS.ut_metadata
+  /** Drops a peer for a protocol error; its id is refused for a while (see Refusals). */
+  drop(peer: PeerRecord, error: SwarmstreamError): void {
+    peer.session.close(error.message, error)
+  }
+
+  isBanned(id: string): boolean {
+    return this.#refusals.isBanned(id)
+  }
+
+  /** Whether a connection from this peer id (hex) would be refused now: the tracker asks too. */
+  isRefused(id: string): boolean {
+    return this.#refusals.isRefused(id, this.#deps.clock.now())
   }
 
   destroy(): void {
     this.#destroyed = true
-    for (const peer of [...this.peers]) peer.close('torrent closed')
-    this.peers.clear()
-    this.removeAllListeners()
+    for (const peer of [...this.#connecting, ...this.#peers]) peer.session.close('torrent closed')
   }
 
-  #onHandshake(peer: PeerSession): void {
-    const id = peer.remotePeerId
-    if (id === toHex(this.peerId)) return peer.close('connected to ourselves')
-    if (this.#banned.has(id)) return peer.close('banned peer')
-    for (const other of this.peers) {
-      if (other !== peer && other.remotePeerId === id) return peer.close('duplicate connection')
+  #onHandshake(peer: PeerRecord): void {
+    const id = peer.id
+    if (id === toHex(this.#deps.peerId)) return peer.session.close('connected to ourselves')
+    if (this.isRefused(id)) return peer.session.close(this.isBanned(id) ? 'banned peer' : 'peer refused for a while after a protocol error')
+    if (this.#peers.some((other) => other.id === id)) return peer.session.close('duplicate connection')
+    this.#connecting.delete(peer)
+    this.#admitted.add(peer)
+    this.#peers = [...this.#peers, peer]
+    this.#deps.joined(peer)
+  }
+
+  #onClosed(peer: PeerRecord, reason: string, error: SwarmstreamError | null): void {
+    this.#connecting.delete(peer)
+    const admitted = this.#admitted.delete(peer)
+    if (admitted) this.#peers = this.#peers.filter((p) => p !== peer)
+    if (error) {
+      this.#deps.stats.recordDrop(error)
+      const backoff = error.code === 'PEER_SILENT' ? SILENT_PEER_BACKOFF_MS : PROTOCOL_ERROR_BACKOFF_MS
+      if (peer.id) this.#refusals.refuse(peer.id, this.#deps.clock.now() + backoff)
     }
-    this.#joined.add(peer)
-    this.emit('joined', peer)
+    if (admitted) this.#deps.left(peer, reason, error)
   }
 }
 
 /** A snapshot of one peer for the API and the UI. */
-export function peerInfo(p: PeerSession, now: number): PeerInfo {
+export function peerInfo(peer: PeerRecord, now: number): PeerInfo {
+  const p = peer.session
   return {
-    id: p.remotePeerId,
+    id: peer.id,
     label: p.channel.label,
     downloadSpeed: p.downloadRate.rate(now),
     uploadSpeed: p.uploadRate.rate(now),

@@ -12,26 +12,27 @@ export interface TrackerLike {
   destroy(): void
 }
 
-export type TrackerFactory = (opts: {
+export interface TrackerFactoryOptions {
   infoHash: Uint8Array
   peerId: Uint8Array
   announce: string[]
   stats: () => AnnounceSource
-}) => TrackerLike
+  /** Offers and answers from peer ids (hex) for which this is true are ignored (banned or refused peers). */
+  refuse: (peerIdHex: string) => boolean
+}
+
+export type TrackerFactory = (opts: TrackerFactoryOptions) => TrackerLike
 
 export function attachTracker(
   factory: TrackerFactory,
-  opts: {
-    infoHash: Uint8Array
-    peerId: Uint8Array
-    announce: string[]
-    stats: () => AnnounceSource
+  opts: TrackerFactoryOptions & {
     onPeer: (channel: PeerChannel) => void
     onUpdate: (stats: TrackerStats) => void
     onWarning: (err: SwarmstreamError) => void
   },
 ): TrackerLike {
-  const tracker = factory(opts)
+  const { infoHash, peerId, announce, stats, refuse } = opts
+  const tracker = factory({ infoHash, peerId, announce, stats, refuse })
   tracker.on('peer', opts.onPeer)
   tracker.on('update', opts.onUpdate)
   tracker.on('warning', opts.onWarning)

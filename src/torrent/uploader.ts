@@ -1,10 +1,11 @@
+import { sleep, type Clock } from '../util/clock.ts'
 import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
-import type { PeerSession } from '../peer/peer-session.ts'
-import { PeerStats } from '../peer/peer-stats.ts'
+import type { PeerStats } from '../peer/peer-stats.ts'
 import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
-import type { PieceReader } from './piece-reader.ts'
 import { Choker, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
+import type { PeerRecord } from './peer-record.ts'
+import type { PieceReader } from './piece-reader.ts'
 
 /** Requests queued from one peer beyond this are a flood; the peer is dropped (WebTorrent keeps ~250 in flight at most). */
 export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
@@ -14,161 +15,146 @@ export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
  */
 export const MAX_REQUESTS_WHILE_CHOKED = MAX_QUEUED_REQUESTS_PER_PEER
 
-interface Queued {
-  index: number
-  begin: number
-  length: number
-}
-
 export interface UploaderDeps {
+  clock: Clock
+  /** For the optimistic unchoke. */
+  random?: () => number
   /** Client-wide upload limit. */
   limiter: TokenBucket
   reader: PieceReader
+  stats: PeerStats
+  /** The swarm's admitted peers: a view, the uploader keeps no peer list of its own. */
+  peers: () => readonly PeerRecord[]
   hasPiece: (index: number) => boolean
   pieceSize: (index: number) => number
   numPieces: number
-  dropPeer: (peer: PeerSession, error: ProtocolError) => void
-  onUploaded: (bytes: number) => void
-  /** Counters shared with the swarm (default: the uploader's own). */
-  stats?: PeerStats
+  drop: (peer: PeerRecord, error: ProtocolError) => void
+  uploaded: (bytes: number) => void
 }
 
-/** Serves verified pieces to interested peers, in request order, within the channel's flow control. */
+/**
+ * Serves verified pieces to interested peers, in request order, within the channel's flow control and
+ * the upload limit; decides who is unchoked (tit-for-tat through the Choker). Per-peer state lives in
+ * each record's `upload` slot.
+ */
 export class Uploader {
-  #queues = new Map<PeerSession, Queued[]>()
-  #serving = new Set<PeerSession>()
-  #choker = new Choker()
-  #lastRechoke = 0
+  readonly #deps: UploaderDeps
+  readonly #choker: Choker
+  #lastRechoke = -Infinity
   #paused = false
-  /** Requests each peer sent while choked, since we last choked it. */
-  #whileChoked = new Map<PeerSession, number>()
-  readonly stats: PeerStats
+
+  constructor(deps: UploaderDeps) {
+    this.#deps = deps
+    this.#choker = new Choker(deps.random ? { random: deps.random } : {})
+  }
 
   /** Paused: every peer is choked and stays choked until resumed. */
   setPaused(paused: boolean): void {
     this.#paused = paused
-    this.#lastRechoke = 0
-    if (paused) for (const peer of this.#queues.keys()) if (!peer.amChoking) this.#choke(peer)
-  }
-
-  constructor(private readonly deps: UploaderDeps) {
-    this.stats = deps.stats ?? new PeerStats()
-  }
-
-  addPeer(peer: PeerSession): void {
-    if (peer.closed) return
-    this.#queues.set(peer, [])
-  }
-
-  removePeer(peer: PeerSession): void {
-    this.#queues.delete(peer)
-    this.#serving.delete(peer)
-    this.#whileChoked.delete(peer)
+    this.#lastRechoke = -Infinity
+    if (paused) for (const peer of this.#deps.peers()) if (!peer.session.amChoking) this.#choke(peer)
   }
 
   /** A newly interested peer is unchoked at once while a slot (regular or optimistic) is free; the choker decides later. */
-  onInterested(peer: PeerSession): void {
-    if (!peer.amChoking || this.#paused) return
-    let unchoked = 0
-    for (const p of this.#queues.keys()) if (!p.amChoking) unchoked++
-    if (unchoked < UNCHOKE_SLOTS + 1) peer.send({ type: 'unchoke' })
+  onInterested(peer: PeerRecord): void {
+    if (!peer.session.amChoking || this.#paused) return
+    const unchoked = this.#deps.peers().filter((p) => !p.session.amChoking).length
+    if (unchoked < UNCHOKE_SLOTS + 1) peer.session.send({ type: 'unchoke' })
   }
 
-  onNotInterested(peer: PeerSession): void {
-    if (peer.amChoking) return
+  onNotInterested(peer: PeerRecord): void {
+    if (peer.session.amChoking) return
     this.#choke(peer)
-    for (const other of this.#queues.keys()) if (other.peerInterested && other.amChoking) return this.onInterested(other)
+    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking)
+    if (waiting) this.onInterested(waiting)
   }
 
   /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
-  rechoke(now: number, seeding: boolean): void {
+  rechoke(seeding: boolean): void {
+    const now = this.#deps.clock.now()
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
-    const peers = [...this.#queues.keys()].filter((p) => !p.closed)
+    const peers = this.#deps.peers().filter((p) => !p.session.closed)
     const unchoked = this.#choker.rechoke(
-      peers.map((p) => ({ id: p.remotePeerId, interested: p.peerInterested, downloadRate: p.downloadRate.rate(now), uploadRate: p.uploadRate.rate(now) })),
+      peers.map(({ id, session: s }) => ({ id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now) })),
       now,
       seeding,
     )
     for (const peer of peers) {
-      const want = unchoked.has(peer.remotePeerId)
-      if (want && peer.amChoking) peer.send({ type: 'unchoke' })
-      else if (!want && !peer.amChoking) this.#choke(peer)
+      const want = unchoked.has(peer.id)
+      if (want && peer.session.amChoking) peer.session.send({ type: 'unchoke' })
+      else if (!want && !peer.session.amChoking) this.#choke(peer)
     }
   }
 
-  #choke(peer: PeerSession): void {
-    peer.send({ type: 'choke' })
-    this.#queues.set(peer, [])
-    this.#whileChoked.delete(peer)
-  }
-
-  onRequest(peer: PeerSession, index: number, begin: number, length: number): void {
-    const queue = this.#queues.get(peer)
-    if (!queue) return
-    if (peer.amChoking) return this.#onChokedRequest(peer)
-    if (length <= 0 || length > MAX_REQUEST_LENGTH || index >= this.deps.numPieces || begin + length > this.deps.pieceSize(index)) {
-      this.deps.dropPeer(peer, new ProtocolError('BAD_REQUEST', `Invalid request: piece ${index}, offset ${begin}, length ${length}`))
-      return
+  onRequest(peer: PeerRecord, index: number, begin: number, length: number): void {
+    const { upload, session } = peer
+    if (session.amChoking) return this.#onChokedRequest(peer)
+    if (length <= 0 || length > MAX_REQUEST_LENGTH || index >= this.#deps.numPieces || begin + length > this.#deps.pieceSize(index)) {
+      return this.#deps.drop(peer, new ProtocolError('BAD_REQUEST', `Invalid request: piece ${index}, offset ${begin}, length ${length}`))
     }
     // Like WebTorrent, a request for a piece we do not have is ignored.
-    if (!this.deps.hasPiece(index)) {
-      this.stats.ignoredRequests++
+    if (!this.#deps.hasPiece(index)) {
+      this.#deps.stats.ignoredRequests++
       return
     }
-    if (queue.length >= MAX_QUEUED_REQUESTS_PER_PEER) {
-      this.deps.dropPeer(peer, new ProtocolError('REQUEST_FLOOD', `More than ${MAX_QUEUED_REQUESTS_PER_PEER} requests queued`))
-      return
+    if (upload.queue.length >= MAX_QUEUED_REQUESTS_PER_PEER) {
+      return this.#deps.drop(peer, new ProtocolError('REQUEST_FLOOD', `More than ${MAX_QUEUED_REQUESTS_PER_PEER} requests queued`))
     }
-    queue.push({ index, begin, length })
+    upload.queue.push({ index, begin, length })
     void this.#serve(peer)
   }
 
-  #onChokedRequest(peer: PeerSession): void {
-    this.stats.ignoredRequests++
-    const count = (this.#whileChoked.get(peer) ?? 0) + 1
-    this.#whileChoked.set(peer, count)
-    if (count > MAX_REQUESTS_WHILE_CHOKED) {
-      this.deps.dropPeer(peer, new ProtocolError('REQUEST_FLOOD', `More than ${MAX_REQUESTS_WHILE_CHOKED} requests while choked`))
-    }
-  }
-
-  onCancel(peer: PeerSession, index: number, begin: number, length: number): void {
-    const queue = this.#queues.get(peer)
-    if (!queue) return
+  onCancel(peer: PeerRecord, index: number, begin: number, length: number): void {
+    const { queue } = peer.upload
     const i = queue.findIndex((q) => q.index === index && q.begin === begin && q.length === length)
     if (i >= 0) queue.splice(i, 1)
   }
 
   /** The peer's channel drained: continue sending. */
-  onDrain(peer: PeerSession): void {
+  onDrain(peer: PeerRecord): void {
     void this.#serve(peer)
   }
 
-  async #serve(peer: PeerSession): Promise<void> {
-    if (this.#serving.has(peer)) return
-    this.#serving.add(peer)
+  #choke(peer: PeerRecord): void {
+    peer.session.send({ type: 'choke' })
+    peer.upload.queue = []
+    peer.upload.whileChoked = 0
+  }
+
+  #onChokedRequest(peer: PeerRecord): void {
+    this.#deps.stats.ignoredRequests++
+    const count = ++peer.upload.whileChoked
+    if (count > MAX_REQUESTS_WHILE_CHOKED) {
+      this.#deps.drop(peer, new ProtocolError('REQUEST_FLOOD', `More than ${MAX_REQUESTS_WHILE_CHOKED} requests while choked`))
+    }
+  }
+
+  async #serve(peer: PeerRecord): Promise<void> {
+    const { upload, session } = peer
+    if (upload.serving) return
+    upload.serving = true
     try {
       for (;;) {
-        const queue = this.#queues.get(peer)
-        if (!queue || queue.length === 0 || peer.closed || peer.amChoking || !peer.writable) return
+        const queue = upload.queue
+        if (queue.length === 0 || session.closed || session.amChoking || !session.writable) return
         const next = queue[0]!
-        const piece = await this.deps.reader.readPiece(next.index)
-        if (queue[0] !== next) continue
+        const piece = await this.#deps.reader.readPiece(next.index)
+        if (upload.queue[0] !== next) continue
         queue.shift()
-        if (!piece || peer.closed) continue
+        if (!piece || session.closed) continue
         const block = piece.subarray(next.begin, next.begin + next.length)
-        const wait = this.deps.limiter.reserve(block.length, performance.now())
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-        if (peer.closed) return
-        peer.sendPiece(next.index, next.begin, block)
-        this.deps.onUploaded(block.length)
+        const wait = this.#deps.limiter.reserve(block.length, this.#deps.clock.now())
+        if (wait > 0) await sleep(this.#deps.clock, wait)
+        if (session.closed) return
+        session.sendPiece(next.index, next.begin, block)
+        this.#deps.uploaded(block.length)
       }
     } catch {
       // A failed read (e.g. the seeded file vanished) drops this peer's queue; the torrent reports the error.
-      this.#queues.set(peer, [])
+      upload.queue = []
     } finally {
-      this.#serving.delete(peer)
+      upload.serving = false
     }
   }
 }

@@ -1,6 +1,8 @@
+import { sleep, type Clock } from '../util/clock.ts'
 import { WebSeed, WebSeedHealth } from '../webseed/index.ts'
 import type { InfoDictionary } from '../metainfo/types.ts'
-import type { Downloader, PieceContributor } from './downloader.ts'
+import type { BlockRequest } from '../picker/index.ts'
+import type { BlockSource } from './peer-record.ts'
 
 /** Pieces fetched from one web seed at the same time. */
 export const WEB_SEED_PARALLEL_PIECES = 2
@@ -14,24 +16,39 @@ export interface WebSeedStats {
   demoted: boolean
 }
 
-/** Pulls whole pieces from one HTTP web seed (BEP 19) into the downloader, like a peer that has everything. */
-export class WebSeedWorker implements PieceContributor {
+/** What a web seed worker needs from the request scheduler. */
+export interface PieceClaims {
+  claimPiece(claimant: BlockSource): BlockRequest[] | null
+  releaseClaim(blocks: readonly BlockRequest[]): void
+  onWholePiece(source: BlockSource, blocks: readonly BlockRequest[], data: Uint8Array): void
+}
+
+/** Pulls whole pieces from one HTTP web seed (BEP 19), like a peer that has everything; a block source of its own. */
+export class WebSeedWorker implements BlockSource {
+  readonly kind = 'web-seed'
   readonly health = new WebSeedHealth()
   downloaded = 0
   #seed: WebSeed
   #abort = new AbortController()
 
   constructor(
-    readonly url: string,
+    readonly id: string,
     info: InfoDictionary,
-    private readonly downloader: Downloader,
+    private readonly claims: PieceClaims,
+    private readonly clock: Clock,
     private readonly done: () => boolean,
+    /** Told once, when the seed is demoted for good. */
+    private readonly demoted: (worker: WebSeedWorker) => void,
   ) {
-    this.#seed = new WebSeed(url, info)
+    this.#seed = new WebSeed(id, info)
+  }
+
+  get url(): string {
+    return this.id
   }
 
   get stats(): WebSeedStats {
-    return { url: this.url, downloaded: this.downloaded, failures: this.health.failures, demoted: this.health.demoted }
+    return { url: this.id, downloaded: this.downloaded, failures: this.health.failures, demoted: this.health.demoted }
   }
 
   start(): void {
@@ -42,21 +59,24 @@ export class WebSeedWorker implements PieceContributor {
     this.#abort.abort()
   }
 
+  /** Data it sent failed verification. */
   hashFailed(): void {
+    const before = this.health.demoted
     this.health.hashFailed()
+    if (!before && this.health.demoted) this.demoted(this)
   }
 
   async #loop(): Promise<void> {
     const signal = this.#abort.signal
     while (!signal.aborted && !this.health.demoted && !this.done()) {
-      const now = Date.now()
+      const now = this.clock.now()
       if (!this.health.usable(now)) {
-        await sleep(Math.max(IDLE_MS, this.health.retryAt - now), signal)
+        await sleep(this.clock, Math.max(IDLE_MS, this.health.retryAt - now), signal)
         continue
       }
-      const blocks = this.downloader.claimPiece()
+      const blocks = this.claims.claimPiece(this)
       if (!blocks || blocks.length === 0) {
-        await sleep(IDLE_MS, signal)
+        await sleep(this.clock, IDLE_MS, signal)
         continue
       }
       const index = blocks[0]!.index
@@ -65,21 +85,11 @@ export class WebSeedWorker implements PieceContributor {
         const data = await this.#seed.fetchPiece(index, size, signal)
         this.health.success()
         this.downloaded += data.length
-        this.downloader.onWholePiece(this, blocks, data)
+        this.claims.onWholePiece(this, blocks, data)
       } catch {
-        this.downloader.releaseClaim(blocks)
-        if (!signal.aborted) this.health.failure(Date.now())
+        this.claims.releaseClaim(blocks)
+        if (!signal.aborted) this.health.failure(this.clock.now())
       }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    }, { once: true })
-  })
 }

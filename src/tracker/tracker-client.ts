@@ -5,24 +5,50 @@ import { TypedEmitter } from '../util/typed-emitter.ts'
 import { SimplePeerChannel, type SimplePeerLike } from '../transport/simple-peer-channel.ts'
 import type { PeerChannel } from '../transport/peer-channel.ts'
 
+/** Turns a binary string (one char per byte, as bittorrent-tracker sends ids) into hex. */
+function binaryStringToHex(value: string): string {
+  let hex = ''
+  for (let i = 0; i < value.length; i++) hex += (value.charCodeAt(i) & 0xff).toString(16).padStart(2, '0')
+  return hex
+}
+
 /**
- * bittorrent-tracker 11 throws (and then loses the socket) on an announce reply without a string
- * `info_hash`, and on some other malformed fields: such messages are dropped with a warning instead.
+ * An announce reply (or a relayed offer/answer) with any offer or answer from a refused peer id
+ * removed; bittorrent-tracker sends `peer_id` as a binary string. Returns the data unchanged otherwise.
  */
-function guardAnnounceReplies(client: TrackerClient, warn: (err: Error) => void): void {
+export function withoutRefusedPeer(data: Record<string, unknown>, refuse: (peerIdHex: string) => boolean): Record<string, unknown> {
+  const peerId = data['peer_id']
+  if (typeof peerId !== 'string' || !(data['offer'] || data['answer']) || !refuse(binaryStringToHex(peerId))) return data
+  const { offer: _offer, answer: _answer, ...rest } = data
+  return rest
+}
+
+export interface AnnounceGuard {
+  warn: (err: Error) => void
+  /** Offers and answers from peer ids (hex) for which this is true are ignored. */
+  refuse?: (peerIdHex: string) => boolean
+}
+
+/**
+ * Wraps each WebSocket tracker's reply handler. bittorrent-tracker 11 throws (and then loses the socket)
+ * on an announce reply without a string `info_hash`, and on some other malformed fields: such messages
+ * are dropped with a warning instead. Offers and answers from refused peers are dropped, so a banned
+ * peer never gets a WebRTC connection back through the tracker.
+ */
+export function guardAnnounceReplies(client: Pick<TrackerClient, '_trackers'>, guard: AnnounceGuard): void {
   for (const tracker of client._trackers ?? []) {
     const original = tracker._onAnnounceResponse?.bind(tracker)
     if (!original) continue
     tracker._onAnnounceResponse = (data: unknown) => {
       const where = tracker.announceUrl ?? 'a tracker'
       if (typeof data !== 'object' || data === null || typeof (data as { info_hash?: unknown }).info_hash !== 'string') {
-        warn(new Error(`${where} sent an announce reply without an info hash; it was ignored`))
+        guard.warn(new Error(`${where} sent an announce reply without an info hash; it was ignored`))
         return
       }
       try {
-        original(data)
+        original(guard.refuse ? withoutRefusedPeer(data as Record<string, unknown>, guard.refuse) : data)
       } catch (err) {
-        warn(new Error(`${where} sent a malformed message; it was ignored (${(err as Error).message})`))
+        guard.warn(new Error(`${where} sent a malformed message; it was ignored (${(err as Error).message})`))
       }
     }
   }
@@ -74,6 +100,8 @@ export interface TrackerOptions {
   announce: string[]
   rtcConfig?: RTCConfiguration
   stats: () => AnnounceSource
+  /** Offers and answers from these peer ids (hex) are ignored: banned or refused peers. */
+  refuse?: (peerIdHex: string) => boolean
 }
 
 /** Announces one torrent to its WebSocket trackers and hands over connected peers. */
@@ -83,9 +111,11 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
   #queued: TrackerCall[] = []
   #pending = new Set<SimplePeerLike>()
   #destroyed = false
+  readonly #refuse: ((peerIdHex: string) => boolean) | undefined
 
   constructor(opts: TrackerOptions) {
     super()
+    this.#refuse = opts.refuse
     const announce = opts.announce.filter((url) => /^wss?:\/\//i.test(url))
     if (announce.length === 0) return
     loadTrackerClient().then(
@@ -116,7 +146,7 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
     const warn = (err: Error) => this.emit('warning', new SwarmstreamError('TRACKER_WARNING', `Tracker: ${err.message}`))
     client.on('warning', warn)
     client.on('error', warn)
-    guardAnnounceReplies(client, warn)
+    guardAnnounceReplies(client, { warn, ...(this.#refuse ? { refuse: this.#refuse } : {}) })
     for (const call of this.#queued.splice(0)) client[call]()
   }
 

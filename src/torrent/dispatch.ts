@@ -1,0 +1,65 @@
+import type { PeerStats } from '../peer/peer-stats.ts'
+import { LOCAL_EXTENSIONS } from '../peer/peer-session.ts'
+import type { WireMessage, WireMessageType } from '../wire/index.ts'
+import type { MetadataExchange } from './metadata-exchange.ts'
+import type { PeerRecord } from './peer-record.ts'
+import type { RequestScheduler } from './request-scheduler.ts'
+import type { Uploader } from './uploader.ts'
+
+export interface PieceHandlers {
+  scheduler: RequestScheduler
+  uploader: Uploader
+}
+
+/** The concerns wire messages go to. `pieces()` is null until the torrent knows its metadata. */
+export interface DispatchTargets {
+  pieces: () => PieceHandlers | null
+  metadata: MetadataExchange
+  stats: PeerStats
+  /** Block bytes arrived from a peer (the torrent's 'download' event). */
+  downloaded: (bytes: number) => void
+}
+
+type Handler<T extends WireMessageType> = (to: DispatchTargets, peer: PeerRecord, message: Extract<WireMessage, { type: T }>) => void
+
+const ignore = () => undefined
+
+/**
+ * Every wire message, by type, to the one concern that handles it. The peer session has applied the
+ * protocol state (choke, interest, the peer's pieces) before; this is the only place messages go from.
+ */
+const HANDLERS: { [T in WireMessageType]: Handler<T> } = {
+  'keep-alive': ignore,
+  choke: (to, peer) => to.pieces()?.scheduler.onChoke(peer),
+  unchoke: (to, peer) => to.pieces()?.scheduler.fill(peer),
+  interested: (to, peer) => to.pieces()?.uploader.onInterested(peer),
+  'not-interested': (to, peer) => to.pieces()?.uploader.onNotInterested(peer),
+  have: (to, peer, m) => to.pieces()?.scheduler.onHave(peer, m.index),
+  bitfield: (to, peer) => to.pieces()?.scheduler.onPieces(peer),
+  'have-all': (to, peer) => to.pieces()?.scheduler.onPieces(peer),
+  // We never negotiate the fast extension (BEP 6): a peer without pieces is what we assume anyway.
+  'have-none': ignore,
+  request: (to, peer, m) => to.pieces()?.uploader.onRequest(peer, m.index, m.begin, m.length),
+  cancel: (to, peer, m) => to.pieces()?.uploader.onCancel(peer, m.index, m.begin, m.length),
+  piece: (to, peer, m) => {
+    to.downloaded(m.block.length)
+    const pieces = to.pieces()
+    if (pieces) pieces.scheduler.onBlock(peer, m.index, m.begin, m.block)
+    else to.stats.recordDiscarded(peer.id, m.block.length)
+  },
+  reject: (to, peer, m) => to.pieces()?.scheduler.onReject(peer, m.index, m.begin),
+  port: ignore,
+  suggest: ignore,
+  'allowed-fast': ignore,
+  extended: (to, peer, m) => {
+    if (m.id === LOCAL_EXTENSIONS.ut_metadata) to.metadata.onMessage(peer, m.payload)
+    else to.stats.unknownMessages++
+  },
+  unknown: (to) => {
+    to.stats.unknownMessages++
+  },
+}
+
+export function dispatch(to: DispatchTargets, peer: PeerRecord, message: WireMessage): void {
+  ;(HANDLERS[message.type] as Handler<WireMessageType>)(to, peer, message as never)
+}
