@@ -40,6 +40,20 @@ function zonesFor(extra) {
 // Tests may also use the in-memory test support (and anything their own folder may use).
 const testFiles = ['src/**/*.test.ts', 'src/**/test-helpers.ts']
 
+const noBuffer = { name: 'Buffer', message: 'Use Uint8Array: our code never uses Node Buffer.' }
+// Session code takes time from the Clock in its deps (src/util/clock.ts), so tests and the swarm
+// simulator can run it in virtual time.
+const clockMessage = 'Session code reads time and starts timers through the injected Clock (deps.clock).'
+const timerGlobals = ['performance', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval']
+const clockZone = {
+  'no-restricted-globals': ['error', noBuffer, ...timerGlobals.map((name) => ({ name, message: clockMessage }))],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: clockMessage },
+    ...['globalThis', 'window', 'self'].flatMap((object) => timerGlobals.map((property) => ({ object, property, message: clockMessage }))),
+  ],
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'e2e/artifacts/**'] },
   ...tseslint.configs.recommended,
@@ -62,8 +76,13 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/node/**', 'src/test-support/**', ...testFiles],
     rules: {
-      'no-restricted-globals': ['error', { name: 'Buffer', message: 'Use Uint8Array: our code never uses Node Buffer.' }],
+      'no-restricted-globals': ['error', noBuffer],
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'Browser code cannot import Node built-ins.' }] }],
     },
+  },
+  {
+    files: ['src/torrent/**/*.ts', 'src/peer/**/*.ts', 'src/choker/**/*.ts'],
+    ignores: testFiles,
+    rules: clockZone,
   },
 )

@@ -30,6 +30,11 @@ export class PartialPiece {
     return this.received === this.state.length
   }
 
+  /** Nothing requested or received: the piece may be claimed whole (a web seed's claim that failed). */
+  get idle(): boolean {
+    return this.received === 0 && this.requests.every((r) => r === 0)
+  }
+
   /** Whether `peer` may be given blocks of this piece (and becomes its owner if it is single-source). */
   admits(peer: object): boolean {
     return !this.singleSource || this.owner === null || this.owner === peer

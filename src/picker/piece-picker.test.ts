@@ -210,3 +210,16 @@ describe('PiecePicker streaming priorities', () => {
     expect(picker.interestedIn(new Bitfield(3))).toBe(false)
   })
 })
+
+describe('PiecePicker whole-piece claims (web seeds)', () => {
+  it('lets a released claim be claimed again, but never a piece a peer works on', () => {
+    const { picker } = setupPicker('11', '  ')
+    const seed = {}
+    const first = picker.claimPiece(seed)!
+    expect(first.map((r) => r.index)).toEqual([0, 0, 0, 0])
+    for (const r of first) picker.released(r.index, r.begin)
+    expect(picker.claimPiece(seed)![0]!.index).toBe(0)
+    expect(picker.claimPiece(seed)![0]!.index).toBe(1)
+    expect(picker.claimPiece(seed)).toBeNull()
+  })
+})

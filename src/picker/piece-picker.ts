@@ -201,16 +201,22 @@ export class PiecePicker {
   }
 
   /**
-   * Claims one whole unstarted piece (rarest first) for a source that fetches whole pieces, e.g. a web seed.
-   * Returns its blocks, all marked requested, or null when no unstarted wanted piece is left.
+   * Claims one whole piece nobody works on (urgent first, then one whose claim was released, then the
+   * rarest unstarted) for a source that fetches whole pieces, e.g. a web seed. Returns its blocks, all
+   * marked requested, or null when there is none.
    */
   claimPiece(claimant: object): BlockRequest[] | null {
     const all = new Bitfield(this.numPieces)
     all.setAll()
     const { critical, readahead } = this.#priorities
-    const urgent = [...critical, ...readahead].filter((i) => this.#needs(all, i) && !this.#partial.has(i))
-    for (const index of [...urgent, ...this.#rarestNewPieces(all)]) {
-      const partial = this.#start(index)
+    const claimable = (i: number) => {
+      const partial = this.#partial.get(i)
+      return !partial || (partial.idle && partial.admits(claimant))
+    }
+    const urgent = [...critical, ...readahead].filter((i) => this.#needs(all, i) && claimable(i))
+    const idle = [...this.#partial.keys()].filter((i) => claimable(i))
+    for (const index of [...urgent, ...idle, ...this.#rarestNewPieces(all)]) {
+      const partial = this.#partial.get(index) ?? this.#start(index)
       const out: BlockRequest[] = []
       this.#takeFree(claimant, index, partial, out, partial.blocks)
       return out

@@ -40,10 +40,12 @@ export class SmartBan {
   readonly #pieces = new Map<number, PieceRecord>()
   /** Hashing of a failure still running, per piece: a pass waits for it. */
   readonly #pending = new Map<number, Promise<unknown>>()
+  readonly #maxHashes: number
   #size = 0
 
-  constructor(hasher: Hasher) {
+  constructor(hasher: Hasher, maxHashes = MAX_REMEMBERED_BLOCK_HASHES) {
     this.#hasher = hasher
+    this.#maxHashes = maxHashes
   }
 
   /** Block hashes remembered. */
@@ -120,7 +122,7 @@ export class SmartBan {
 
   #evict(keep: number): void {
     for (const index of this.#pieces.keys()) {
-      if (this.#size <= MAX_REMEMBERED_BLOCK_HASHES) return
+      if (this.#size <= this.#maxHashes) return
       if (index !== keep) this.#forget(index)
     }
   }

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest'
+import { BLOCK_LENGTH } from '../picker/index.ts'
+import { CRITICAL_OVERDUE_FLOOR_MS, SLOW_PEER_PENALTY_MS } from './request-expiry.ts'
+import { MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
+import { peerIdOf, schedulerHarness } from './test-helpers.ts'
+
+/** 8 pieces of 4 blocks. */
+const GEOMETRY = { numPieces: 8, pieceLength: 4 * BLOCK_LENGTH, length: 32 * BLOCK_LENGTH }
+
+describe('RequestScheduler', () => {
+  it('says it is interested and fills the pipeline once unchoked', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    const remote = h.connect(1, null)
+    // Its bitfield arrives at 10 ms; our interest reaches it at 20, its unchoke us at 30, our requests it at 40.
+    await h.clock.advance(25)
+    expect(remote.received.some((m) => m.type === 'interested')).toBe(true)
+    expect(h.requestsOf(remote)).toHaveLength(0)
+    await h.clock.advance(20)
+    expect(h.requestsOf(remote)).toHaveLength(MIN_PIPELINE)
+    expect(h.scheduler.requestedPieces().sort()).toEqual([0, 1, 2, 3])
+  })
+
+  it('asks for nothing while requests are on hold (paused, stopped, storage congested)', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    h.state.mayRequest = false
+    const remote = h.connect(1, null)
+    await h.clock.advance(50)
+    expect(h.requestsOf(remote)).toHaveLength(0)
+    h.state.mayRequest = true
+    h.scheduler.fill(h.record(1))
+    expect(h.record(1).download.requests.size).toBe(MIN_PIPELINE)
+  })
+
+  it('hands each new block to the assembler with its source, and keeps the pipeline full', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    h.connect(1)
+    await h.clock.advance(1000)
+    expect(h.accepted).toHaveLength(32)
+    expect(new Set(h.accepted.map((a) => a.source.id))).toEqual(new Set([peerIdOf(1)]))
+    expect(h.received()).toBe(GEOMETRY.length)
+    expect(h.stats.snapshot().byPeer[peerIdOf(1)]).toMatchObject({ receivedBytes: GEOMETRY.length, discardedBytes: 0 })
+  })
+
+  it('tells a peer it is not interested once it has nothing we need', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    for (let i = 0; i < GEOMETRY.numPieces; i++) h.picker.markHave(i)
+    const remote = h.connect(1, null)
+    await h.clock.advance(50)
+    expect(remote.received.some((m) => m.type === 'interested')).toBe(false)
+  })
+
+  it('in endgame, cancels the other copy when the first lands; the late copy is counted, not held against the peer', async () => {
+    const h = schedulerHarness({ numPieces: 1, pieceLength: BLOCK_LENGTH, length: BLOCK_LENGTH })
+    const fast = h.connect(1, null)
+    const slow = h.connect(2, null)
+    await h.clock.advance(50)
+    expect(h.requestsOf(fast)).toHaveLength(1)
+    expect(h.requestsOf(slow)).toHaveLength(1)
+    fast.sendPiece(0, 0, new Uint8Array(BLOCK_LENGTH))
+    await h.clock.advance(20)
+    expect(slow.received.some((m) => m.type === 'cancel')).toBe(true)
+    slow.sendPiece(0, 0, new Uint8Array(BLOCK_LENGTH))
+    await h.clock.advance(20)
+    expect(h.accepted.map((a) => a.source.id)).toEqual([peerIdOf(1)])
+    expect(h.stats.lateBlocks).toBe(1)
+    expect(h.stats.snapshot().byPeer[peerIdOf(2)]!.discardedBytes).toBe(BLOCK_LENGTH)
+    expect(slow.closed).toBe(false)
+  })
+
+  it('gives a choking peer’s requests to others, and still takes its late blocks if they are missing', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    const a = h.connect(1, null)
+    await h.clock.advance(50)
+    const asked = h.requestsOf(a)
+    a.send({ type: 'choke' })
+    await h.clock.advance(20)
+    expect(h.record(1).download.requests.size).toBe(0)
+    const first = asked[0]!
+    if (first.type !== 'request') throw new Error('unreachable')
+    a.sendPiece(first.index, first.begin, new Uint8Array(first.length))
+    await h.clock.advance(20)
+    expect(h.accepted).toHaveLength(1)
+    expect(h.stats.lateBlocks).toBe(1)
+    const b = h.connect(2, null)
+    await h.clock.advance(50)
+    expect(h.requestsOf(b).length).toBe(MIN_PIPELINE)
+  })
+
+  it('drops a peer that pushes more than MAX_UNREQUESTED_BLOCKS blocks nobody asked for', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    for (let i = 0; i < GEOMETRY.numPieces; i++) h.picker.markHave(i)
+    const pusher = h.connect(1, null)
+    for (let i = 0; i <= MAX_UNREQUESTED_BLOCKS; i++) pusher.sendPiece(0, 0, new Uint8Array(BLOCK_LENGTH))
+    await h.clock.advance(50)
+    expect(pusher.closed).toBe(true)
+    expect(h.stats.snapshot()).toMatchObject({ unrequestedBlocks: MAX_UNREQUESTED_BLOCKS + 1, protocolErrors: { UNREQUESTED_BLOCKS: 1 } })
+    expect(h.stats.discardedBytes).toBe((MAX_UNREQUESTED_BLOCKS + 1) * BLOCK_LENGTH)
+    expect(h.accepted).toEqual([])
+  })
+
+  it('preempts: a new critical piece cancels the requests queued before it, but the first few', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    const a = h.connect(1, null)
+    await h.clock.advance(50)
+    h.picker.setPriorities({ critical: [7], readahead: [] })
+    h.scheduler.preempt(new Set([7]))
+    await h.clock.advance(20)
+    const cancels = a.received.filter((m) => m.type === 'cancel')
+    expect(cancels).toHaveLength(MIN_PIPELINE - PREEMPT_KEEP)
+    h.scheduler.fill(h.record(1))
+    expect([...h.record(1).download.requests.values()].filter((r) => r.index === 7)).toHaveLength(4)
+  })
+
+  it('times requests out and drops a peer that answered none of them (silent)', async () => {
+    const h = schedulerHarness(GEOMETRY, { requestTimeoutMs: 5000 })
+    const silent = h.connect(1, null)
+    await h.clock.advance(50)
+    h.scheduler.expire()
+    expect(silent.closed).toBe(false)
+    await h.clock.advance(5000)
+    h.scheduler.expire()
+    await h.clock.advance(20)
+    expect(silent.closed).toBe(true)
+    expect(h.stats.snapshot()).toMatchObject({ requestTimeouts: MIN_PIPELINE, silentPeers: 1, protocolErrors: { PEER_SILENT: 1 } })
+    expect(h.picker.isPieceComplete(0)).toBe(false)
+    expect(h.scheduler.requestedPieces()).toEqual([])
+  })
+
+  it('hot swap: takes an overdue critical block back from a slow peer when a faster one has the piece', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    h.picker.setPriorities({ critical: [0], readahead: [] })
+    const slow = h.connect(1, null)
+    await h.clock.advance(50)
+    expect([...h.record(1).download.requests.values()].some((r) => r.index === 0)).toBe(true)
+    const fast = h.connect(2, null)
+    await h.clock.advance(50)
+    await h.clock.advance(CRITICAL_OVERDUE_FLOOR_MS)
+    h.scheduler.expire()
+    expect([...h.record(1).download.requests.values()].some((r) => r.index === 0)).toBe(false)
+    expect(h.record(1).download.slowUntil).toBe(h.clock.now() + SLOW_PEER_PENALTY_MS)
+    h.scheduler.fill(h.record(2))
+    expect([...h.record(2).download.requests.values()].filter((r) => r.index === 0).length).toBeGreaterThan(0)
+    expect(slow.closed || fast.closed).toBe(false)
+  })
+
+  it('claims whole pieces for a web seed and keeps blocks peers delivered meanwhile', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    const webSeed = { kind: 'web-seed' as const, id: 'https://seed.example/' }
+    const blocks = h.scheduler.claimPiece(webSeed)!
+    expect(blocks.map((b) => b.begin)).toEqual([0, 1, 2, 3].map((b) => b * BLOCK_LENGTH))
+    h.scheduler.onWholePiece(webSeed, blocks, new Uint8Array(GEOMETRY.pieceLength))
+    expect(h.accepted.map((a) => [a.source.id, a.index, a.begin / BLOCK_LENGTH])).toEqual([0, 1, 2, 3].map((b) => [webSeed.id, blocks[0]!.index, b]))
+    // A claim that failed (the seed answered 404) can be claimed again: nothing else would fetch it without peers.
+    const again = h.scheduler.claimPiece(webSeed)!
+    h.scheduler.releaseClaim(again)
+    expect(h.scheduler.claimPiece(webSeed)![0]!.index).toBe(again[0]!.index)
+  })
+
+  it("subtracts a departed peer's availability and frees its requests", async () => {
+    const h = schedulerHarness(GEOMETRY)
+    const a = h.connect(1, null)
+    await h.clock.advance(50)
+    expect(h.picker.availability(0)).toBe(1)
+    a.disconnect()
+    await h.clock.advance(50)
+    expect(h.picker.availability(0)).toBe(0)
+    expect(h.scheduler.requestedPieces()).toEqual([])
+  })
+})

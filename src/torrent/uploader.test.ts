@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest'
+import { bytesEqual } from '../util/bytes.ts'
+import { BLOCK_LENGTH } from '../picker/index.ts'
+import { patternBytes } from '../test-support/swarm-lab.ts'
+import { RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
+import { schedulerHarness } from './test-helpers.ts'
+import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED } from './uploader.ts'
+
+const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
+const data = patternBytes(GEOMETRY.length)
+
+/** The harness as a seed: every piece stored and had. */
+async function seed(opts: { uploadLimit?: number } = {}) {
+  const h = schedulerHarness(GEOMETRY, opts)
+  for (let i = 0; i < GEOMETRY.numPieces; i++) {
+    await h.store.put(i, data.subarray(i * GEOMETRY.pieceLength, (i + 1) * GEOMETRY.pieceLength))
+    h.picker.markHave(i)
+  }
+  return h
+}
+
+const request = (index: number, begin = 0, length = BLOCK_LENGTH) => ({ type: 'request' as const, index, begin, length })
+
+describe('Uploader', () => {
+  it('unchokes an interested peer while a slot is free and serves its requests in order', async () => {
+    const h = await seed()
+    const leecher = h.connect(1, null)
+    leecher.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(leecher.received.some((m) => m.type === 'unchoke')).toBe(true)
+    leecher.send(request(2, BLOCK_LENGTH))
+    leecher.send(request(0))
+    await h.clock.advance(30)
+    const pieces = leecher.received.filter((m) => m.type === 'piece')
+    expect(pieces.map((m) => m.type === 'piece' && [m.index, m.begin])).toEqual([
+      [2, BLOCK_LENGTH],
+      [0, 0],
+    ])
+    const first = pieces[0]!
+    expect(first.type === 'piece' && bytesEqual(first.block, data.subarray(5 * BLOCK_LENGTH, 6 * BLOCK_LENGTH))).toBe(true)
+  })
+
+  it(`keeps ${UNCHOKE_SLOTS} + 1 slots: the next interested peer waits`, async () => {
+    const h = await seed()
+    const peers = Array.from({ length: UNCHOKE_SLOTS + 2 }, (_, i) => h.connect(10 + i, null))
+    for (const p of peers) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    const unchoked = peers.filter((p) => p.received.some((m) => m.type === 'unchoke'))
+    expect(unchoked).toHaveLength(UNCHOKE_SLOTS + 1)
+  })
+
+  it('ignores requests while choked, and drops a peer that floods them', async () => {
+    const h = await seed()
+    const rude = h.connect(1, null)
+    rude.sendBurst([request(0), request(1)])
+    await h.clock.advance(30)
+    expect(h.stats.ignoredRequests).toBe(2)
+    expect(rude.received.some((m) => m.type === 'piece')).toBe(false)
+    rude.sendBurst(Array.from({ length: MAX_REQUESTS_WHILE_CHOKED }, () => request(0)))
+    await h.clock.advance(30)
+    expect(rude.closed).toBe(true)
+    expect(h.stats.protocolErrors.get('REQUEST_FLOOD')).toBe(1)
+  })
+
+  it('drops a peer whose queue overflows, and one asking for bytes past a piece', async () => {
+    const h = await seed()
+    const flood = h.connect(1, null)
+    const bad = h.connect(2, null)
+    for (const p of [flood, bad]) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    flood.sendBurst(Array.from({ length: MAX_QUEUED_REQUESTS_PER_PEER + 10 }, () => request(0)))
+    bad.send(request(3, BLOCK_LENGTH, BLOCK_LENGTH + 1))
+    await h.clock.advance(30)
+    expect(flood.closed && bad.closed).toBe(true)
+    expect(Object.fromEntries(h.stats.protocolErrors)).toEqual({ REQUEST_FLOOD: 1, BAD_REQUEST: 1 })
+  })
+
+  it('drops a cancelled request from the queue', async () => {
+    const h = await seed({ uploadLimit: BLOCK_LENGTH })
+    const leecher = h.connect(1, null)
+    leecher.send({ type: 'interested' })
+    await h.clock.advance(30)
+    leecher.sendBurst([request(0), request(1), request(2)])
+    leecher.send({ type: 'cancel', index: 2, begin: 0, length: BLOCK_LENGTH })
+    await h.clock.advance(10_000)
+    expect(leecher.received.filter((m) => m.type === 'piece').map((m) => m.type === 'piece' && m.index)).toEqual([0, 1])
+  })
+
+  it('waits out the upload limit on the injected clock', async () => {
+    const h = await seed({ uploadLimit: 4 * BLOCK_LENGTH })
+    const leecher = h.connect(1, null)
+    leecher.send({ type: 'interested' })
+    await h.clock.advance(30)
+    for (let i = 0; i < GEOMETRY.numPieces; i++) leecher.sendBurst([request(i), request(i, BLOCK_LENGTH)])
+    const start = h.clock.now()
+    await h.clock.runUntil(() => leecher.received.filter((m) => m.type === 'piece').length === 8, 10_000)
+    // 8 blocks at 4 blocks/s, less a burst of one block: close to 1.75 s.
+    expect(h.clock.now() - start).toBeGreaterThan(1500)
+    expect(h.clock.now() - start).toBeLessThan(2500)
+  })
+
+  it('rechokes by tit-for-tat at its own pace and chokes everyone while paused', async () => {
+    const h = await seed()
+    const peers = [h.connect(1, null), h.connect(2, null)]
+    for (const p of peers) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    h.uploader.rechoke(true)
+    h.uploader.setPaused(true)
+    await h.clock.advance(30)
+    expect(peers.every((p) => p.received.some((m) => m.type === 'choke'))).toBe(true)
+    expect(h.swarm.peers.every((p) => p.session.amChoking)).toBe(true)
+    h.uploader.rechoke(true)
+    expect(h.swarm.peers.every((p) => p.session.amChoking)).toBe(true)
+    h.uploader.setPaused(false)
+    await h.clock.advance(RECHOKE_INTERVAL_MS)
+    h.uploader.rechoke(true)
+    expect(h.swarm.peers.every((p) => !p.session.amChoking)).toBe(true)
+  })
+})
