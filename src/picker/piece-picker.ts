@@ -11,47 +11,21 @@
 import { Bitfield } from '../util/bitfield.ts'
 import { Availability } from './availability.ts'
 import { FREE, PartialPiece, RECEIVED, REQUESTED } from './partial-piece.ts'
+import { RarestFirst } from './rarest-first.ts'
+import {
+  BLOCK_LENGTH,
+  MAX_CRITICAL_REQUESTS,
+  MAX_DUPLICATE_REQUESTS,
+  type BlockArrival,
+  type BlockRequest,
+  type InFlight,
+  type PickOptions,
+  type PickerGeometry,
+  type Priorities,
+} from './types.ts'
 
-/** The request unit (BEP 3 convention, what WebTorrent asks for and serves). */
-export const BLOCK_LENGTH = 16384
-/**
- * Equally rare pieces are taken a 1 MiB extent at a time (libtorrent's piece extent affinity), so a
- * seeder's disk and cache reads stay sequential; extents are visited in a random order per picker.
- */
-export const EXTENT_BYTES = 1024 * 1024
-/** In endgame a block may be requested from this many peers at once. */
-export const MAX_DUPLICATE_REQUESTS = 2
-/** A block a reader is waiting for may be requested from this many fast peers at once (torrent-stream). */
-export const MAX_CRITICAL_REQUESTS = 3
-
-export interface BlockRequest {
-  index: number
-  begin: number
-  length: number
-}
-
-export interface PickerGeometry {
-  numPieces: number
-  pieceLength: number
-  /** Total bytes of the torrent. */
-  length: number
-}
-
-export type BlockArrival = 'new' | 'duplicate' | 'unexpected'
-
-/** Streaming priorities: pieces readers wait for now, then the read-ahead windows, each in order. */
-export interface Priorities {
-  critical: readonly number[]
-  readahead: readonly number[]
-}
-
-export interface PickOptions {
-  /** This peer is among the fastest: it may get duplicate requests for critical blocks. */
-  critical?: boolean
-}
-
-/** Whether `peer` already has the block at (`index`, `begin`) requested (a duplicate must not repeat it). */
-export type InFlight = (index: number, begin: number) => boolean
+export { BLOCK_LENGTH, EXTENT_BYTES, MAX_CRITICAL_REQUESTS, MAX_DUPLICATE_REQUESTS } from './types.ts'
+export type { BlockArrival, BlockRequest, InFlight, PickOptions, PickerGeometry, Priorities } from './types.ts'
 
 export class PiecePicker {
   readonly #have: Bitfield
@@ -61,8 +35,7 @@ export class PiecePicker {
   /** Pieces that failed with several contributors: the next attempt goes to one peer. */
   readonly #singleSource = new Set<number>()
   readonly #geometry: PickerGeometry
-  readonly #extentPieces: number
-  readonly #extentRank: Float64Array
+  readonly #order: RarestFirst
   #priorities: Priorities = { critical: [], readahead: [] }
 
   constructor(geometry: PickerGeometry, random: () => number = Math.random) {
@@ -71,8 +44,7 @@ export class PiecePicker {
     this.#wanted = new Bitfield(geometry.numPieces)
     this.#wanted.setAll()
     this.#availability = new Availability(geometry.numPieces)
-    this.#extentPieces = Math.max(1, Math.floor(EXTENT_BYTES / geometry.pieceLength))
-    this.#extentRank = new Float64Array(Math.ceil(geometry.numPieces / this.#extentPieces)).map(() => random())
+    this.#order = new RarestFirst(geometry, random)
   }
 
   get numPieces(): number {
@@ -101,10 +73,6 @@ export class PiecePicker {
   /** A copy of the have bitfield (BEP 3 bit order). */
   haveBitfield(): Uint8Array {
     return this.#have.bytes.slice()
-  }
-
-  isWanted(index: number): boolean {
-    return this.#wanted.get(index)
   }
 
   /** File selection: which pieces to fetch at all (critical pieces are fetched regardless). */
@@ -193,6 +161,7 @@ export class PiecePicker {
       if (out.length >= max) return out
     }
     for (const index of this.#rarestNewPieces(pieces)) {
+      // Starting a piece never changes which others are unstarted, so the sorted list stays valid.
       this.#takeFree(peer, index, this.#start(index), out, max)
       if (out.length >= max) return out
     }
@@ -294,10 +263,6 @@ export class PiecePicker {
     return this.#partial.get(index)?.owner ?? null
   }
 
-  get partialCount(): number {
-    return this.#partial.size
-  }
-
   #blockOf(partial: PartialPiece | undefined, begin: number): number {
     const block = begin / BLOCK_LENGTH
     return partial && Number.isInteger(block) && block >= 0 && block < partial.blocks ? block : -1
@@ -323,18 +288,13 @@ export class PiecePicker {
     return { index, begin, length: Math.min(BLOCK_LENGTH, this.pieceSize(index) - begin) }
   }
 
-  /** Unstarted pieces the peer has, rarest first; ties by random extent, then in order within it. */
-  *#rarestNewPieces(pieces: Bitfield): Generator<number> {
+  /** Unstarted wanted pieces the peer has, rarest first (see RarestFirst). */
+  #rarestNewPieces(pieces: Bitfield): number[] {
     const candidates: number[] = []
     for (let i = 0; i < this.numPieces; i++) {
       if (pieces.get(i) && this.#wanted.get(i) && !this.#have.get(i) && !this.#partial.has(i)) candidates.push(i)
     }
-    if (candidates.length === 0) return
-    const rank = this.#extentRank
-    const extent = this.#extentPieces
-    const count = (i: number) => this.#availability.count(i)
-    candidates.sort((a, b) => count(a) - count(b) || rank[Math.floor(a / extent)]! - rank[Math.floor(b / extent)]! || a - b)
-    for (const index of candidates) if (!this.#partial.has(index)) yield index
+    return this.#order.sort(candidates, (i) => this.#availability.count(i))
   }
 
   #endgame(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, out: BlockRequest[]): void {

@@ -11,7 +11,7 @@ import {
 } from '../wire/index.ts'
 import type { PeerRecord } from './peer-record.ts'
 
-export const UT_METADATA = 'ut_metadata'
+const UT_METADATA = 'ut_metadata'
 
 export interface MetadataExchangeDeps {
   infoHash: Uint8Array
