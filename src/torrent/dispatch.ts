@@ -43,6 +43,7 @@ const HANDLERS: { [T in WireMessageType]: Handler<T> } = {
   cancel: (to, peer, m) => to.pieces()?.uploader.onCancel(peer, m.index, m.begin, m.length),
   piece: (to, peer, m) => {
     to.downloaded(m.block.length)
+    to.stats.recordReceived(peer.id, m.block.length)
     const pieces = to.pieces()
     if (pieces) pieces.scheduler.onBlock(peer, m.index, m.begin, m.block)
     else to.stats.recordDiscarded(peer.id, m.block.length)

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { bytesEqual, toHex } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
-import { guardAnnounceReplies, withoutRefusedPeer } from '../tracker/tracker-client.ts'
+import { withoutRefusedPeer } from '../tracker/tracker-client.ts'
 import type { Attacker } from '../test-support/attacker.ts'
 import { SwarmLab, labPeerId, makeMeta, patternBytes, type LabMeta } from '../test-support/swarm-lab.ts'
 import { PROTOCOL_ERROR_BACKOFF_MS } from './refusals.ts'
@@ -176,22 +176,6 @@ describe('bans that hold', () => {
     expect(withoutRefusedPeer(offer, refuse)).not.toHaveProperty('offer')
     const fromOther = { ...offer, peer_id: String.fromCharCode(...labPeerId(3)) }
     expect(withoutRefusedPeer(fromOther, refuse)).toHaveProperty('offer')
-  })
-
-  it('the tracker hook hands bittorrent-tracker no offer or answer from a refused peer', () => {
-    const seen: Record<string, unknown>[] = []
-    const tracker: { announceUrl: string; _onAnnounceResponse?: (data: unknown) => void } = {
-      announceUrl: 'ws://127.0.0.1:1',
-      _onAnnounceResponse: (data) => seen.push(data as Record<string, unknown>),
-    }
-    const warnings: Error[] = []
-    guardAnnounceReplies({ _trackers: [tracker] }, { warn: (e) => warnings.push(e), refuse: (hex) => hex === id(7) })
-    const from = (n: number) => String.fromCharCode(...labPeerId(n))
-    tracker._onAnnounceResponse!({ info_hash: 'h', peer_id: from(7), answer: { type: 'answer' }, offer_id: 'o' })
-    tracker._onAnnounceResponse!({ info_hash: 'h', peer_id: from(8), offer: { type: 'offer' }, offer_id: 'p' })
-    tracker._onAnnounceResponse!({ info_hash: 'h', complete: 1, incomplete: 2 })
-    expect(seen.map((d) => ('answer' in d ? 'answer' : 'offer' in d ? 'offer' : 'other'))).toEqual(['other', 'offer', 'other'])
-    expect(warnings).toEqual([])
   })
 
   it('refuses a peer dropped for a protocol error for the back-off period, then accepts it again', async () => {

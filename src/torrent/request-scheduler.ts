@@ -123,7 +123,6 @@ export class RequestScheduler {
     const { picker, clock, stats } = this.#deps
     const now = clock.now()
     const k = blockKey(index, begin)
-    stats.recordReceived(peer.id, block.length)
     const request = download.requests.get(k)
     if (!request || request.length !== block.length) return this.#onUnrequested(peer, k, index, begin, block)
     download.requests.delete(k)

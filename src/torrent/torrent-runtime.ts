@@ -121,7 +121,7 @@ export class TorrentRuntime implements TorrentControl {
   }
 
   async setMetadata(info: InfoDictionary, opts: MetadataOptions = {}): Promise<void> {
-    if (this.destroyed || this.engine || this.#settingUp) return
+    if (this.destroyed || this.engine || this.#settingUp || !this.swarm) return
     this.#settingUp = true
     let store: ChunkStore
     try {
