@@ -223,3 +223,20 @@ describe('PiecePicker whole-piece claims (web seeds)', () => {
     expect(picker.claimPiece(seed)).toBeNull()
   })
 })
+
+describe('PiecePicker late blocks', () => {
+  it('takes a late block only while it is missing, and never into a piece reserved for another peer', () => {
+    const { picker } = setupPicker('22', '  ')
+    const owner = {}
+    const other = {}
+    expect(picker.acceptLate(other, 0, 0, BLOCK_LENGTH)).toBe(false) // piece not started
+    picker.pick(owner, bits('* '), 1, never)
+    expect(picker.acceptLate(other, 0, BLOCK_LENGTH, BLOCK_LENGTH)).toBe(true)
+    expect(picker.acceptLate(other, 0, BLOCK_LENGTH, BLOCK_LENGTH)).toBe(false) // already there
+    expect(picker.acceptLate(other, 0, 2 * BLOCK_LENGTH, 100)).toBe(false) // wrong length
+    picker.failed(0, { singleSource: true })
+    picker.pick(owner, bits('* '), 1, never)
+    expect(picker.acceptLate(other, 0, BLOCK_LENGTH, BLOCK_LENGTH)).toBe(false)
+    expect(picker.acceptLate(owner, 0, BLOCK_LENGTH, BLOCK_LENGTH)).toBe(true)
+  })
+})

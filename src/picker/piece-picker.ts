@@ -207,13 +207,14 @@ export class PiecePicker {
   }
 
   /**
-   * A block arrived for a request we had cancelled: take it if its piece is still being assembled
-   * and that block is still missing. Returns whether it was taken.
+   * A block arrived from `peer` for a request we had cancelled: take it if its piece is still being
+   * assembled, that block is still missing, and the piece is not reserved for another peer.
+   * Returns whether it was taken.
    */
-  acceptLate(index: number, begin: number, length: number): boolean {
+  acceptLate(peer: object, index: number, begin: number, length: number): boolean {
     const partial = this.#partial.get(index)
     const block = this.#blockOf(partial, begin)
-    if (!partial || block < 0 || partial.state[block] === RECEIVED) return false
+    if (!partial || block < 0 || partial.state[block] === RECEIVED || !partial.admits(peer)) return false
     if (length !== Math.min(BLOCK_LENGTH, this.pieceSize(index) - begin)) return false
     partial.receive(block)
     return true

@@ -211,7 +211,7 @@ export class RequestScheduler {
     if (peer.download.late.take(k, this.#deps.clock.now())) {
       stats.lateBlocks++
       // Still useful if nobody delivered it meanwhile (the piece's hash check guards it like any block).
-      if (picker.acceptLate(index, begin, block.length)) {
+      if (picker.acceptLate(peer, index, begin, block.length)) {
         this.#cancelDuplicates(peer, index, begin, block.length)
         this.#deps.accept(peer, index, begin, block)
       } else stats.recordDiscarded(peer.id, block.length)
