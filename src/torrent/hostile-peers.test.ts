@@ -7,7 +7,7 @@ import { bytesEqual, toHex } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { withoutRefusedPeer } from '../tracker/tracker-client.ts'
 import type { Attacker } from '../test-support/attacker.ts'
-import { SwarmLab, labPeerId, makeMeta, patternBytes, type LabMeta } from '../test-support/swarm-lab.ts'
+import { SwarmLab, labPeerId, makeMeta, patternBytes, seededRandom, type LabMeta } from '../test-support/swarm-lab.ts'
 import { PROTOCOL_ERROR_BACKOFF_MS } from './refusals.ts'
 import type { Torrent } from './torrent.ts'
 import type { TrackerFactoryOptions, TrackerLike } from './torrent-tracker.ts'
@@ -202,5 +202,49 @@ describe('bans that hold', () => {
     expect(later.closed).toBe(false)
     expect(later.received.some((m) => m.type === 'extended' && m.id === 0)).toBe(true)
     expect(torrent.numPeers).toBe(1)
+  })
+})
+
+describe("the issue's hostile swarms, in virtual time", () => {
+  /** 16 MiB in 256 KiB pieces, an honest seeder capped at 3 MB/s, attackers that answer at channel speed. */
+  async function hostileSwarm(attackers: number, lies: (index: number) => boolean) {
+    const lab = newLab()
+    const meta = makeMeta(patternBytes(16 * 1024 * 1024, 3), 256 * 1024)
+    const seeder = await lab.seeder(meta, { uploadLimit: 3_000_000 })
+    const { torrent } = await lab.leecher(meta)
+    const channel = { latencyMs: 5, bytesPerSecond: 20_000_000 }
+    lab.connect(seeder.torrent, torrent, channel)
+    const random = seededRandom(99)
+    const ids = Array.from({ length: attackers }, (_, n) => {
+      const attacker = lab.attacker(torrent, { peerId: labPeerId(0x90 + n), channel })
+      attacker.offerEverything(meta.info.pieceHashes.length)
+      // Fresh garbage for every answer, as a store whose get() returns random bytes gives.
+      attacker.serve((index, begin, length) => {
+        if (lies(index)) return new Uint8Array(length).map(() => Math.floor(random() * 256))
+        const at = index * meta.info.pieceLength + begin
+        return meta.data.subarray(at, at + length)
+      })
+      return id(0x90 + n)
+    })
+    await lab.runUntil(() => torrent.done, 600_000)
+    await expectIntact(torrent, meta)
+    const stats = torrent.stats!
+    expect(stats.byPeer[seeder.peerIdHex]!.banned).toBe(false)
+    expect([...stats.bannedPeers].sort()).toEqual(ids)
+    for (const a of ids) expect(stats.byPeer[a]!.discardedBytes).toBeGreaterThan(0)
+    return stats
+  }
+
+  it('(a) garbage for every piece beside an honest seeder: the attacker is banned after its first piece', async () => {
+    const stats = await hostileSwarm(1, () => true)
+    expect(stats.hashFailures).toBe(1)
+  })
+
+  it('(b) three such attackers: each is banned, the seeder never', async () => {
+    await hostileSwarm(3, () => true)
+  })
+
+  it('(c) one piece in eight corrupted: the attacker is banned, the seeder never', async () => {
+    await hostileSwarm(1, (index) => index % 8 === 3)
   })
 })
