@@ -16,11 +16,11 @@ import { PROBE_FILES, PROBE_MAGNET, probeBytes } from './library-probe.mjs'
  * Raise a figure only on purpose, and update the README's table with it.
  */
 const BUDGET = {
-  core: { raw: 114_500, gzip: 38_500 },
+  core: { raw: 125_500, gzip: 41_500 },
   tracker: { raw: 83_000, gzip: 23_500 },
   media: { raw: 145_000, gzip: 42_500 },
-  element: { raw: 355_000, gzip: 108_000 },
-  appInitial: { raw: 183_500, gzip: 62_500 },
+  element: { raw: 366_000, gzip: 111_500 },
+  appInitial: { raw: 195_000, gzip: 66_000 },
 }
 
 /** WebTorrent 3's browser bundle (the dev dependency), the size to beat. */

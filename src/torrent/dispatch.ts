@@ -52,6 +52,11 @@ const HANDLERS: { [T in WireMessageType]: Handler<T> } = {
   port: ignore,
   suggest: ignore,
   'allowed-fast': ignore,
+  // BEP 52: the decoder reads these only on a connection where both handshakes carry the v2 bit,
+  // which ours do not set yet (v2 on the wire comes with the v2 session).
+  'hash-request': ignore,
+  hashes: ignore,
+  'hash-reject': ignore,
   extended: (to, peer, m) => {
     if (m.id === LOCAL_EXTENSIONS.ut_metadata) to.metadata.onMessage(peer, m.payload)
     else to.stats.unknownMessages++

@@ -8,7 +8,7 @@
  */
 import { toHex } from '../util/bytes.ts'
 import { systemClock, type Clock, type TimerId } from '../util/clock.ts'
-import { StorageError, SwarmstreamError } from '../util/errors.ts'
+import { InvalidInputError, StorageError, SwarmstreamError } from '../util/errors.ts'
 import { RateEstimator } from '../util/rate.ts'
 import { sha1, type Hasher } from '../util/sha1.ts'
 import { parseInfoDictionary } from '../metainfo/info-dictionary.ts'
@@ -271,7 +271,10 @@ export class TorrentRuntime implements TorrentControl {
 
   async #onMetadataFetched(raw: Uint8Array): Promise<void> {
     try {
-      await this.setMetadata(parseInfoDictionary(raw))
+      const info = parseInfoDictionary(raw)
+      // The session verifies pieces by SHA-1 only so far (the client refuses v2-only links and files up front).
+      if (info.version === 'v2') return this.fail(new InvalidInputError('V2_ONLY_UNSUPPORTED', 'This torrent is BitTorrent v2 only, which cannot be downloaded yet.'))
+      await this.setMetadata(info)
     } catch (err) {
       this.fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('BAD_METADATA', String(err)))
     }
