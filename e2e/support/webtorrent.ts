@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from '@playwright/test'
 import { newPeerPage, type PeerPage } from './browser.ts'
 
-const PAGE_FILE = fileURLToPath(new URL('../pages/webtorrent-peer.html', import.meta.url))
+/** The page in e2e/pages/ that loads WebTorrent; webtorrent-attacker.html also loads a lying store. */
+export type WebTorrentPageName = 'webtorrent-peer.html' | 'webtorrent-attacker.html'
+
+function pageFile(name: WebTorrentPageName): string {
+  return fileURLToPath(new URL(`../pages/${name}`, import.meta.url))
+}
 
 /** The parts of WebTorrent's API the tests use. */
 interface WtFile {
@@ -21,11 +26,21 @@ interface WtTorrent {
   numPeers: number
   files: WtFile[]
   on(event: 'error' | 'warning', listener: (err: Error | string) => void): void
+  on(event: 'ready' | 'done', listener: () => void): void
 }
-interface WtClient {
+/** WebTorrent's `client.add` options the tests use (`store` is a chunk store constructor). */
+export interface WtAddOptions {
+  announce: string[]
+  skipVerify?: boolean
+  store?: unknown
+  storeOpts?: Record<string, unknown>
+}
+export interface WtClient {
+  /** 40 hex characters. */
+  peerId: string
   torrents: WtTorrent[]
   seed(input: File[], opts: WtSeedOptions & { announce: string[] }, onSeed: (t: WtTorrent) => void): WtTorrent
-  add(id: string, opts: { announce: string[] }, onTorrent?: (t: WtTorrent) => void): WtTorrent
+  add(id: string | Uint8Array, opts: WtAddOptions, onTorrent?: (t: WtTorrent) => void): WtTorrent
   on(event: 'error', listener: (err: Error | string) => void): void
 }
 type WtConstructor = new (opts: { tracker: { rtcConfig: RTCConfiguration } }) => WtClient
@@ -56,8 +71,8 @@ export class WebTorrentPeer {
     readonly page: Page,
   ) {}
 
-  static async open(browser: Browser, baseURL: string, label: string): Promise<WebTorrentPeer> {
-    const { context, page } = await newPeerPage(browser, baseURL, { label, path: `/@fs${PAGE_FILE}` })
+  static async open(browser: Browser, baseURL: string, label: string, pageName: WebTorrentPageName = 'webtorrent-peer.html'): Promise<WebTorrentPeer> {
+    const { context, page } = await newPeerPage(browser, baseURL, { label, path: `/@fs${pageFile(pageName)}` })
     await page.waitForFunction(() => window.wtReady === true, undefined, { timeout: 30_000 })
     await page.evaluate(() => {
       const WebTorrent = window.WebTorrent!
