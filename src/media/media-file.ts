@@ -24,15 +24,17 @@ export function rangeReader(file: MediaFile): RangeReader {
 
 /**
  * The file object render-media and videostream read from (`end` inclusive, like WebTorrent).
- * `toReadable` is passed in so that the Node stream polyfills load only with the player.
+ * `toReadable` is passed in so that the Node stream polyfills load only with the player; `onError`
+ * hears reads that fail while playing (see toNodeReadable).
  */
 export function toRenderFile(
   file: MediaFile,
   toReadable: typeof toNodeReadable,
+  onError?: (err: Error) => void,
 ): { name: string; length: number; createReadStream(opts?: { start?: number; end?: number }): unknown } {
   return {
     name: file.name,
     length: file.length,
-    createReadStream: (opts = {}) => toReadable(file.stream({ start: opts.start ?? 0, end: opts.end ?? file.length - 1 })),
+    createReadStream: (opts = {}) => toReadable(file.stream({ start: opts.start ?? 0, end: opts.end ?? file.length - 1 }), onError),
   }
 }

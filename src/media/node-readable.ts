@@ -1,11 +1,21 @@
 import { Readable } from 'readable-stream'
+import { AbortError, SwarmstreamError } from '../util/errors.ts'
+
+/** The torrent was removed (its streams fail with this code) or the read was aborted: not a failure. */
+export function isTorrentGone(err: unknown): boolean {
+  return err instanceof AbortError || (err instanceof SwarmstreamError && err.code === 'TORRENT_DESTROYED')
+}
 
 /**
  * A Node-style Readable (readable-stream) over a web ReadableStream, for the CommonJS media
  * packages. It reads one chunk per `_read` (backpressure); destroying it cancels the web stream.
  * readable-stream turns our Uint8Array chunks into the Buffers those packages expect.
+ *
+ * Those packages pipe it without listening for `error`, and an `error` nobody listens for is thrown.
+ * So when the web stream fails, the Readable is destroyed quietly; the error goes to its listeners
+ * if it has any, else to `onError` — unless the torrent was removed, which only ends playback.
  */
-export function toNodeReadable(source: ReadableStream<Uint8Array>): Readable {
+export function toNodeReadable(source: ReadableStream<Uint8Array>, onError?: (err: Error) => void): Readable {
   const reader = source.getReader()
   let reading = false
   const readable = new Readable({ highWaterMark: 64 * 1024 })
@@ -22,7 +32,14 @@ export function toNodeReadable(source: ReadableStream<Uint8Array>): Readable {
       },
       (err: unknown) => {
         reading = false
-        if (!readable.destroyed) readable.destroy(err instanceof Error ? err : new Error(String(err)))
+        if (readable.destroyed) return
+        const error = err instanceof Error ? err : new Error(String(err))
+        if (isTorrentGone(error)) readable.destroy()
+        else if (readable.listenerCount('error') > 0) readable.destroy(error)
+        else {
+          readable.destroy()
+          onError?.(error)
+        }
       },
     )
   }

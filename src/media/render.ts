@@ -42,6 +42,13 @@ export function appendTo(file: MediaFile, parent: HTMLElement, opts: RenderOptio
 }
 
 async function render(file: MediaFile, target: Target, opts: RenderOptions): Promise<HTMLElement> {
+  const failures = readFailures(file, target, opts)
+  const element = await choosePlayer(file, target, opts, failures.report)
+  failures.shownIn(element)
+  return element
+}
+
+async function choosePlayer(file: MediaFile, target: Target, opts: RenderOptions, onReadError: (err: Error) => void): Promise<HTMLElement> {
   const ext = extensionOf(file.name)
   const container = MSE_EXTENSIONS[ext]
   // Start loading the MP4 player while the file's header is probed (the two overlap).
@@ -50,20 +57,38 @@ async function render(file: MediaFile, target: Target, opts: RenderOptions): Pro
     const { type, fragmented } = await mediaSourceType(file, container)
     if (!MediaSource.isTypeSupported(type)) throw unsupportedFormat(file.name, type)
     // videostream remuxes plain MP4 into fragments; WebM, fragmented MP4 and MP3 go to MediaSource as they are.
-    if (container === 'mp4' && !fragmented) return watch(file, await viaRenderMedia(file, target, opts), opts)
+    if (container === 'mp4' && !fragmented) return watch(file, await viaRenderMedia(file, target, opts, onReadError), opts)
     if (container === 'webm') {
       // Our own appender, which can seek through the Cues index while the file downloads.
       const layout = await readWebmLayout(rangeReader(file), file.length)
-      if (layout) return watch(file, await viaMediaSource(file, type, target, opts, (media) => new WebmPlayer(file, media, type, layout)), opts)
+      if (layout) return watch(file, await viaMediaSource(file, type, target, opts, onReadError, (media) => new WebmPlayer(file, media, type, layout)), opts)
     }
-    return watch(file, await viaMediaSource(file, type, target, opts), opts)
+    return watch(file, await viaMediaSource(file, type, target, opts, onReadError), opts)
   }
   const blobKind = BLOB_MEDIA[ext]
   if (blobKind && document.createElement(blobKind).canPlayType(mimeType(file.name)) === '') {
     throw unsupportedFormat(file.name, mimeType(file.name))
   }
-  const element = await viaRenderMedia(file, target, opts)
+  const element = await viaRenderMedia(file, target, opts, onReadError)
   return element instanceof HTMLMediaElement ? watch(file, element, opts) : element
+}
+
+/**
+ * Reads of the file that fail while it plays (storage lost…; not the torrent being removed, which only
+ * ends playback) are reported like the element's own errors: `onError` and `swarmstream-error`.
+ */
+function readFailures(file: MediaFile, target: Target, opts: RenderOptions) {
+  let element: HTMLElement | null = 'element' in target ? target.element : null
+  return {
+    report(err: Error): void {
+      const error = new MediaError('PLAYBACK_FAILED', `Playback of "${file.name}" stopped: the file could not be read (${err.message}).`, { cause: err })
+      element?.dispatchEvent(new CustomEvent('swarmstream-error', { detail: error }))
+      opts.onError?.(error)
+    },
+    shownIn(shown: HTMLElement): void {
+      element = shown
+    },
+  }
 }
 
 /** The MIME type (with codecs) to hand MediaSource, found in the file's own header. */
@@ -94,7 +119,7 @@ export function loadRenderMedia() {
   return renderMediaModules
 }
 
-function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions): Promise<HTMLElement> {
+function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions, onReadError: (err: Error) => void): Promise<HTMLElement> {
   const options = {
     autoplay: opts.autoplay ?? false,
     controls: opts.controls ?? true,
@@ -109,7 +134,7 @@ function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions): P
           else resolve(elem ?? (target as { element: HTMLElement }).element)
         }
         try {
-          const source = toRenderFile(file, toNodeReadable)
+          const source = toRenderFile(file, toNodeReadable, onReadError)
           if ('element' in target) renderMedia.render(source, target.element, options, done)
           else renderMedia.append(source, target.parent, options, done)
         } catch (err) {
@@ -125,6 +150,7 @@ function viaMediaSource(
   type: string,
   target: Target,
   opts: RenderOptions,
+  onReadError: (err: Error) => void,
   start?: (media: HTMLMediaElement) => void,
 ): Promise<HTMLElement> {
   const tag = type.startsWith('audio/') ? 'audio' : 'video'
@@ -146,7 +172,7 @@ function viaMediaSource(
     : Promise.all([import('mediasource'), import('./node-readable.ts')]).then(([{ default: MediaElementWrapper }, { toNodeReadable }]) => (media) => {
         const sink = new MediaElementWrapper(media).createWriteStream(type)
         sink.on('error', () => undefined) // the element's own `error` event reports it
-        toNodeReadable(file.stream()).pipe(sink)
+        toNodeReadable(file.stream(), onReadError).pipe(sink)
       })
   return feed.then(
     (begin) =>

@@ -8,6 +8,9 @@ declare module 'readable-stream' {
     pipe<T>(dest: T): T
     setEncoding(encoding: string): this
     readonly destroyed: boolean
+    /** Bytes buffered, and the buffer size at which it stops reading. */
+    readonly readableLength: number
+    readonly readableHighWaterMark: number
     _read(size: number): void
     _destroy(err: Error | null, callback: (err: Error | null) => void): void
   }
