@@ -64,19 +64,22 @@ test('storage quota exceeded pauses the download with a clear message; more room
   await expect(item.getByTestId('pause-torrent')).toHaveText('Resume')
   expect(await errorBannerText(leecher.page)).toMatch(/Storage is full.*paused; resume it once there is room/)
   await expect(leecher.page.getByTestId('error-banner')).toHaveAttribute('data-kind', 'warning')
-  const paused = await leecher.page.evaluate(async (infoHash) => {
-    const t = window.swarmstream!.client.get(infoHash)!
-    const progress = t.progress
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    const warnings = (window as unknown as { faultWarnings: string[] }).faultWarnings
-    return { storageFull: t.storageFull, paused: t.paused, error: t.error, progress, progressLater: t.progress, warnings }
-  }, infoHash)
+  const state = (infoHash: string) =>
+    leecher.page.evaluate((infoHash) => {
+      const t = window.swarmstream!.client.get(infoHash)!
+      const warnings = (window as unknown as { faultWarnings: string[] }).faultWarnings
+      return { storageFull: t.storageFull, paused: t.paused, error: t.error, progress: t.progress, speed: t.downloadSpeed, inFlight: t.requestedPieces().length, warnings }
+    }, infoHash)
+  // Nothing is requested while paused, and once the last answers have landed nothing arrives (speed 0).
+  await expect.poll(async () => (await state(infoHash)).inFlight, { message: 'no request in flight while paused' }).toBe(0)
+  await expect.poll(async () => (await state(infoHash)).speed, { message: 'nothing arrives while paused', timeout: 30_000 }).toBe(0)
+  const paused = await state(infoHash)
   console.log(`[quota] paused at ${(paused.progress * 100).toFixed(1)} % with an 8 MiB quota; warnings: ${paused.warnings.join(', ')}`)
   expect(paused).toMatchObject({ storageFull: true, paused: true, error: null })
   expect(paused.progress).toBeLessThan(0.5)
-  expect(paused.progressLater, 'nothing is fetched while paused').toBe(paused.progress)
   expect(paused.warnings.filter((c) => c === 'QUOTA_EXCEEDED')).toHaveLength(1)
   await expectSeeding(seeder.page, infoHash)
+  expect((await state(infoHash)).progress, 'nothing is fetched while paused').toBe(paused.progress)
 
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 512 * MiB })
   await dismissError(leecher.page)

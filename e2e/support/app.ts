@@ -148,3 +148,32 @@ export async function dismissError(page: Page): Promise<void> {
   await page.getByTestId('error-dismiss').click()
   await expect(page.getByTestId('error-banner')).toBeHidden()
 }
+
+declare global {
+  interface Window {
+    /** Set by countVerifiedFromLoad: `verified` events of a torrent since the client created it. */
+    verifiedSinceLoad?: (torrent: object) => number
+  }
+}
+
+/**
+ * From the page's next load on, counts each torrent's `verified` events from the moment the client
+ * creates it: an init script catches `window.swarmstream` as the app sets it, before any torrent is
+ * restored or added, so no piece verified before the test's own code runs goes uncounted.
+ * Read the count in the page with `window.verifiedSinceLoad(torrent)`.
+ */
+export async function countVerifiedFromLoad(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const counts = new WeakMap<object, number>()
+    let handle: Window['swarmstream']
+    Object.defineProperty(window, 'swarmstream', {
+      configurable: true,
+      get: () => handle,
+      set(value: Window['swarmstream']) {
+        handle = value
+        value?.client.on('torrent', (t) => t.on('verified', () => counts.set(t, (counts.get(t) ?? 0) + 1)))
+      },
+    })
+    window.verifiedSinceLoad = (torrent) => counts.get(torrent) ?? 0
+  })
+}
