@@ -14,7 +14,8 @@ describe('pickDefaultVideo', () => {
     expect(pickDefaultVideo(files, () => true)).toBe(2)
   })
   it('skips videos whose type MediaSource rejects', () => {
-    expect(pickDefaultVideo(files, (type) => !type.includes('vorbis'))).toBe(3)
+    expect(pickDefaultVideo(files, (type) => !type.startsWith('video/webm'))).toBe(1)
+    expect(pickDefaultVideo(files.slice(0, 2).concat(files.slice(3)), (type) => type.startsWith('video/webm'))).toBe(2)
     expect(pickDefaultVideo(files, (type) => type.startsWith('video/mp4'))).toBe(1)
   })
   it('falls back to the largest video when nothing is supported (playback then says why)', () => {
@@ -46,7 +47,7 @@ describe('findFileIndex', () => {
 
 describe('isVideoName', () => {
   it('goes by extension, case-insensitively', () => {
-    expect(['a.mp4', 'b.M4V', 'c.webm', 'd.mkv', 'e.mov'].every(isVideoName)).toBe(true)
-    expect(['a.avi', 'mp4', 'x.srt', 'noext'].some(isVideoName)).toBe(false)
+    expect(['a.mp4', 'b.M4V', 'c.webm', 'd.mkv', 'e.mov', 'f.ogv'].every(isVideoName)).toBe(true)
+    expect(['a.avi', 'mp4', '.mp4', 'x.srt', 'song.mp3', 'noext'].some(isVideoName)).toBe(false)
   })
 })

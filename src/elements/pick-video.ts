@@ -1,4 +1,5 @@
 /** Which file of a torrent `<torrent-video>` plays. Pure functions. */
+import { mediaKind, mimeType, streamContainer } from '../util/file-types.ts'
 
 export interface FileLike {
   name: string
@@ -6,22 +7,16 @@ export interface FileLike {
   length: number
 }
 
-/** A MIME type MediaSource would need for each video extension we try by default. */
-const PLAUSIBLE_TYPES: Record<string, string> = {
-  mp4: 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"',
-  m4v: 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"',
-  mov: 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"',
-  webm: 'video/webm; codecs="vp9, opus"',
-  mkv: 'video/webm; codecs="vp8, vorbis"',
-}
-
-export function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.')
-  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase()
+/** The type to ask MediaSource about before the file's header is known: its container with common codecs. */
+function plausibleType(name: string): string {
+  const container = streamContainer(name)
+  if (container === 'mp4') return 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"'
+  if (container === 'webm') return 'video/webm; codecs="vp9, opus"'
+  return mimeType(name)
 }
 
 export function isVideoName(name: string): boolean {
-  return extensionOf(name) in PLAUSIBLE_TYPES
+  return mediaKind(name) === 'video'
 }
 
 /**
@@ -47,7 +42,7 @@ export function findFileIndex(files: readonly FileLike[], attr: string): number 
 export function pickDefaultVideo(files: readonly FileLike[], isTypeSupported: (type: string) => boolean): number {
   const videos = files.map((f, i) => ({ f, i })).filter(({ f }) => isVideoName(f.name))
   const largest = (list: typeof videos) => list.reduce<(typeof videos)[number] | null>((best, v) => (!best || v.f.length > best.f.length ? v : best), null)
-  const playable = videos.filter(({ f }) => safeSupported(isTypeSupported, PLAUSIBLE_TYPES[extensionOf(f.name)]!))
+  const playable = videos.filter(({ f }) => safeSupported(isTypeSupported, plausibleType(f.name)))
   return (largest(playable) ?? largest(videos))?.i ?? -1
 }
 

@@ -4,6 +4,7 @@ import { attachSubtitles, findSubtitles, renderTo } from '../media/index.ts'
 import type { Torrent } from '../torrent/torrent.ts'
 import type { TorrentFile } from '../torrent/torrent-file.ts'
 import { InvalidInputError, SwarmstreamError } from '../util/errors.ts'
+import { extensionsOf } from '../util/file-types.ts'
 import { pieceSpans, timeSpans } from './buffered-ranges.ts'
 import { progressChanged, type ProgressDetail } from './options.ts'
 import { renderBuffered, renderStats, showMessage, type OverlayParts } from './overlay.ts'
@@ -88,7 +89,7 @@ export class Session {
       const problem =
         wanted !== null
           ? `This torrent has no file "${wanted}". Set the file attribute to an index (0–${files.length - 1}) or a path: ${some}.`
-          : `This torrent has no video file (.mp4, .m4v, .webm, .mkv, .mov). Its files: ${some}.`
+          : `This torrent has no video file (${extensionsOf('video').map((e) => `.${e}`).join(', ')}). Its files: ${some}.`
       return this.#fail(new InvalidInputError(wanted !== null ? 'FILE_NOT_FOUND' : 'NO_VIDEO_FILE', problem), largest)
     }
     this.#file = file

@@ -74,7 +74,7 @@ async function readMoov(read: RangeReader, length: number): Promise<Uint8Array |
 }
 
 /** RFC 6381 codec string of one sample entry (`stsd` child). */
-export function sampleEntryCodec(bytes: Uint8Array, entry: Box): string {
+function sampleEntryCodec(bytes: Uint8Array, entry: Box): string {
   const type = entry.type
   if (VIDEO.has(type)) {
     const inner = children(bytes, entry.body + 78, entry.end)

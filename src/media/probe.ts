@@ -4,16 +4,6 @@ import { probeWebm } from './webm-probe.ts'
 
 export type { ProbeResult, RangeReader } from './probe-types.ts'
 
-/** Containers render-media plays through MediaSource, by extension. */
-export const MSE_EXTENSIONS: Record<string, 'mp4' | 'webm' | 'mp3'> = {
-  '.mp4': 'mp4', '.m4v': 'mp4', '.m4a': 'mp4', '.m4b': 'mp4', '.m4p': 'mp4', '.webm': 'webm', '.mkv': 'webm', '.mp3': 'mp3',
-}
-
-export function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.')
-  return dot <= 0 ? '' : name.slice(dot).toLowerCase()
-}
-
 /**
  * What is inside a media file, by its first bytes (not its name): container, codecs and the MIME type to
  * ask `MediaSource.isTypeSupported`. Null if the bytes are not an MP4 or WebM/Matroska we can read.

@@ -1,7 +1,7 @@
-import { mimeType } from '../torrent/torrent-file.ts'
+import { extensionOf, mediaKind, mimeType, streamContainer, type StreamContainer } from '../util/file-types.ts'
 import { fromElementError, MediaError, unsupportedFormat } from './errors.ts'
 import { rangeReader, toRenderFile, type MediaFile } from './media-file.ts'
-import { extensionOf, MSE_EXTENSIONS, probeMedia } from './probe.ts'
+import { probeMedia } from './probe.ts'
 import { readWebmLayout } from './webm-cues.ts'
 import { WebmPlayer } from './webm-player.ts'
 
@@ -18,11 +18,6 @@ export interface RenderOptions {
 
 /** Where the media goes: into a given element (renderTo) or a new child of a parent (appendTo). */
 type Target = { element: HTMLElement } | { parent: HTMLElement }
-
-/** Played by the file's extension without MediaSource, through a Blob URL (as render-media does). */
-const BLOB_MEDIA: Record<string, 'video' | 'audio'> = {
-  '.mov': 'video', '.ogv': 'video', '.aac': 'audio', '.oga': 'audio', '.ogg': 'audio', '.wav': 'audio', '.flac': 'audio',
-}
 
 /**
  * Plays or shows `file` in `element` (video/audio for media, img for images), streaming video and audio
@@ -49,8 +44,7 @@ async function render(file: MediaFile, target: Target, opts: RenderOptions): Pro
 }
 
 async function choosePlayer(file: MediaFile, target: Target, opts: RenderOptions, onReadError: (err: Error) => void): Promise<HTMLElement> {
-  const ext = extensionOf(file.name)
-  const container = MSE_EXTENSIONS[ext]
+  const container = streamContainer(file.name)
   // Start loading the MP4 player while the file's header is probed (the two overlap).
   if (container !== 'webm') void loadRenderMedia().catch(() => undefined)
   if (container && typeof MediaSource !== 'undefined') {
@@ -65,8 +59,9 @@ async function choosePlayer(file: MediaFile, target: Target, opts: RenderOptions
     }
     return watch(file, await viaMediaSource(file, type, target, opts, onReadError), opts)
   }
-  const blobKind = BLOB_MEDIA[ext]
-  if (blobKind && document.createElement(blobKind).canPlayType(mimeType(file.name)) === '') {
+  // Other audio and video play whole, through a Blob URL (as render-media does), if the browser knows the type.
+  const kind = mediaKind(file.name)
+  if ((kind === 'video' || kind === 'audio') && document.createElement(kind).canPlayType(mimeType(file.name)) === '') {
     throw unsupportedFormat(file.name, mimeType(file.name))
   }
   const element = await viaRenderMedia(file, target, opts, onReadError)
@@ -92,7 +87,7 @@ function readFailures(file: MediaFile, target: Target, opts: RenderOptions) {
 }
 
 /** The MIME type (with codecs) to hand MediaSource, found in the file's own header. */
-async function mediaSourceType(file: MediaFile, container: 'mp4' | 'webm' | 'mp3'): Promise<{ type: string; fragmented: boolean }> {
+async function mediaSourceType(file: MediaFile, container: StreamContainer): Promise<{ type: string; fragmented: boolean }> {
   if (container === 'mp3') return { type: 'audio/mpeg', fragmented: false }
   const probe = await probeMedia(rangeReader(file), file.length)
   if (!probe) throw unsupportedFormat(file.name, `not a readable ${container === 'mp4' ? 'MP4' : 'WebM/Matroska'} file`)
@@ -100,7 +95,7 @@ async function mediaSourceType(file: MediaFile, container: 'mp4' | 'webm' | 'mp3
     throw unsupportedFormat(file.name, `Matroska with ${probe.codecs.join(', ')}`, 'browsers stream only the WebM flavour of Matroska')
   }
   if (probe.container !== container) {
-    throw unsupportedFormat(file.name, `${probe.container.toUpperCase()} content behind a ${extensionOf(file.name)} name`)
+    throw unsupportedFormat(file.name, `${probe.container.toUpperCase()} content behind a .${extensionOf(file.name)} name`)
   }
   return probe
 }

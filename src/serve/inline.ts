@@ -11,7 +11,7 @@ import { isCssType } from './content-type.ts'
 export type LoadResource = (url: URL) => Promise<{ type: string; length: number; read(): Promise<Uint8Array> } | null>
 
 /** Resources larger than this stay as they are (data: URLs of big media would not help). */
-export const MAX_INLINE_BYTES = 16 * 1024 * 1024
+const MAX_INLINE_BYTES = 16 * 1024 * 1024
 const MAX_CSS_DEPTH = 4
 
 const TAG = /<(img|script|link|input|embed|track|video)\b[^>]*>/gi

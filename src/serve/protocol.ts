@@ -1,5 +1,5 @@
-// Messages between the service worker (src/sw/sw.ts keeps a copy of these shapes: the worker may
-// import nothing but src/util) and the page that holds the client.
+// Messages between the service worker (src/sw/sw.ts, which imports these types only) and the page
+// that holds the client.
 
 /** Worker → every candidate page, with a MessagePort for the answer. */
 export interface FileRequestMessage {
@@ -17,7 +17,7 @@ export type PageMessage =
   | { type: 'missing' }
   | { type: 'accepted' }
   | { type: 'head'; status: number; headers: [string, string][]; text?: string; body: boolean }
-  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'chunk'; bytes: Uint8Array<ArrayBuffer> }
   | { type: 'end' }
   | { type: 'error'; message: string }
 

@@ -87,7 +87,7 @@ function isNavigation(destination: string | undefined): boolean {
 }
 
 /** The file at `path`; a folder (or the torrent itself) stands for its index.html. */
-export function findFile(torrent: { files: TorrentFile[]; name: string }, path: string): TorrentFile | undefined {
+function findFile(torrent: { files: TorrentFile[]; name: string }, path: string): TorrentFile | undefined {
   const exact = torrent.files.find((f) => f.path === path)
   if (exact) return exact
   const folder = path === '' ? `${torrent.name}/` : path.endsWith('/') ? path : `${path}/`

@@ -4,7 +4,7 @@ import { idbError, requestResult } from './idb-errors.ts'
 
 const OBJECT_STORE = 'chunks'
 /** A batch is written as soon as this many bytes are pending; smaller batches go on the next macrotask. */
-export const FLUSH_BYTES = 4 * 1024 * 1024
+const FLUSH_BYTES = 4 * 1024 * 1024
 /** Write transactions in flight at once; further puts wait (their promises resolve later). */
 const MAX_IN_FLIGHT = 2
 /** Recently read whole chunks kept to serve block-sized ranges without re-reading the chunk. */

@@ -3,27 +3,17 @@
 // the app tabs, which hold the torrents: each window client in turn (the requesting one first)
 // gets the request with a MessagePort; the first that answers `accepted` serves it. The body is
 // pulled chunk by chunk over the port as the consumer reads; cancel goes back to the tab.
-// Self-contained on purpose (no runtime imports): it must load as a classic script.
+// It loads as a classic script, so it has no import statement (lint enforces it; an `import type` would
+// still leave an `export {}` in the dev server's output): the message shapes src/serve/protocol.ts
+// defines are referred to as types.
 
-// Copies of src/serve/protocol.ts (the worker may import nothing but src/util).
-interface FileRequestMessage {
-  type: 'swarmstream:file'
-  method: string
-  url: string
-  range: string | null
-  destination: string
-}
-type PageMessage =
-  | { type: 'missing' }
-  | { type: 'accepted' }
-  | { type: 'head'; status: number; headers: [string, string][]; text?: string; body: boolean }
-  | { type: 'chunk'; bytes: Uint8Array<ArrayBuffer> }
-  | { type: 'end' }
-  | { type: 'error'; message: string }
-type WorkerMessage = { type: 'pull' } | { type: 'cancel' }
+type FileRequestMessage = import('../serve/protocol.ts').FileRequestMessage
+type PageMessage = import('../serve/protocol.ts').PageMessage
+type WorkerMessage = import('../serve/protocol.ts').WorkerMessage
 
 const worker = self as unknown as ServiceWorkerGlobalScope
 
+/** Same as src/serve/file-url.ts FILES_PATH (a value, so it cannot be imported here). */
 const FILES_PATH = '/files/'
 /** A tab that does not answer this fast does not run the file server. */
 const ACCEPT_TIMEOUT_MS = 3000

@@ -1,4 +1,5 @@
 import { AbortError, SwarmstreamError } from '../util/errors.ts'
+import { mimeType } from '../util/file-types.ts'
 import type { TorrentFileEntry } from '../metainfo/types.ts'
 
 /** What a file needs from its torrent to read verified bytes. */
@@ -182,16 +183,4 @@ export class TorrentFile {
     }
     return new Blob(parts, { type: mimeType(this.name) })
   }
-}
-
-const MIME: Record<string, string> = {
-  mp4: 'video/mp4', m4v: 'video/mp4', webm: 'video/webm', mkv: 'video/x-matroska', mp3: 'audio/mpeg', m4a: 'audio/mp4',
-  ogg: 'audio/ogg', wav: 'audio/wav', flac: 'audio/flac', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png',
-  gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', txt: 'text/plain', html: 'text/html', htm: 'text/html',
-  css: 'text/css', js: 'text/javascript', json: 'application/json', pdf: 'application/pdf', vtt: 'text/vtt', srt: 'text/plain',
-}
-
-export function mimeType(name: string): string {
-  const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase()
-  return MIME[ext] ?? 'application/octet-stream'
 }

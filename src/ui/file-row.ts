@@ -1,3 +1,4 @@
+import { mediaKind } from '../util/file-types.ts'
 import type { UiTorrentFile } from './ports.ts'
 import { el, setText, updateAttr } from './dom.ts'
 import { clampFraction, formatBytes, formatPercent } from './format.ts'
@@ -80,7 +81,8 @@ export class FileRow {
 
 /** Video and audio the Play action offers (the player says clearly when a codec cannot play). */
 export function isPlayable(name: string): boolean {
-  return /\.(mp4|m4v|webm|mkv|mov|mp3|m4a|ogg|oga|opus|wav|flac)$/i.test(name)
+  const kind = mediaKind(name)
+  return kind === 'video' || kind === 'audio'
 }
 
 /** The folders between the torrent's root and the file, e.g. "cd1/" for "Album/cd1/track.mp3". */
