@@ -6,8 +6,6 @@ export type { ChunkStore, ChunkStoreOptions } from './chunk-store.ts'
 export { ChunkGeometry } from './chunk-store.ts'
 export { MemoryChunkStore } from './memory-chunk-store.ts'
 export { IdbChunkStore, idbDatabaseName } from './idb-chunk-store.ts'
-export { chunkStoreCompliance, chunkPattern } from './chunk-store-compliance.ts'
-export type { ComplianceHarness, ComplianceOptions } from './chunk-store-compliance.ts'
 
 export type ChunkStoreKind = 'indexeddb' | 'memory'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { StorageError } from '../util/errors.ts'
-import { chunkStoreCompliance } from './chunk-store-compliance.ts'
+import { chunkStoreCompliance } from '../test-support/chunk-store-compliance.ts'
 import { createChunkStore, MemoryChunkStore } from './index.ts'
 
 describe('MemoryChunkStore compliance', () => {

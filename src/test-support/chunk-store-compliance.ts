@@ -1,7 +1,8 @@
-// Behavioural suite shared by every ChunkStore; runs in Vitest (Node) and in the browser (no Node imports).
+// Behavioural suite shared by every ChunkStore: the memory store runs it in Vitest (Node), the IndexedDB
+// store in real Chromium (e2e/idb-chunk-store.spec.ts). No Node imports, so it loads in a page too.
 import { bytesEqual, randomBytes, toHex } from '../util/bytes.ts'
 import { StorageError } from '../util/errors.ts'
-import type { ChunkStore, ChunkStoreOptions } from './chunk-store.ts'
+import type { ChunkStore, ChunkStoreOptions } from '../storage/chunk-store.ts'
 
 export interface ComplianceHarness {
   test: (name: string, fn: () => Promise<void>) => void
