@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { pattern } from '../metainfo/test-helpers.ts'
+import { pattern } from '../test-support/pattern.ts'
 import {
   hashBlocks,
   hashRequestProblem,

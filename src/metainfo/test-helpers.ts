@@ -11,16 +11,7 @@ export interface TestFile {
   data: Uint8Array
 }
 
-/** Deterministic non-trivial bytes. */
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length)
-  let x = seed * 2654435761
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    out[i] = x >>> 24
-  }
-  return out
-}
+export { pattern } from '../test-support/pattern.ts'
 
 /** A .torrent made by the npm create-torrent package from Blobs (the browser path WebTorrent uses). */
 export function referenceTorrent(
