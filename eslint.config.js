@@ -22,23 +22,61 @@ const allowed = {
   elements: ['util', 'client', 'media', 'torrent'],
   demo: ['elements'],
   serve: ['util', 'torrent', 'client'],
-  sw: ['util'],
+  sw: [],
   ui: ['util'],
+  // Node tooling (the tracker, the e2e runner) uses nothing of the browser code.
+  node: [],
 }
-const folders = [...Object.keys(allowed), 'node', 'test-support']
+// The entry points in src/ are faces too: the library (index.ts) and the app (main.ts).
+const entries = {
+  'index.ts': ['util', 'metainfo', 'torrent', 'client'],
+  'main.ts': ['util', 'client', 'media', 'serve', 'ui'],
+}
+const folders = [...Object.keys(allowed), 'test-support']
+const entryFiles = Object.keys(entries).map((f) => `./src/${f}`)
 
-function zonesFor(extra) {
-  const zones = Object.entries(allowed).map(([target, ok]) => ({
-    target: `./src/${target}`,
-    from: folders.filter((f) => f !== target && !ok.includes(f) && !extra.includes(f)).map((f) => `./src/${f}`),
-    message: `src/${target} may import only: ${ok.join(', ') || 'nothing in src'}.`,
-  }))
-  // The library entry points are faces too: they must not pull in Node tooling or test code.
-  zones.push({ target: './src/*.ts', from: ['./src/node', './src/test-support'], message: 'Entry points never import Node tooling or test support.' })
-  return zones
+/** Everything a layer builds on, directly or through the layers it uses. */
+function below(folder) {
+  const seen = new Set()
+  const visit = (f) => (allowed[f] ?? []).forEach((dep) => !seen.has(dep) && (seen.add(dep), visit(dep)))
+  visit(folder)
+  return [...seen]
 }
-// Tests may also use the in-memory test support (and anything their own folder may use).
+// Test support builds real lower layers for tests (in-memory channels, clients, an attacker peer, the
+// chunk-store compliance suite): anything below the faces.
+allowed['test-support'] = below('client').concat('client')
+
+/**
+ * One zone per folder and per entry point. `okFor(folder)` lists what that folder's files may import;
+ * nothing in a folder may import an entry point.
+ */
+function zones(okFor) {
+  const list = folders.map((target) => {
+    const ok = okFor(target)
+    return {
+      target: `./src/${target}`,
+      from: [...folders.filter((f) => f !== target && !ok.includes(f)).map((f) => `./src/${f}`), ...entryFiles],
+      message: `src/${target} may import only: ${ok.join(', ') || 'nothing in src'}.`,
+    }
+  })
+  for (const [file, ok] of Object.entries(entries)) {
+    list.push({
+      target: `./src/${file}`,
+      from: folders.filter((f) => !ok.includes(f)).map((f) => `./src/${f}`),
+      message: `src/${file} may import only: ${ok.join(', ')}.`,
+    })
+  }
+  return list
+}
 const testFiles = ['src/**/*.test.ts', 'src/**/test-helpers.ts']
+// A test may use what its folder may use, plus test support. Two kinds of test reach further, never into
+// a face: the client's tests are integration tests of the whole stack under it (every layer below the
+// client), and the Node tooling's tests check the built library against the source (what test support may).
+const testZones = zones((f) => {
+  if (f === 'client') return [...below('client'), 'test-support']
+  if (f === 'node') return [...allowed['test-support'], 'test-support']
+  return [...allowed[f], 'test-support']
+})
 
 const noBuffer = { name: 'Buffer', message: 'Use Uint8Array: our code never uses Node Buffer.' }
 // Session code takes time from the Clock in its deps (src/util/clock.ts), so tests and the swarm
@@ -62,15 +100,22 @@ export default tseslint.config(
     plugins: { import: importPlugin },
     settings: { 'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs'] } } },
     rules: {
-      'import/no-restricted-paths': ['error', { zones: zonesFor([]) }],
+      'import/no-restricted-paths': ['error', { zones: zones((f) => allowed[f]) }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
   {
     files: testFiles,
-    // Tests exercise a layer together with the layers it serves (e.g. a client-level liar peer test).
-    rules: { 'import/no-restricted-paths': ['error', { zones: zonesFor(folders.filter((f) => f !== 'node')) }] },
+    rules: { 'import/no-restricted-paths': ['error', { zones: testZones }] },
+  },
+  {
+    // The service worker loads as a classic script: no import statement at all (types: `import('…').T`).
+    files: ['src/sw/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'ImportDeclaration', message: "src/sw loads as a classic script: refer to types as import('…').Type, import nothing." }],
+    },
   },
   {
     files: ['src/**/*.ts'],
