@@ -72,7 +72,7 @@ interface Outcome {
  * the torrent's state if it has not finished after STALL_LIMIT_MS.
  */
 async function leech(page: Page, magnet: string, seederId: string): Promise<Outcome> {
-  return page.evaluate(
+  const result = await page.evaluate(
     async ({ magnet, seederId, stallLimitMs }) => {
       const t = window.swarmstream!.client.add(magnet)
       const met = new Set<string>()
@@ -82,29 +82,31 @@ async function leech(page: Page, magnet: string, seederId: string): Promise<Outc
         const have = Array.from({ length: t.numPieces }, (_, i) => t.hasPiece(i)).filter(Boolean).length
         return JSON.stringify({ have, numPieces: t.numPieces, seeder: seederId, met: [...met], connected: t.peers.map((p) => p.id), stats: stats() })
       }
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`the leecher did not finish: ${describe()}`)), stallLimitMs)
-        function finish(err?: Error) {
+      const failure = await new Promise<string | null>((resolve) => {
+        const timer = setTimeout(() => finish(`the leecher did not finish: ${describe()}`), stallLimitMs)
+        function finish(reason: string | null) {
           clearTimeout(timer)
-          if (err) reject(err)
-          else resolve()
+          resolve(reason)
         }
-        t.once('done', () => finish())
-        t.once('error', (err) => finish(err))
+        t.once('done', () => finish(null))
+        t.once('error', (err) => finish(`the torrent failed: ${err.code}: ${err.message}`))
         // Every drop or ban surfaces as a warning: that is when the seeder could have been banned. Bans
         // only hit peers met, so a ban count as large as the peers met means the seeder is banned too
         // (the only sign before `bannedPeers` existed).
         t.on('warning', () => {
           const s = stats()
           const seederBanned = s?.bannedPeers ? s.bannedPeers.includes(seederId) : met.has(seederId) && (s?.banned ?? 0) >= met.size
-          if (seederBanned) finish(new Error(`the honest seeder was banned: ${describe()}`))
+          if (seederBanned) finish(`the honest seeder was banned: ${describe()}`)
         })
       })
+      if (failure) return { failure }
       const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await t.files[0]!.arrayBuffer()))
       return { sha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''), stats: stats() as SmartBanStats }
     },
     { magnet, seederId, stallLimitMs: STALL_LIMIT_MS },
   )
+  if ('failure' in result) throw new Error(result.failure)
+  return result
 }
 
 test.describe('smart ban against real WebTorrent attackers', () => {
