@@ -149,6 +149,8 @@ test.describe('smart ban against real WebTorrent attackers', () => {
         }
 
         expect(outcome.sha256, 'the leecher has exactly the seeder’s bytes').toBe(original)
+        expect(stats.byPeer, 'torrent.stats reports each peer (byPeer)').toBeDefined()
+        expect(stats.bannedPeers, 'torrent.stats lists the banned peer ids (bannedPeers)').toBeDefined()
         const seederRecord = stats.byPeer[seeded.peerId]
         expect(seederRecord, 'the honest seeder took part').toBeDefined()
         expect(seederRecord!.receivedBytes, 'the honest seeder delivered blocks').toBeGreaterThan(0)
@@ -170,7 +172,8 @@ test.describe('smart ban against real WebTorrent attackers', () => {
 })
 
 function describePeer(stats: SmartBanStats, id: string): string {
-  const p = stats.byPeer?.[id]
+  if (!stats.byPeer) return 'no per-peer stats'
+  const p = stats.byPeer[id]
   if (!p) return 'never delivered a block'
   return `received ${p.receivedBytes} B, thrown away ${p.discardedBytes} B, hash failures ${p.hashFailures}, ${p.banned ? 'banned' : 'not banned'}`
 }
