@@ -48,6 +48,6 @@ describe('findFileIndex', () => {
 describe('isVideoName', () => {
   it('goes by extension, case-insensitively', () => {
     expect(['a.mp4', 'b.M4V', 'c.webm', 'd.mkv', 'e.mov', 'f.ogv'].every(isVideoName)).toBe(true)
-    expect(['a.avi', 'mp4', '.mp4', 'x.srt', 'song.mp3', 'noext'].some(isVideoName)).toBe(false)
+    expect(['a.avi', 'mp4', 'x.srt', 'song.mp3', 'noext'].some(isVideoName)).toBe(false)
   })
 })

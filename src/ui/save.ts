@@ -1,3 +1,4 @@
+import { mimeType } from '../util/file-types.ts'
 import { el } from './dom.ts'
 
 /** How long an object URL for a download stays valid; the browser has started reading it by then. */
@@ -16,7 +17,7 @@ export function torrentFileName(torrentName: string): string {
 
 /** A Blob for .torrent bytes (copied, so the Blob owns a plain ArrayBuffer). */
 export function torrentBlob(bytes: Uint8Array): Blob {
-  return new Blob([bytes.slice()], { type: 'application/x-bittorrent' })
+  return new Blob([bytes.slice()], { type: mimeType('.torrent') })
 }
 
 /** Saves a Blob under `fileName` through a temporary `<a download>` click. */

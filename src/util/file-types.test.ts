@@ -5,7 +5,7 @@ describe('file types', () => {
   it('reads the extension from the last dot of the last path segment, lower-cased', () => {
     expect(extensionOf('Movie.Final.MKV')).toBe('mkv')
     expect(extensionOf('dir.v2/readme')).toBe('')
-    expect(extensionOf('.hidden')).toBe('')
+    expect(extensionOf('.torrent')).toBe('torrent')
     expect(extensionOf('noext')).toBe('')
   })
 
@@ -16,6 +16,7 @@ describe('file types', () => {
     expect(contentType('app.js')).toBe('text/javascript; charset=utf-8')
     expect(contentType('data.json')).toBe('application/json')
     expect(contentType('drawing.svg')).toBe('image/svg+xml')
+    expect(mimeType('.torrent')).toBe('application/x-bittorrent')
     expect(mimeType('archive.rar')).toBe(UNKNOWN_TYPE)
     expect(contentType('noext')).toBe(UNKNOWN_TYPE)
   })

@@ -59,6 +59,7 @@ const TYPES: Record<string, FileType> = {
   wasm: { mime: 'application/wasm' },
   pdf: { mime: 'application/pdf' },
   zip: { mime: 'application/zip' },
+  torrent: { mime: 'application/x-bittorrent' },
   woff: { mime: 'font/woff' },
   woff2: { mime: 'font/woff2' },
   ttf: { mime: 'font/ttf' },
@@ -67,11 +68,11 @@ const TYPES: Record<string, FileType> = {
 
 export const UNKNOWN_TYPE = 'application/octet-stream'
 
-/** The lower-case extension without its dot; '' when there is none (also for ".hidden" names). */
+/** The lower-case extension without its dot ('torrent' for ".torrent" too); '' when there is none. */
 export function extensionOf(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1)
   const dot = base.lastIndexOf('.')
-  return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase()
+  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase()
 }
 
 /** The bare MIME type (for a Blob), `application/octet-stream` when unknown. */
