@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test'
 import { addMagnet, fileItem, openApp, seedFolder, waitForMagnet } from './support/app.ts'
 import { newPeerPage, type PeerPage } from './support/browser.ts'
 import { makeTempDir } from './support/files.ts'
-import { seedInPage, seekAndPlay, testMedia, type TestMediaName } from './support/media.ts'
+import { destroyClient, playWatchingStreams, seedInPage, seekAndPlay, testMedia, type TestMediaName } from './support/media.ts'
 import { expect, test as base } from './support/tracker.ts'
 
 const VIDEO_SECONDS = 60
@@ -45,63 +45,19 @@ async function seedVideo(page: Page, name: TestMediaName): Promise<string> {
   return page.evaluate((infoHash) => window.swarmstream!.client.get(infoHash)!.magnetURI, infoHash)
 }
 
-/** How one `file.stream()` the player opened ended (`window.__streams`, with `trackStreams`). */
-interface StreamState {
-  state: 'open' | 'ended' | 'errored' | 'cancelled'
-  /** The error's code or message when it errored. */
-  reason?: string
-}
-
-/**
- * Adds the magnet through the client API and renders its video with `file.renderTo` (muted, autoplay).
- * With `trackStreams`, every stream of the file is passed through a recorder of how it ends.
- */
-async function addAndRender(page: Page, magnet: string, opts: { trackStreams?: boolean } = {}): Promise<void> {
-  await page.evaluate(
-    async ({ magnet, trackStreams }) => {
-      Object.assign(window, { __t0: performance.now() })
-      const client = window.swarmstream!.client
-      const torrent = await new Promise<(typeof client.torrents)[number]>((resolve, reject) => {
-        const t = client.add(magnet, {}, resolve)
-        t.once('error', reject)
-      })
-      const file = torrent.files[0]!
-      if (trackStreams) {
-        const streams: StreamState[] = []
-        Object.assign(window, { __streams: streams })
-        const open = file.stream.bind(file)
-        file.stream = (range) => {
-          const record: StreamState = { state: 'open' }
-          streams.push(record)
-          const reader = open(range).getReader()
-          return new ReadableStream<Uint8Array>(
-            {
-              async pull(controller) {
-                try {
-                  const { done, value } = await reader.read()
-                  if (!done) return controller.enqueue(value)
-                  record.state = 'ended'
-                  controller.close()
-                } catch (err) {
-                  Object.assign(record, { state: 'errored', reason: (err as { code?: string }).code ?? String(err) })
-                  controller.error(err)
-                }
-              },
-              cancel(reason) {
-                if (record.state === 'open') record.state = 'cancelled'
-                return reader.cancel(reason)
-              },
-            },
-            { highWaterMark: 0 },
-          )
-        }
-      }
-      const video = document.body.appendChild(document.createElement('video'))
-      Object.assign(window, { __video: video })
-      await file.renderTo(video, { autoplay: true, muted: true, maxBlobLength: 0 })
-    },
-    { magnet, trackStreams: opts.trackStreams ?? false },
-  )
+/** Adds the magnet through the client API and renders its video with `file.renderTo` (muted, autoplay). */
+async function addAndRender(page: Page, magnet: string): Promise<void> {
+  await page.evaluate(async (magnet) => {
+    Object.assign(window, { __t0: performance.now() })
+    const client = window.swarmstream!.client
+    const torrent = await new Promise<(typeof client.torrents)[number]>((resolve, reject) => {
+      const t = client.add(magnet, {}, resolve)
+      t.once('error', reject)
+    })
+    const video = document.body.appendChild(document.createElement('video'))
+    Object.assign(window, { __video: video })
+    await torrent.files[0]!.renderTo(video, { autoplay: true, muted: true, maxBlobLength: 0 })
+  }, magnet)
 }
 
 interface Started {
@@ -200,30 +156,16 @@ test.describe('play while it downloads (throttled seeder → leecher)', () => {
 
   for (const name of ['faststart.mp4', 'vp9-opus.webm'] as const) {
     test(`${name}: destroying the client mid-playback ends every stream and raises nothing uncaught`, async ({ seeder, leecher }) => {
-      const page = leecher.page
       const pageErrors: string[] = []
-      page.on('pageerror', (err) => pageErrors.push(err.message))
-      await page.evaluate(() => {
-        const w = window as unknown as { __rejections: string[] }
-        w.__rejections = []
-        window.addEventListener('unhandledrejection', (e) => w.__rejections.push(String((e.reason as Error)?.message ?? e.reason)))
-      })
+      leecher.page.on('pageerror', (err) => pageErrors.push(err.message))
       const magnet = await seedVideo(seeder.page, name)
-      await addAndRender(page, magnet, { trackStreams: true })
-      const playing = await untilPlayingPast(page, 1)
+      const playing = await playWatchingStreams(leecher.page, magnet, 1)
       expect(playing.progress, 'the download is still running when the client is destroyed').toBeLessThan(1)
-
-      await page.evaluate(() => window.swarmstream!.client.destroy())
-      // Every stream the player opened ends or aborts: none is left waiting for a piece that never comes.
-      await page.waitForFunction(() => (window as unknown as { __streams: StreamState[] }).__streams.every((s) => s.state !== 'open'))
-      // Let whatever those endings set off run: an idle callback comes once no task is left.
-      await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)))
-      const streams = await page.evaluate(() => (window as unknown as { __streams: StreamState[] }).__streams)
-      const rejections = await page.evaluate(() => (window as unknown as { __rejections: string[] }).__rejections)
-      console.log(`[destroy] ${name}: ${streams.length} streams opened, endings: ${streams.map((s) => s.state).join(', ')}`)
-      expect(streams.length, 'the player read the file through streams').toBeGreaterThan(0)
-      expect(pageErrors, 'no uncaught exception').toEqual([])
-      expect(rejections, 'no unhandled rejection').toEqual([])
+      const after = await destroyClient(leecher.page)
+      console.log(`[destroy] ${name}: ${after.streams.length} streams opened, endings: ${after.streams.map((s) => s.state).join(', ')}`)
+      expect(after.streams.length, 'the player read the file through streams').toBeGreaterThan(0)
+      expect(after.uncaught, 'no uncaught exception or unhandled rejection in the page').toEqual([])
+      expect(pageErrors, 'no page error').toEqual([])
     })
   }
 

@@ -1,9 +1,10 @@
 // Playback in Firefox ESR through MediaSource: each test format from local pieces with a seek, HEVC
 // refused in words, and `file.renderTo(video)` of videos streamed from a throttled seeder in either
-// browser, starting long before the download ends and seeking while it runs.
+// browser, starting long before the download ends and seeking while it runs; destroying the client
+// while it plays ends every stream and throws nothing.
 import { stat } from 'node:fs/promises'
 import type { AppPeer, BrowserName } from '../support/app-peer.ts'
-import { playInPage, seedInPage, seekAndPlay, testMedia, type MediaModule, type TestMediaName } from '../support/media.ts'
+import { destroyClient, playInPage, playWatchingStreams, seedInPage, seekAndPlay, testMedia, type MediaModule, type TestMediaName } from '../support/media.ts'
 import { expect, test } from '../support/firefox-peers.ts'
 
 const FORMATS: [string, TestMediaName][] = [
@@ -120,5 +121,19 @@ for (const [from, name] of STREAMS) {
     expect(seek.progressAtSeek, 'the seek happened while the download was incomplete').toBeLessThan(1)
     expect(seek.reached, 'playback goes on from the seek target').toBeGreaterThan(seek.target + 1)
     expect(seek.reached).toBeLessThan(seek.target + 10)
+  })
+}
+
+for (const name of ['faststart.mp4', 'vp9-opus.webm'] as const) {
+  test(`Firefox: destroying the client while ${name} plays ends every stream and raises nothing uncaught`, async ({ openAppPeer }) => {
+    const seeder = await openAppPeer('firefox', 'seeder firefox')
+    const leecher = await openAppPeer('firefox', 'leecher firefox')
+    const magnet = await seedThrottled(seeder, name)
+    const playing = await playWatchingStreams(leecher, magnet, 1)
+    expect(playing.progress, 'the download is still running when the client is destroyed').toBeLessThan(1)
+    const after = await destroyClient(leecher)
+    note('destroy', `Firefox ${name}: ${after.streams.length} streams opened, endings: ${after.streams.map((s) => s.state).join(', ')}`)
+    expect(after.streams.length, 'the player read the file through streams').toBeGreaterThan(0)
+    expect(after.uncaught, 'no uncaught exception or unhandled rejection in the page').toEqual([])
   })
 }

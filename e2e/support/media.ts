@@ -2,7 +2,7 @@
 // e2e/artifacts/media/) and page helpers that seed files and play them with src/media.
 import { execFileSync } from 'node:child_process'
 import { join, resolve } from 'node:path'
-import type { PageDriver } from './page-driver.ts'
+import { pollPage, type PageDriver } from './page-driver.ts'
 
 export const MEDIA_DIR = resolve(import.meta.dirname, '..', 'artifacts', 'media')
 const GENERATOR = resolve(import.meta.dirname, '..', 'media', 'generate.mjs')
@@ -114,4 +114,91 @@ export async function seekAndPlay(page: PageDriver, fraction: number): Promise<S
     })
     return { target, reached: video.currentTime, msToPlaying: Math.round(playing - start), progressAtSeek }
   }, fraction)
+}
+
+/** How one `file.stream()` the player opened ended. */
+export interface StreamEnding {
+  state: 'open' | 'ended' | 'errored' | 'cancelled'
+  /** The error's code or message when it errored. */
+  reason?: string
+}
+
+interface WatchedPage {
+  __streams: StreamEnding[]
+  __uncaught: string[]
+}
+
+/**
+ * Records what the page throws and nobody catches (`error` and `unhandledrejection` on window), adds
+ * the magnet, passes every stream of its first file through a recorder of how it ends, renders it into
+ * a new muted autoplaying <video> and waits until that plays past `past` s. The torrent's progress then.
+ */
+export async function playWatchingStreams(page: PageDriver, magnet: string, past: number): Promise<{ progress: number }> {
+  return page.evaluate(
+    async ({ magnet, past }) => {
+      const w = window as unknown as WatchedPage
+      w.__uncaught = []
+      w.__streams = []
+      window.addEventListener('error', (e) => w.__uncaught.push(`error: ${e.message}`))
+      window.addEventListener('unhandledrejection', (e) => w.__uncaught.push(`unhandled rejection: ${String((e.reason as Error)?.message ?? e.reason)}`))
+      const client = window.swarmstream!.client
+      const torrent = await new Promise<(typeof client.torrents)[number]>((resolve, reject) => {
+        client.add(magnet, {}, resolve).once('error', reject)
+      })
+      const file = torrent.files[0]!
+      const open = file.stream.bind(file)
+      file.stream = (range) => {
+        const record: StreamEnding = { state: 'open' }
+        w.__streams.push(record)
+        const reader = open(range).getReader()
+        return new ReadableStream<Uint8Array>(
+          {
+            async pull(controller) {
+              try {
+                const { done, value } = await reader.read()
+                if (!done) return controller.enqueue(value)
+                record.state = 'ended'
+                controller.close()
+              } catch (err) {
+                Object.assign(record, { state: 'errored', reason: (err as { code?: string }).code ?? String(err) })
+                controller.error(err)
+              }
+            },
+            cancel(reason) {
+              if (record.state === 'open') record.state = 'cancelled'
+              return reader.cancel(reason)
+            },
+          },
+          { highWaterMark: 0 },
+        )
+      }
+      const video = document.body.appendChild(document.createElement('video'))
+      await file.renderTo(video, { autoplay: true, muted: true, maxBlobLength: 0 })
+      await new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (video.error) return reject(new Error(`video error ${video.error.code}: ${video.error.message}`))
+          if (video.currentTime > past) return resolve()
+          setTimeout(check, 20)
+        }
+        check()
+      })
+      return { progress: torrent.progress }
+    },
+    { magnet, past },
+  )
+}
+
+/**
+ * Destroys the page's client (after playWatchingStreams), waits until every stream the player opened
+ * has ended or aborted and the page is idle (an idle callback comes once no task is left, so whatever
+ * those endings set off has run), and returns how the streams ended and what went uncaught.
+ */
+export async function destroyClient(page: PageDriver): Promise<{ streams: StreamEnding[]; uncaught: string[] }> {
+  await page.evaluate(() => window.swarmstream!.client.destroy())
+  await pollPage(page, 'every stream the player opened ends or aborts', () => (window as unknown as WatchedPage).__streams.every((s) => s.state !== 'open'), null).toBe(true)
+  return page.evaluate(async () => {
+    await new Promise((resolve) => requestIdleCallback(resolve))
+    const w = window as unknown as WatchedPage
+    return { streams: w.__streams, uncaught: w.__uncaught }
+  })
 }
