@@ -21,6 +21,7 @@ import { buildTorrent, type Torrent, type TorrentControl } from '../torrent/torr
 import type { FileRenderer } from '../torrent/torrent-file.ts'
 import type { TrackerFactory } from '../torrent/torrent-tracker.ts'
 import { createPeerId } from './peer-id.ts'
+import { checkRtcConfig } from './rtc-config.ts'
 import { toSeedFiles, type SeedInput } from './seed-input.ts'
 import { resolveTorrentId, type TorrentId } from './torrent-id.ts'
 
@@ -39,7 +40,11 @@ export const DEFAULT_TRACKERS = ['wss://tracker.webtorrent.dev', 'wss://tracker.
 export interface ClientOptions {
   /** Trackers for torrents that bring none (and added to those that do). */
   announce?: string[]
-  /** RTCPeerConnection config; the default keeps public STUN servers. Tests pass `{ iceServers: [] }`. */
+  /**
+   * RTCPeerConnection config; the default keeps public STUN servers. Tests pass `{ iceServers: [] }`.
+   * Private mode: `{ iceServers: [{ urls: 'turn:…', username, credential }], iceTransportPolicy: 'relay' }`
+   * (relay-only without a TURN server is refused with RELAY_WITHOUT_TURN).
+   */
   rtcConfig?: RTCConfiguration
   storage?: ChunkStoreKind
   /** false: no trackers at all (peers are connected with `torrent.addPeer`). */
@@ -97,6 +102,7 @@ export class Client extends TypedEmitter<ClientEvents> {
 
   constructor(opts: ClientOptions = {}) {
     super()
+    checkRtcConfig(opts.rtcConfig)
     this.announce = opts.announce ?? [...DEFAULT_TRACKERS]
     this.#storage = opts.storage ?? (typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
     const storage = this.#storage

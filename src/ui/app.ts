@@ -1,4 +1,4 @@
-import type { AppConfig } from './config.ts'
+import { safeStorage, type AppConfig } from './config.ts'
 import type { UiClient, UiError, UiTorrent, UiTorrentFile } from './ports.ts'
 import { createAddForm } from './add-form.ts'
 import { el } from './dom.ts'
@@ -8,6 +8,7 @@ import { saveTorrentFile } from './save.ts'
 import { createLimitsForm, loadLimits, type Limits } from './limits.ts'
 import { handleLaunches } from './launch.ts'
 import { createMagnetHandlerSetting } from './magnet-handler.ts'
+import { checkPrivateModeAtStart, createPrivateModeForm } from './private-mode-form.ts'
 import { createSessionSummary } from './session-summary.ts'
 import { createSettings } from './settings.ts'
 import { needsShareName } from './share-name.ts'
@@ -116,6 +117,9 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     el('header', { class: 'app-header' }, [
       el('h1', {}, ['Swarmstream']),
       el('p', { class: 'tagline' }, ['BitTorrent in your browser: share files and download torrents from other browsers.']),
+      config.privateMode.enabled
+        ? el('p', { class: 'private-badge', 'data-testid': 'private-mode-badge' }, ['Private mode: peers see only your TURN server, not your IP address.'])
+        : null,
     ]),
     el('main', { class: 'app-main' }, [banner.element, form.element, nameForm.element, dropZone, list.element, session.element, storage.element, settings]),
   )
@@ -130,6 +134,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
   for (const torrent of client.torrents) list.track(torrent)
   const timer = setInterval(refresh, REFRESH_MS)
   for (const problem of config.problems) notify(problem, 'warning')
+  checkPrivateModeAtStart(config.privateMode, notify)
 
   // A share link (#<magnet>) starts its download once; the fragment is cleared so a reload does not repeat it.
   const addFromFragment = (): void => {
@@ -185,7 +190,7 @@ function fileActions({ play, openFile, notify }: Pick<AppOptions, 'play' | 'open
   return actions
 }
 
-/** Settings: trackers, speed limits (applied now, from the saved values), the magnet: handler. */
+/** Settings: trackers, speed limits (applied now, from the saved values), private mode, the magnet: handler. */
 function createAllSettings(config: AppConfig, client: UiClient, notify: Notify): HTMLDetailsElement {
   const settings = createSettings(config, {
     onTrackers: (trackers) => {
@@ -199,6 +204,10 @@ function createAllSettings(config: AppConfig, client: UiClient, notify: Notify):
   }
   const initialLimits = loadLimits()
   applyLimits(initialLimits)
-  settings.append(createLimitsForm(initialLimits, applyLimits), createMagnetHandlerSetting())
+  settings.append(
+    createLimitsForm(initialLimits, applyLimits),
+    createPrivateModeForm({ current: config.privateMode, storage: safeStorage(), notify }),
+    createMagnetHandlerSetting(),
+  )
   return settings
 }

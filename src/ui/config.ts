@@ -1,7 +1,9 @@
 /**
  * Tracker list and WebRTC settings for this page load, from (in order of precedence)
- * `?announce=` URL parameters, the list saved in localStorage, or the defaults.
+ * `?announce=` URL parameters, the list saved in localStorage, or the defaults. Private mode, when
+ * saved on, decides the WebRTC settings over `?ice=`.
  */
+import { PRIVATE_MODE_OFF, PRIVATE_MODE_STORAGE_KEY, privateRtcConfig, readPrivateMode, type PrivateModeSettings } from './private-mode.ts'
 
 export const PUBLIC_TRACKERS: readonly string[] = [
   'wss://tracker.webtorrent.dev',
@@ -15,8 +17,10 @@ export const TRACKER_META_NAME = 'swarmstream-tracker'
 export interface AppConfig {
   /** Trackers for new torrents. */
   announce: string[]
-  /** Set by `?ice=none`; absent means the library's default (public STUN servers). */
+  /** Set by private mode or `?ice=none`; absent means the library's default (public STUN servers). */
   rtcConfig?: RTCConfiguration
+  /** Saved private-mode settings (relay-only through the person's TURN server when enabled). */
+  privateMode: PrivateModeSettings
   /** Where `announce` came from. */
   trackerSource: 'url' | 'saved' | 'default'
   /** The default list (meta tracker + public trackers), for "Reset to defaults". */
@@ -32,6 +36,8 @@ export interface ConfigSources {
   metaTracker: string | null
   /** Raw localStorage value under TRACKERS_STORAGE_KEY, if any. */
   saved: string | null
+  /** Raw localStorage value under PRIVATE_MODE_STORAGE_KEY, if any. */
+  savedPrivateMode?: string | null
 }
 
 /** A tracker the browser can use: a ws:// or wss:// URL. */
@@ -62,10 +68,16 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
   const problems: string[] = []
   const meta = sources.metaTracker?.trim() ?? ''
   const defaults = unique([...(isTrackerUrl(meta) ? [meta] : []), ...PUBLIC_TRACKERS])
-  const config: AppConfig = { announce: defaults, trackerSource: 'default', defaults, problems }
+  const config: AppConfig = { announce: defaults, trackerSource: 'default', defaults, problems, privateMode: PRIVATE_MODE_OFF }
 
+  const privateMode = readPrivateMode(sources.savedPrivateMode ?? null)
+  config.privateMode = privateMode.settings
+  if (privateMode.problem) problems.push(privateMode.problem)
   const ice = params.get('ice')
-  if (ice === 'none') config.rtcConfig = { iceServers: [] }
+  if (config.privateMode.enabled) {
+    config.rtcConfig = privateRtcConfig(config.privateMode.turn)
+    if (ice !== null) problems.push(`Ignored ?ice=${ice}: private mode is on, so peers are reached only through your TURN server.`)
+  } else if (ice === 'none') config.rtcConfig = { iceServers: [] }
   else if (ice !== null) problems.push(`Unknown ?ice=${ice}: only "none" is supported, so the default STUN servers are used.`)
 
   const fromUrl = params.getAll('announce')
@@ -94,6 +106,7 @@ export function loadConfig(): AppConfig {
     search: location.search,
     metaTracker: meta?.content ?? null,
     saved: safeStorage()?.getItem(TRACKERS_STORAGE_KEY) ?? null,
+    savedPrivateMode: safeStorage()?.getItem(PRIVATE_MODE_STORAGE_KEY) ?? null,
   })
 }
 
@@ -122,7 +135,7 @@ function unique(list: readonly string[]): string[] {
   return [...new Set(list)]
 }
 
-function safeStorage(): Storage | null {
+export function safeStorage(): Storage | null {
   try {
     return globalThis.localStorage ?? null
   } catch {
