@@ -257,7 +257,12 @@ async function garbageTrackerScenario(openPeer: PeerFactory, tmpDir: string, liv
     const warnings = await leecher.page.evaluate(() => (window as unknown as { faultWarnings: { code: string; message: string }[] }).faultWarnings)
     console.log(`[tracker ${garbage.join('+')}] warnings: ${JSON.stringify(warnings)}`)
     expect(warnings.some((w) => w.code === 'TRACKER_WARNING' && /Invalid tracker response/.test(w.message))).toBe(true)
-    expect(await errorBannerText(leecher.page)).toMatch(/^Warning: .*Tracker: Invalid tracker response/)
+    // One bad tracker next to a working one is shown with that tracker (Sources), not across the page.
+    const fakeLine = torrentItem(leecher.page, infoHash).locator(`[data-testid="tracker-status"][data-url="${fake.url}"]`)
+    await expect(fakeLine, 'the garbage tracker hung up: it is shown failing').toHaveAttribute('data-status', 'failing')
+    await expect(fakeLine).toContainText('the tracker closed the connection')
+    await expect(torrentItem(leecher.page, infoHash).getByTestId('torrent-source-notice')).toHaveText('1 of 2 trackers failing — see Sources')
+    await expect(leecher.page.getByTestId('error-banner'), 'no page-wide warning while the live tracker works').toBeHidden()
     await expect(torrentItem(leecher.page, infoHash).getByTestId('torrent-swarm'), 'garbage counts are not shown').not.toContainText('999')
     await expectSeeding(seeder.page, infoHash)
 

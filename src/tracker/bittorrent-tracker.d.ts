@@ -29,7 +29,10 @@ declare module 'bittorrent-tracker/client' {
     update(opts?: AnnounceOpts): void
     setInterval(ms: number): void
     destroy(cb?: (err?: Error) => void): void
-    /** Internal: one object per announce URL. */
-    _trackers?: Array<{ announceUrl?: string; _onAnnounceResponse?: (data: unknown) => void }>
+    /** Internal: one object per announce URL (a WebSocketTracker; its handlers are wrapped). */
+    _trackers?: Array<import('./tracker-status.ts').WatchedTracker>
+    /** Internal: the info hash and peer id as binary strings, as replies carry them. */
+    _infoHashBinary?: string
+    _peerIdBinary?: string
   }
 }

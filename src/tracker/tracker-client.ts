@@ -4,6 +4,9 @@ import { SwarmstreamError } from '../util/errors.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { SimplePeerChannel, type SimplePeerLike } from '../transport/simple-peer-channel.ts'
 import type { PeerChannel } from '../transport/peer-channel.ts'
+import { TrackerStatus, watchTrackers, type TrackerStats } from './tracker-status.ts'
+
+export type { TrackerState, TrackerStats } from './tracker-status.ts'
 
 /** Turns a binary string (one char per byte, as bittorrent-tracker sends ids) into hex. */
 function binaryStringToHex(value: string): string {
@@ -71,14 +74,14 @@ export function loadTrackerClient(): Promise<TrackerClientModule> {
 
 type TrackerCall = 'start' | 'complete' | 'update'
 
+/** Why bittorrent-tracker made no tracker for a URL (it warns on its own too). */
+function unusableReason(url: string): string {
+  if (/^ws:/i.test(url) && globalThis.location?.protocol === 'https:') return 'a ws:// tracker cannot be used from an https:// page; use its wss:// address'
+  return 'this tracker URL cannot be used'
+}
+
 /** WebTorrent gives a WebRTC connection 25 s to open. */
 export const CONNECT_TIMEOUT_MS = 25_000
-
-export interface TrackerStats {
-  url: string
-  seeders: number
-  leechers: number
-}
 
 export interface AnnounceSource {
   uploaded: number
@@ -90,6 +93,7 @@ export interface TrackerEvents {
   [event: string]: (...args: never[]) => void
   /** A WebRTC connection to a peer is open and ready for the handshake. */
   peer(channel: PeerChannel): void
+  /** One tracker's status changed (see TrackerStats); also once per tracker at the start. */
   update(stats: TrackerStats): void
   warning(err: SwarmstreamError): void
 }
@@ -112,12 +116,21 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
   #pending = new Set<SimplePeerLike>()
   #destroyed = false
   readonly #refuse: ((peerIdHex: string) => boolean) | undefined
+  readonly #status = new Map<string, TrackerStatus>()
+  /** The tracker whose handler is running (what bittorrent-tracker emits then belongs to it). */
+  #within: { url: string; muted: boolean } | null = null
 
   constructor(opts: TrackerOptions) {
     super()
     this.#refuse = opts.refuse
-    const announce = opts.announce.filter((url) => /^wss?:\/\//i.test(url))
+    // bittorrent-tracker drops one trailing slash (and the duplicates that makes); statuses use its URLs.
+    const announce = [...new Set(opts.announce.filter((url) => /^wss?:\/\//i.test(url)).map((url) => url.replace(/\/$/, '')))]
     if (announce.length === 0) return
+    for (const url of announce) this.#status.set(url, new TrackerStatus(url))
+    // Listeners attach right after construction.
+    queueMicrotask(() => {
+      if (!this.#destroyed) for (const status of this.#status.values()) this.emit('update', status.snapshot())
+    })
     loadTrackerClient().then(
       ({ default: BittorrentTracker }) => {
         if (this.#destroyed) return
@@ -134,20 +147,64 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
       (err: unknown) => {
         if (this.#destroyed) return
         const reason = err instanceof Error ? err.message : String(err)
+        for (const url of this.#status.keys()) this.#failed(url, `the tracker client could not be loaded (${reason})`, false)
         this.emit('warning', new SwarmstreamError('TRACKER_UNAVAILABLE', `Could not load the tracker client (${reason}); reload the page to try again.`))
       },
     )
   }
 
+  /** Each tracker's status: connecting, connected or failing (with the reason), last announce, peers it gave. */
+  get stats(): TrackerStats[] {
+    return [...this.#status.values()].map((s) => s.snapshot())
+  }
+
   #attach(client: TrackerClient): void {
     this.#client = client
-    client.on('peer', (peer) => this.#onPeer(peer))
-    client.on('update', (data) => this.emit('update', { url: data.announce, seeders: data.complete ?? 0, leechers: data.incomplete ?? 0 }))
-    const warn = (err: Error) => this.emit('warning', new SwarmstreamError('TRACKER_WARNING', `Tracker: ${err.message}`))
+    client.on('peer', (peer) => this.#onPeer(peer, this.#within?.url))
+    const warn = (err: Error) => {
+      if (this.#within?.muted) return // reported through the tracker's status
+      const where = this.#within ? `Tracker ${this.#within.url}` : 'Tracker'
+      this.emit('warning', new SwarmstreamError('TRACKER_WARNING', `${where}: ${err.message}`))
+    }
     client.on('warning', warn)
     client.on('error', warn)
     guardAnnounceReplies(client, { warn, ...(this.#refuse ? { refuse: this.#refuse } : {}) })
+    watchTrackers(client._trackers ?? [], {
+      infoHashBinary: client._infoHashBinary,
+      peerIdBinary: client._peerIdBinary,
+      connected: (url) => this.#change(url, (s) => s.connected()),
+      failed: (url, reason) => this.#failed(url, reason, true),
+      announced: (url, counts) => this.#change(url, (s) => (s.announced(Date.now(), counts), true)),
+      within: (url, muted, fn) => {
+        const outer = this.#within
+        this.#within = { url, muted }
+        try {
+          fn()
+        } finally {
+          this.#within = outer
+        }
+      },
+    })
+    const used = new Set((client._trackers ?? []).map((t) => t.announceUrl))
+    for (const url of this.#status.keys()) if (!used.has(url)) this.#failed(url, unusableReason(url), false)
     for (const call of this.#queued.splice(0)) client[call]()
+  }
+
+  #change(url: string, apply: (status: TrackerStatus) => boolean): void {
+    const status = this.#status.get(url)
+    if (!status || this.#destroyed) return
+    if (apply(status)) this.emit('update', status.snapshot())
+  }
+
+  /** Shows the reason in the status; warns once when a tracker starts failing, not at every retry. */
+  #failed(url: string, reason: string, warn: boolean): void {
+    const status = this.#status.get(url)
+    if (!status || this.#destroyed) return
+    const started = status.failed(reason)
+    this.emit('update', status.snapshot())
+    if (started && warn) {
+      this.emit('warning', new SwarmstreamError('TRACKER_FAILED', `Tracker ${url}: ${reason}. It is tried again later; other trackers, web seeds and peers go on.`))
+    }
   }
 
   start(): void {
@@ -186,13 +243,14 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
     this.removeAllListeners()
   }
 
-  #onPeer(peer: SimplePeerLike): void {
+  #onPeer(peer: SimplePeerLike, fromUrl: string | undefined): void {
     if (this.#destroyed) return peer.destroy()
     const label = `webrtc-${Math.random().toString(36).slice(2, 8)}`
-    if (peer.connected) {
+    const opened = () => {
+      if (fromUrl) this.#change(fromUrl, (s) => (s.peerConnected(), true))
       this.emit('peer', new SimplePeerChannel(peer, label))
-      return
     }
+    if (peer.connected) return opened()
     this.#pending.add(peer)
     const timer = setTimeout(() => peer.destroy(), CONNECT_TIMEOUT_MS)
     const done = () => {
@@ -202,7 +260,7 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
     peer.once('connect', () => {
       done()
       if (this.#destroyed) return peer.destroy()
-      this.emit('peer', new SimplePeerChannel(peer, label))
+      opened()
     })
     peer.once('close', done)
     peer.once('error', done)

@@ -54,6 +54,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     client,
     saveFile: saveTorrentFile,
     notify,
+    withdraw: (text) => banner.clearIf(text),
     ...fileActions({ play, openFile, notify }),
     onInputRejected: (origin) => {
       if (origin.kind === 'link') form.offerAgain(origin.input)

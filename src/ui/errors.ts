@@ -108,6 +108,11 @@ export class ErrorBanner {
     this.element.hidden = false
   }
 
+  /** Clears the banner if it still shows `text` (a warning that no longer holds). */
+  clearIf(text: string): void {
+    if (this.text === text) this.clear()
+  }
+
   clear(): void {
     this.#kind = null
     setText(this.#text, '')

@@ -21,11 +21,33 @@ export interface UiTorrentFile {
   blob(): Promise<Blob>
 }
 
-/** What one tracker reports about the swarm. */
+/** One tracker: how it is doing and what it reports about the swarm. */
 export interface UiTrackerStats {
   readonly url: string
+  /** connecting: no answer yet; connected: it answers; failing: see `error` (tried again later). */
+  readonly status: 'connecting' | 'connected' | 'failing'
+  readonly error?: string
+  /** When it last answered an announce (ms since the epoch); null before. */
+  readonly lastAnnounce: number | null
+  /** Peers it introduced whose connection opened. */
+  readonly peers: number
   readonly seeders: number
   readonly leechers: number
+}
+
+/** One HTTP web seed (BEP 19) and what it delivered. */
+export interface UiWebSeedStats {
+  readonly url: string
+  /** Piece bytes it delivered. */
+  readonly downloaded: number
+  readonly failures: number
+  readonly demoted: boolean
+  /** idle: not asked yet; working; failing (tried again later); demoted or dropped: not used any more. */
+  readonly status?: 'idle' | 'working' | 'failing' | 'demoted' | 'dropped'
+  /** Why it is failing, demoted or dropped, in words. */
+  readonly error?: string
+  /** The HTTP status of its last failed answer, when there was one. */
+  readonly httpStatus?: number
 }
 
 export interface UiTorrentEvents {
@@ -59,6 +81,7 @@ export interface UiTorrent {
   readonly uploadSpeed: number
   readonly numPeers: number
   readonly trackerStats: readonly UiTrackerStats[]
+  readonly webSeeds?: readonly UiWebSeedStats[]
   /** Uploaded ÷ received, or ÷ length when nothing was received. */
   readonly ratio: number
   /** Block bytes sent to peers. */

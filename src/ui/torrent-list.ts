@@ -2,6 +2,7 @@ import type { UiClient, UiError, UiTorrent, UiTorrentFile } from './ports.ts'
 import { el } from './dom.ts'
 import { describeError, errorMessage, isInvalidInput, type ErrorOrigin } from './errors.ts'
 import { TorrentRow } from './torrent-row.ts'
+import { isSourceWarning, noSourceMessage, noSourceWorks } from './sources.ts'
 
 export interface TorrentListDeps {
   client: UiClient
@@ -12,6 +13,8 @@ export interface TorrentListDeps {
   openFile?(file: UiTorrentFile, torrent: UiTorrent): void
   /** Shows a message in the banner. */
   notify(text: string, kind: 'error' | 'warning'): void
+  /** Takes a message off the banner if it is still showing it (a warning that no longer holds). */
+  withdraw?(text: string): void
   /** A torrent added from user input failed because the input was bad (lets the form offer it again). */
   onInputRejected?(origin: ErrorOrigin): void
 }
@@ -22,6 +25,8 @@ interface Entry {
   origin: ErrorOrigin
   /** Seen in `client.torrents` at least once (so leaving it means it was removed). */
   listed: boolean
+  /** The "no source works" warning shown for it, while that holds. */
+  alarm: string | null
 }
 
 /** The list of torrents: one row per torrent, kept in sync with the client, redrawn in place. */
@@ -56,11 +61,15 @@ export class TorrentList {
       ...(this.#deps.playFile ? { playFile: this.#deps.playFile } : {}),
       ...(this.#deps.openFile ? { openFile: this.#deps.openFile } : {}),
       onError: (err, t) => this.#onTorrentError(err, t),
-      onWarning: (err, t) => this.#deps.notify(describeError(err, { kind: 'torrent', name: t.name }), 'warning'),
+      // One tracker or web seed failing is shown in the row (and its Sources); the page warns only
+      // when no source works at all (see refresh).
+      onWarning: (err, t) => {
+        if (!isSourceWarning(err)) this.#deps.notify(describeError(err, { kind: 'torrent', name: t.name }), 'warning')
+      },
       onSaveError: (err, file) => this.#deps.notify(describeError(err, { kind: 'save', fileName: file.name }), 'error'),
       onClose: (t) => this.untrack(t),
     })
-    this.#entries.set(torrent, { row, origin, listed: false })
+    this.#entries.set(torrent, { row, origin, listed: false, alarm: null })
     this.#list.prepend(row.element)
     this.#updateEmpty()
     if (torrent.error) this.#onTorrentError(torrent.error, torrent)
@@ -69,6 +78,7 @@ export class TorrentList {
   untrack(torrent: UiTorrent): void {
     const entry = this.#entries.get(torrent)
     if (!entry) return
+    if (entry.alarm !== null) this.#deps.withdraw?.(entry.alarm)
     entry.row.destroy()
     this.#entries.delete(torrent)
     this.#updateEmpty()
@@ -89,7 +99,19 @@ export class TorrentList {
       if (current.has(torrent)) entry.listed = true
       else if (entry.listed || torrent.error) this.untrack(torrent)
     }
-    for (const entry of this.#entries.values()) entry.row.update()
+    for (const [torrent, entry] of this.#entries) {
+      entry.row.update()
+      this.#checkSources(torrent, entry)
+    }
+  }
+
+  /** Warns once when a torrent has no working source, and takes the warning back when one works again. */
+  #checkSources(torrent: UiTorrent, entry: Entry): void {
+    const alarm = noSourceWorks(torrent) ? noSourceMessage(torrent) : null
+    if (alarm === entry.alarm) return
+    if (entry.alarm !== null) this.#deps.withdraw?.(entry.alarm)
+    entry.alarm = alarm
+    if (alarm !== null) this.#deps.notify(alarm, 'warning')
   }
 
   destroy(): void {

@@ -8,6 +8,7 @@ import { copyText } from './clipboard.ts'
 import { PieceMap } from './piece-map.ts'
 import { createRemoveConfirm } from './remove-confirm.ts'
 import { shareUrl } from './share-link.ts'
+import { SourcesView } from './sources-view.ts'
 
 export interface TorrentRowDeps {
   seeded: boolean
@@ -38,6 +39,7 @@ export class TorrentRow {
   readonly #deps: TorrentRowDeps
   readonly #parts
   readonly #pieceMap: PieceMap
+  readonly #sources = new SourcesView()
   #fileRows: FileRow[] = []
   #torrentUrl: string | null = null
   #redrawPending = false
@@ -126,8 +128,10 @@ export class TorrentRow {
         stat('Served', served),
         stat('Left', eta),
       ]),
+      this.#sources.notice,
       el('div', { class: 'magnet-row' }, [magnet, el('span', { class: 'actions' }, [copy, share, download, pause, remove])]),
       shareField,
+      this.#sources.element,
       confirmSlot,
       player,
       files,
@@ -167,6 +171,7 @@ export class TorrentRow {
     updateAttr(p.pause, 'aria-label', `${t.paused ? 'Resume' : 'Pause'} ${displayName(t, this.#deps.seeded)}`)
     updateAttr(this.element, 'data-paused', String(t.paused))
     this.#pieceMap.update()
+    this.#sources.update(t, Date.now())
     this.#updateTorrentLink()
     this.#updateFiles()
     if (state === 'hashing' && this.#hashingPoll === null) {
@@ -274,7 +279,8 @@ export class TorrentRow {
 }
 
 /** The largest counts any tracker reports (trackers see different parts of the swarm). */
-function formatSwarm(stats: readonly { seeders: number; leechers: number }[]): string {
+function formatSwarm(all: readonly { seeders: number; leechers: number; lastAnnounce: number | null }[]): string {
+  const stats = all.filter((s) => s.lastAnnounce !== null)
   if (stats.length === 0) return '—'
   const seeders = Math.max(...stats.map((s) => s.seeders))
   const leechers = Math.max(...stats.map((s) => s.leechers))
