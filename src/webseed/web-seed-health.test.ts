@@ -66,3 +66,45 @@ describe('WebSeedHealth', () => {
     expect(h.demoted).toBe(true)
   })
 })
+
+describe('WebSeedHealth status', () => {
+  const notFound = { code: 'WEBSEED_HTTP', message: 'HTTP 404', httpStatus: 404 }
+
+  it('goes idle → failing (with the reason) → working, and its key changes with the reason', () => {
+    const h = new WebSeedHealth()
+    expect(h.status).toBe('idle')
+    const keys = [h.stateKey]
+    h.failure(0, notFound)
+    expect(h.status).toBe('failing')
+    expect(h.problem).toEqual(notFound)
+    keys.push(h.stateKey)
+    h.failure(1000, notFound)
+    expect(h.stateKey, 'the same failure again is no new state').toBe(keys.at(-1))
+    h.failure(3000, { code: 'WEBSEED_HTTP', message: 'HTTP 500', httpStatus: 500 })
+    keys.push(h.stateKey)
+    h.success()
+    expect(h.status).toBe('working')
+    expect(h.problem).toBeNull()
+    keys.push(h.stateKey)
+    expect(new Set(keys).size).toBe(4)
+  })
+
+  it('is dropped for good, with the reason, when retrying cannot help', () => {
+    const h = new WebSeedHealth()
+    h.drop({ code: 'WEBSEED_NO_RANGE', message: 'ignores Range', httpStatus: 200 })
+    expect(h.status).toBe('dropped')
+    expect(h.usable(Number.MAX_SAFE_INTEGER)).toBe(false)
+    h.success()
+    expect(h.status).toBe('dropped')
+    expect(h.problem?.code).toBe('WEBSEED_NO_RANGE')
+  })
+
+  it('says why it was demoted', () => {
+    const h = new WebSeedHealth({ maxHashFailures: 2 })
+    h.hashFailed()
+    expect(h.status).toBe('idle')
+    h.hashFailed()
+    expect(h.status).toBe('demoted')
+    expect(h.problem?.message).toContain('failed verification')
+  })
+})

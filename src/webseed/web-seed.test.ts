@@ -1,112 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { concatBytes } from '../util/bytes.ts'
-import { SwarmstreamError } from '../util/errors.ts'
 import { WebSeedError } from './errors.ts'
+import { failure, fetchAll, FileServer, putTorrent } from './test-helpers.ts'
 import type { WebSeedLayout } from './web-seed-plan.ts'
 import { WebSeed } from './web-seed.ts'
 
-type Mode = 'ok' | '404' | '500' | 'wrong-bytes' | 'short' | 'long' | 'wrong-range' | 'ignore-range' | 'html-200' | 'hang'
-
-/** Serves in-memory files under their decoded path, with real Range/206 handling, or misbehaves on purpose. */
-class FileServer {
-  files = new Map<string, Uint8Array>()
-  mode: Mode = 'ok'
-  delayMs = 0
-  requests: { path: string; range: string | undefined }[] = []
-  inFlight = 0
-  maxInFlight = 0
-  #server: Server = createServer((req, res) => this.#handle(req, res))
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve))
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`
-  }
-
-  async stop(): Promise<void> {
-    this.#server.closeAllConnections()
-    await new Promise((resolve) => this.#server.close(resolve))
-  }
-
-  reset(): void {
-    this.files.clear()
-    this.mode = 'ok'
-    this.delayMs = 0
-    this.requests = []
-    this.maxInFlight = 0
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
-    this.requests.push({ path, range: req.headers.range })
-    this.inFlight++
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
-    res.on('close', () => this.inFlight--)
-    setTimeout(() => this.#respond(path, req.headers.range, res), this.delayMs)
-  }
-
-  #respond(path: string, range: string | undefined, res: ServerResponse): void {
-    const send = (status: number, body: Uint8Array, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'Content-Length': String(body.length), ...headers })
-      res.end(body)
-    }
-    const file = this.files.get(path)
-    if (this.mode === 'hang') return
-    if (this.mode === '404' || !file) return send(404, new TextEncoder().encode('not found'))
-    if (this.mode === '500') return send(500, new TextEncoder().encode('oops'))
-    if (this.mode === 'ignore-range') return send(200, file)
-    if (this.mode === 'html-200') return send(200, new TextEncoder().encode('<html>welcome</html>'))
-    const match = /^bytes=(\d+)-(\d+)$/.exec(range ?? '')
-    if (!match) return send(200, file)
-    const start = Number(match[1])
-    const end = Number(match[2])
-    if (end >= file.length || start > end) return send(416, new Uint8Array(0), { 'Content-Range': `bytes */${file.length}` })
-    let body: Uint8Array = file.slice(start, end + 1)
-    let served = `${start}-${end}`
-    if (this.mode === 'wrong-bytes') body = body.map((b) => b ^ 0xff)
-    if (this.mode === 'short') body = body.subarray(0, body.length - 1)
-    if (this.mode === 'long') body = concatBytes([body, new Uint8Array(7)])
-    if (this.mode === 'wrong-range') served = `${start + 1}-${end + 1}`
-    send(206, body, { 'Content-Range': `bytes ${served}/${file.length}` })
-  }
-}
-
-function bytes(length: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 17 + 7) & 255)
-}
-
-/** Builds the layout and puts the files on the server under `prefix`. */
-function torrent(name: string, pieceLength: number, files: [path: string, length: number][], prefix: string): { info: WebSeedLayout; data: Uint8Array } {
-  let offset = 0
-  const entries = files.map(([path, length], i) => {
-    const entry = { path, length, offset }
-    offset += length
-    server.files.set(prefix + path, bytes(length, i + 1))
-    return entry
-  })
-  const data = concatBytes(files.map(([path]) => server.files.get(prefix + path)!))
-  return { info: { name, pieceLength, length: offset, files: entries }, data }
-}
-
-async function fetchAll(seed: WebSeed, info: WebSeedLayout): Promise<Uint8Array> {
-  const pieces: Uint8Array[] = []
-  for (let index = 0; index * info.pieceLength < info.length; index++) {
-    pieces.push(await seed.fetchPiece(index, Math.min(info.pieceLength, info.length - index * info.pieceLength)))
-  }
-  return concatBytes(pieces)
-}
-
-async function failure(promise: Promise<unknown>): Promise<SwarmstreamError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(SwarmstreamError)
-  return err as SwarmstreamError
-}
-
 const server = new FileServer()
+const torrent = (name: string, pieceLength: number, files: [string, number][], prefix: string) => putTorrent(server, name, pieceLength, files, prefix)
 let origin = ''
 beforeAll(async () => {
   origin = await server.start()
@@ -213,12 +112,19 @@ describe('WebSeed errors', () => {
     expect((await failure(new WebSeed(`${origin}/f.bin`, info).fetchPiece(0, 50))).code).toBe('WEBSEED_HTTP')
   })
 
-  it('WEBSEED_HTTP when a server ignoring Range would send a huge file for every piece', async () => {
+  it('WEBSEED_NO_RANGE, permanent, when a server ignoring Range would send a file too large to read whole', async () => {
     const huge: WebSeedLayout = { name: 'big', pieceLength: 1024, length: 2 ** 30, files: [{ path: 'big', length: 2 ** 30, offset: 0 }] }
-    const fetch = () => Promise.resolve(new Response(new Uint8Array(16), { status: 200 }))
-    const err = await failure(new WebSeed('https://cdn.test/big', huge, { fetch }).fetchPiece(3, 1024))
-    expect(err.code).toBe('WEBSEED_HTTP')
-    expect(err.message).toContain('200')
+    let cancelled = 0
+    const fetch = () => {
+      const body = new ReadableStream<Uint8Array>({ cancel: () => void cancelled++ })
+      return Promise.resolve(new Response(body, { status: 200 }))
+    }
+    const seed = new WebSeed('https://cdn.test/big', huge, { fetch })
+    const err = await failure(seed.fetchPiece(3, 1024))
+    expect(err).toMatchObject({ code: 'WEBSEED_NO_RANGE', permanent: true, httpStatus: 200 })
+    expect(err.message).toContain('ignores Range')
+    expect(cancelled, 'the body was not read').toBe(1)
+    expect(seed.ignoresRange).toBe(true)
   })
 
   it.each(['short', 'long', 'html-200'] as const)('WEBSEED_LENGTH for a %s body', async (mode) => {
