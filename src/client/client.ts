@@ -20,6 +20,7 @@ import { BlobSource } from '../torrent/blob-source.ts'
 import { buildTorrent, type Torrent, type TorrentControl } from '../torrent/torrent.ts'
 import type { FileRenderer } from '../torrent/torrent-file.ts'
 import type { TrackerFactory } from '../torrent/torrent-tracker.ts'
+import { scheduleExactSource } from './exact-source.ts'
 import { createPeerId } from './peer-id.ts'
 import { checkRtcConfig } from './rtc-config.ts'
 import { toSeedFiles, type SeedInput } from './seed-input.ts'
@@ -269,6 +270,7 @@ export class Client extends TypedEmitter<ClientEvents> {
           urlList: magnet.webSeeds,
           selectOnly: magnet.selectOnly ?? null,
         })
+        if (magnet.exactSource) this.#fetchExactSource(torrent, magnet.exactSource)
         return
       }
       const bytes = await id.bytes()
@@ -281,6 +283,29 @@ export class Client extends TypedEmitter<ClientEvents> {
     } catch (err) {
       this.#reject(torrent, err)
     }
+  }
+
+  /** xs=: the magnet's .torrent URL, asked when peers have not given the metadata (see exact-source.ts). */
+  #fetchExactSource(torrent: Torrent, url: string): void {
+    scheduleExactSource(
+      url,
+      {
+        infoHash: torrent.infoHash,
+        get ready() {
+          return torrent.ready
+        },
+        get destroyed() {
+          return torrent.destroyed
+        },
+        onSettled: (listener) => {
+          torrent.once('metadata', listener)
+          torrent.once('close', listener)
+        },
+        warn: (error) => this.#control(torrent).warn(error),
+        useTorrentFile: (meta, bytes) => this.#control(torrent).setMetadata(meta.info, { torrentFile: bytes, urlList: meta.urlList }),
+      },
+      { immediate: this.#trackerFactory === null || torrent.announce.length === 0 },
+    )
   }
 
   async #seed(torrent: Torrent, input: SeedInput, opts: SeedOptions): Promise<void> {

@@ -22,17 +22,18 @@ export function resolveTorrentId(id: TorrentId): ResolvedId {
   if (/^magnet:/i.test(text)) return { kind: 'magnet', magnet: parseMagnet(text) }
   const hash = parseInfoHash(text)
   if (hash) return { kind: 'magnet', magnet: parseMagnet(`magnet:?xt=urn:btih:${text}`) }
-  if (/^https?:\/\//i.test(text)) return { kind: 'torrent-file', bytes: () => fetchTorrent(text) }
+  if (/^https?:\/\//i.test(text)) return { kind: 'torrent-file', bytes: () => fetchTorrentFile(text) }
   throw new InvalidInputError(
     'BAD_TORRENT_ID',
     `"${text.slice(0, 80)}" is not a magnet link, an info hash (40 hex or 32 base32 characters) or a .torrent URL.`,
   )
 }
 
-async function fetchTorrent(url: string): Promise<Uint8Array> {
+/** Downloads a .torrent file (at most MAX_TORRENT_FILE_BYTES); InvalidInputError when it cannot. */
+export async function fetchTorrentFile(url: string, opts: { signal?: AbortSignal; fetch?: typeof fetch } = {}): Promise<Uint8Array> {
   let response: Response
   try {
-    response = await fetch(url)
+    response = await (opts.fetch ?? fetch)(url, opts.signal ? { signal: opts.signal } : undefined)
   } catch (err) {
     throw new InvalidInputError('TORRENT_URL_FAILED', `Could not load ${url}: ${(err as Error).message}. Check the address and your connection.`)
   }

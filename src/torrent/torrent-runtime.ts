@@ -132,6 +132,7 @@ export class TorrentRuntime implements TorrentControl {
     if (this.destroyed) return void store.close()
     this.#store = store
     this.name = info.name
+    if (opts.urlList) this.urlList = [...new Set([...this.urlList, ...opts.urlList])]
     this.torrentFile = opts.torrentFile ?? encodeTorrentFile({ info: info.raw, announce: this.announce, urlList: this.urlList })
     this.#metadata?.setMetadata(info.raw)
     for (const peer of this.swarm?.peers ?? []) peer.metadata = null

@@ -67,6 +67,8 @@ export interface MetadataOptions {
   source?: BlobSource
   haveAll?: boolean
   torrentFile?: Uint8Array
+  /** Web seeds that came with this metadata (an xs= .torrent's url-list), added to the torrent's. */
+  urlList?: readonly string[]
   /** Restoring after a reload: verify what storage holds before downloading. */
   resume?: boolean
 }
