@@ -13,6 +13,8 @@ export interface StaticServer {
   readonly requests: { method: string; path: string; range: string | undefined }[]
   /** Serves wrong bytes of the right length for this URL path (e.g. '/album/a.bin') while `on`. */
   lie(urlPath: string, on?: boolean): void
+  /** Body bytes written to sockets so far (what the server sent, whether or not the client used it). */
+  readonly bytesSent: number
   close(): Promise<void>
 }
 
@@ -28,6 +30,8 @@ export interface StaticServerOptions {
   contentType?: (path: string) => string
   /** Serve `<dir>/index.html` for a path ending in `/` (a built web app). */
   index?: boolean
+  /** Answer every GET with 200 and the whole file, whatever its Range header asks (as some servers do). */
+  ignoreRange?: boolean
 }
 
 /** Starts serving `root` on 127.0.0.1, port chosen by the OS. */
@@ -36,6 +40,7 @@ export async function startStaticServer(root: string, opts: StaticServerOptions 
   const lying = new Set<string>()
   const requests: StaticServer['requests'] = []
   const sockets = new Set<Socket>()
+  let bytesSent = 0
 
   const server = createServer((req, res) => {
     const decoded = decodePath(req.url ?? '/')
@@ -63,7 +68,7 @@ export async function startStaticServer(root: string, opts: StaticServerOptions 
     if (!info?.isFile()) return send(res, 404, `No file at ${path}.`)
 
     const size = info.size
-    const range = parseRange(req.headers.range, size)
+    const range = opts.ignoreRange ? null : parseRange(req.headers.range, size)
     if (range === 'unsatisfiable') {
       res.writeHead(416, { ...CORS_HEADERS, 'Content-Range': `bytes */${size}` })
       return void res.end()
@@ -72,7 +77,7 @@ export async function startStaticServer(root: string, opts: StaticServerOptions 
     const length = Math.max(0, end - start + 1)
     const headers: Record<string, string | number> = {
       ...CORS_HEADERS,
-      'Accept-Ranges': 'bytes',
+      ...(opts.ignoreRange ? {} : { 'Accept-Ranges': 'bytes' }),
       'Content-Type': opts.contentType && path !== null ? opts.contentType(path) : 'application/octet-stream',
       'Content-Length': length,
     }
@@ -86,6 +91,7 @@ export async function startStaticServer(root: string, opts: StaticServerOptions 
       const bytes = chunk as Buffer
       // Same length, every byte flipped: a piece hash can never match.
       if (liar) for (let i = 0; i < bytes.length; i++) bytes[i] = bytes[i]! ^ 0xff
+      bytesSent += bytes.length
       if (!res.write(bytes)) {
         stream.pause()
         res.once('drain', () => stream.resume())
@@ -105,6 +111,9 @@ export async function startStaticServer(root: string, opts: StaticServerOptions 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get bytesSent() {
+      return bytesSent
+    },
     lie(urlPath, on = true) {
       if (on) lying.add(urlPath)
       else lying.delete(urlPath)

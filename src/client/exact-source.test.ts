@@ -46,10 +46,9 @@ async function publish(path: string, bytes = data, name = 'movie.bin'): Promise<
   return { infoHash }
 }
 
-function warnings(torrent: { on(e: 'warning', l: (err: SwarmstreamError) => void): unknown }): SwarmstreamError[] {
-  const seen: SwarmstreamError[] = []
-  torrent.on('warning', (err) => seen.push(err))
-  return seen
+/** Resolves with the torrent's first warning. */
+function nextWarning(torrent: { once(e: 'warning', l: (err: SwarmstreamError) => void): unknown }): Promise<SwarmstreamError> {
+  return new Promise((resolve) => torrent.once('warning', resolve))
 }
 
 describe('xs= (exact source)', () => {
@@ -67,17 +66,13 @@ describe('xs= (exact source)', () => {
     const { infoHash } = await publish('/t/movie.torrent')
     await publish('/t/other.torrent', data.map((b) => b ^ 1), 'other.bin')
     const leecher = client().add(`magnet:?xt=urn:btih:${infoHash}&xs=${encodeURIComponent(`${base}/t/other.torrent`)}`)
-    const seen = warnings(leecher)
-    await once(leecher, 'warning')
-    expect(seen[0]).toMatchObject({ code: 'EXACT_SOURCE_MISMATCH', message: expect.stringContaining('another torrent') })
+    expect(await nextWarning(leecher)).toMatchObject({ code: 'EXACT_SOURCE_MISMATCH', message: expect.stringContaining('another torrent') })
     expect(leecher.ready).toBe(false)
   })
 
   it('warns when the .torrent cannot be fetched, and the torrent keeps waiting for peers', async () => {
     const leecher = client().add(`magnet:?xt=urn:btih:${'ab'.repeat(20)}&xs=${encodeURIComponent(`${base}/t/missing.torrent`)}`)
-    const seen = warnings(leecher)
-    await once(leecher, 'warning')
-    expect(seen[0]).toMatchObject({ code: 'EXACT_SOURCE_FAILED', message: expect.stringContaining('404') })
+    expect(await nextWarning(leecher)).toMatchObject({ code: 'EXACT_SOURCE_FAILED', message: expect.stringContaining('404') })
     expect(leecher.ready).toBe(false)
     expect(leecher.error).toBeNull()
   })
