@@ -47,7 +47,7 @@ function webSeedsOf(page: Page, infoHash: string) {
   return page.evaluate((hash) => window.swarmstream!.client.get(hash)!.webSeeds, infoHash)
 }
 
-test('a web seed that answers 404 shows its status in the row and warns once; with no other source the page warns', async ({ openPeer, tmpDir, tracker }) => {
+test('a web seed that answers 404 shows its status in the row and warns once; with no other source the page warns', async ({ openPeer, tmpDir }) => {
   const path = await writeTestFile(tmpDir, 'gone.bin', 1024 * 1024, 601)
   const server = await startStaticServer(tmpDir)
   try {

@@ -62,7 +62,7 @@ describe('web seeds (BEP 19)', () => {
   it('demotes a web seed that serves wrong bytes and completes from a peer', async () => {
     const seeder = await seedPack()
     const leecher = client().add(await withWebSeeds(seeder.torrentFile!, [`${base}/lies/`]))
-    const demoted = new Promise<void>((resolve) => leecher.on('warning', (w) => w.code === 'WEB_SEED_DEMOTED' && resolve()))
+    const demoted = new Promise<void>((resolve) => leecher.on('warning', (w) => w.code === 'WEBSEED_DEMOTED' && resolve()))
     await once(leecher, 'ready')
     // Only the web seed serves until it has been caught lying (three whole pieces that failed alone).
     await demoted
@@ -83,5 +83,18 @@ describe('web seeds (BEP 19)', () => {
     await once(leecher, 'done')
     expect(new Uint8Array(await leecher.files[1]!.arrayBuffer())).toEqual(files['/site/pack/sub/b.bin'])
     expect(leecher.webSeeds[0]!.failures).toBeGreaterThan(0)
+  })
+
+  it('says a web seed answers 404: its status, and one warning however often it is retried', async () => {
+    const seeder = await seedPack()
+    const leecher = client().add(await withWebSeeds(seeder.torrentFile!, [`${base}/missing/`]))
+    const warnings: { code: string; message: string }[] = []
+    leecher.on('warning', (err) => warnings.push(err))
+    await once(leecher, 'ready')
+    // Retried after 1 s: wait for the second failure.
+    while (leecher.webSeeds[0]!.failures < 2) await new Promise((r) => setTimeout(r, 50))
+    expect(leecher.webSeeds[0]).toMatchObject({ status: 'failing', httpStatus: 404, error: 'the server answered HTTP 404', downloaded: 0 })
+    expect(warnings).toEqual([expect.objectContaining({ code: 'WEBSEED_HTTP', message: expect.stringContaining(`${base}/missing/pack/`) })])
+    expect(warnings[0]!.message).toContain('404')
   })
 })

@@ -247,9 +247,7 @@ export class PieceEngine {
   startWebSeeds(urls: readonly string[], done: () => boolean): void {
     for (const url of urls) {
       if (!isWebSeedUrl(url) || this.#webSeeds.some((w) => w.url === url)) continue
-      const worker = new WebSeedWorker(url, this.info, this.#scheduler, this.#deps.clock, done, (w) =>
-        this.#deps.warn(new SwarmstreamError('WEB_SEED_DEMOTED', `The web seed ${w.url} sent data that failed verification; it is no longer used.`)),
-      )
+      const worker = new WebSeedWorker(url, this.info, this.#scheduler, this.#deps.clock, done, (error) => this.#deps.warn(error))
       this.#webSeeds.push(worker)
       worker.start()
     }

@@ -1,5 +1,6 @@
 import { sleep, type Clock } from '../util/clock.ts'
-import { WebSeed, WebSeedHealth } from '../webseed/index.ts'
+import type { SwarmstreamError } from '../util/errors.ts'
+import { problemOf, WebSeed, WebSeedError, WebSeedHealth, WebSeedReporter, webSeedStats, type WebSeedStats } from '../webseed/index.ts'
 import type { InfoDictionary } from '../metainfo/types.ts'
 import type { BlockRequest } from '../picker/index.ts'
 import type { BlockSource } from './peer-record.ts'
@@ -9,12 +10,7 @@ export const WEB_SEED_PARALLEL_PIECES = 2
 /** How long an idle worker waits before looking for work again. */
 const IDLE_MS = 500
 
-export interface WebSeedStats {
-  url: string
-  downloaded: number
-  failures: number
-  demoted: boolean
-}
+export type { WebSeedStats }
 
 /** What a web seed worker needs from the request scheduler. */
 export interface PieceClaims {
@@ -30,6 +26,7 @@ export class WebSeedWorker implements BlockSource {
   downloaded = 0
   #seed: WebSeed
   #abort = new AbortController()
+  readonly #reporter: WebSeedReporter
 
   constructor(
     readonly id: string,
@@ -37,10 +34,11 @@ export class WebSeedWorker implements BlockSource {
     private readonly claims: PieceClaims,
     private readonly clock: Clock,
     private readonly done: () => boolean,
-    /** Told once, when the seed is demoted for good. */
-    private readonly demoted: (worker: WebSeedWorker) => void,
+    /** Told once per change of state into failing (or failing differently), demoted or dropped. */
+    warn: (error: SwarmstreamError) => void,
   ) {
     this.#seed = new WebSeed(id, info)
+    this.#reporter = new WebSeedReporter(id, this.health, warn)
   }
 
   get url(): string {
@@ -48,7 +46,7 @@ export class WebSeedWorker implements BlockSource {
   }
 
   get stats(): WebSeedStats {
-    return { url: this.id, downloaded: this.downloaded, failures: this.health.failures, demoted: this.health.demoted }
+    return webSeedStats(this.id, this.downloaded, this.health)
   }
 
   start(): void {
@@ -57,18 +55,18 @@ export class WebSeedWorker implements BlockSource {
 
   stop(): void {
     this.#abort.abort()
+    this.#seed.close()
   }
 
   /** Data it sent failed verification. */
   hashFailed(): void {
-    const before = this.health.demoted
     this.health.hashFailed()
-    if (!before && this.health.demoted) this.demoted(this)
+    this.#reporter.update()
   }
 
   async #loop(): Promise<void> {
     const signal = this.#abort.signal
-    while (!signal.aborted && !this.health.demoted && !this.done()) {
+    while (!signal.aborted && !this.health.demoted && !this.health.dropped && !this.done()) {
       const now = this.clock.now()
       if (!this.health.usable(now)) {
         await sleep(this.clock, Math.max(IDLE_MS, this.health.retryAt - now), signal)
@@ -84,11 +82,16 @@ export class WebSeedWorker implements BlockSource {
       try {
         const data = await this.#seed.fetchPiece(index, size, signal)
         this.health.success()
+        this.#reporter.update()
         this.downloaded += data.length
         this.claims.onWholePiece(this, blocks, data)
-      } catch {
+      } catch (err) {
         this.claims.releaseClaim(blocks)
-        if (!signal.aborted) this.health.failure(this.clock.now())
+        if (signal.aborted) continue
+        // A failure retrying cannot fix (a Range-ignoring server with a file too large to read whole) drops the seed.
+        if (err instanceof WebSeedError && err.permanent) this.health.drop(problemOf(err))
+        else this.health.failure(this.clock.now(), problemOf(err))
+        this.#reporter.update(err)
       }
     }
   }
