@@ -2,8 +2,8 @@
 // a web seed that answers 404 (its status in the row, one warning), a magnet whose metadata comes only
 // from its xs= .torrent URL, and a server that ignores Range (at most about one copy of the file sent).
 import { createHash } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
 import bencode from 'bencode'
 import createTorrent from 'create-torrent'
@@ -13,6 +13,7 @@ import { startStaticServer } from './support/static-server.ts'
 import { expect, test } from './support/peers.ts'
 
 const PIECE_LENGTH = 256 * 1024
+const SCREENSHOTS = resolve(import.meta.dirname, 'artifacts', 'screenshots')
 /** Port 9 (discard) on loopback: a tracker nobody answers (Chromium refuses it at once). */
 const DEAD_TRACKER = 'ws://127.0.0.1:9'
 
@@ -62,7 +63,7 @@ test('a web seed that answers 404 shows its status in the row and warns once; wi
     const item = torrentItem(peer.page, infoHash)
     const line = item.locator(`[data-testid="web-seed-status"][data-url="${missing}"]`)
     await expect(line, 'the web seed is shown failing').toHaveAttribute('data-status', 'failing', { timeout: 30_000 })
-    await expect(line).toContainText('failing (HTTP 404)')
+    await expect(line).toContainText('failing: the server answered HTTP 404')
     await expect(item.getByTestId('torrent-source-notice')).toContainText(`web seed ${missing} failing`)
     // It is retried with backoff; the warning goes out once per state, not once per retry.
     await expect.poll(async () => (await webSeedsOf(peer.page, infoHash))[0]?.failures ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
@@ -72,6 +73,9 @@ test('a web seed that answers 404 shows its status in the row and warns once; wi
     expect(warnings, 'one warning naming the status and the URL').toEqual([{ code: 'WEBSEED_HTTP', message: expect.stringContaining('404') }])
     expect(warnings[0]!.message).toContain(`${missing}gone.bin`)
     await expect(peer.page.getByTestId('error-banner'), 'the tracker works: no page-wide warning').toBeHidden()
+    await item.getByTestId('torrent-sources').locator('summary').click()
+    await mkdir(SCREENSHOTS, { recursive: true })
+    await item.screenshot({ path: join(SCREENSHOTS, '10-web-seed-404.png'), animations: 'disabled' })
 
     // The same torrent where the only tracker is dead: nothing works, and the page says why.
     const alone = await openPeer('alone', { trackers: [DEAD_TRACKER] })

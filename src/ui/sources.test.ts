@@ -74,7 +74,10 @@ describe('messages', () => {
     )
     expect(trackerLine(DEAD, 0)).toBe('failing: could not connect')
     expect(trackerLine(tracker('ws://a', 'connecting'), 0)).toBe('connecting…')
-    expect(webSeedLine(seed('failing', { httpStatus: 404, error: 'not found', downloaded: 0 }))).toBe('failing (HTTP 404): not found · 0 B served')
+    expect(webSeedLine(seed('failing', { httpStatus: 404, error: 'the server answered HTTP 404', downloaded: 0 }))).toBe(
+      'failing: the server answered HTTP 404 · 0 B served',
+    )
+    expect(webSeedLine(seed('failing', { httpStatus: 500 }))).toBe('failing: HTTP 500 · 0 B served')
     expect(webSeedLine(seed('working', { downloaded: 2_000_000 }))).toBe('working · 2.0 MB served')
     expect(webSeedLine(seed('idle'))).toBe('not asked yet')
   })

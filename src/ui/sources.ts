@@ -74,12 +74,12 @@ export function trackerLine(s: UiTrackerStats, now: number): string {
   return parts.join(' · ')
 }
 
-/** "working · 3.2 MB served", "failing (HTTP 404): …", "demoted: …". */
+/** "working · 3.2 MB served", "failing: the server answered HTTP 404 · 0 B served", "demoted: …". */
 export function webSeedLine(w: UiWebSeedStats): string {
   const status = w.status ?? (w.demoted ? 'demoted' : 'idle')
   const served = `${formatBytes(w.downloaded)} served`
   if (status === 'idle') return w.downloaded > 0 ? `idle · ${served}` : 'not asked yet'
   if (status === 'working') return `working · ${served}`
-  const http = w.httpStatus !== undefined ? ` (HTTP ${w.httpStatus})` : ''
-  return `${status}${http}${w.error ? `: ${w.error}` : ''} · ${served}`
+  const why = w.error ?? (w.httpStatus !== undefined ? `HTTP ${w.httpStatus}` : '')
+  return `${status}${why ? `: ${why}` : ''} · ${served}`
 }
