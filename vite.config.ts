@@ -56,10 +56,12 @@ function serviceWorker(): Plugin {
 }
 
 // The library's lazily loaded siblings: WebRTC/WebSocket code loads with a Client's first tracker,
-// the players when something plays. Listed first wins what both share: a page that plays has a Client.
+// the players when something plays, the HTTP web seed code with the first torrent that has web seeds.
+// Listed first wins what both share: a page that plays has a Client.
 const LIBRARY_SEAMS = [
   { name: 'tracker', root: /[\\/]node_modules[\\/]bittorrent-tracker[\\/]/ },
   { name: 'media', root: /[\\/]src[\\/]media[\\/]index\.ts$/ },
+  { name: 'webseed', root: /[\\/]src[\\/]torrent[\\/]web-seed-worker\.ts$/ },
 ]
 
 // The web app lives in src/ (src/index.html); `--mode lib` builds the minified library (dist/swarmstream.js

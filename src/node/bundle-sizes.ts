@@ -23,6 +23,8 @@ export interface LibrarySizes {
   tracker: Size
   /** Added when something first plays (our probing and WebM player, render-media, MediaSource). */
   media: Size
+  /** Added (to a Client's) when a torrent with HTTP web seeds gets its metadata (Range requests, whole-file reads). */
+  webSeeds: Size
 }
 
 export interface AppSizes {
@@ -95,7 +97,8 @@ export function librarySizes(outDir: string): LibrarySizes {
   const core = staticClosure(manifest, chunkKey(manifest, (c) => !!c.isEntry, 'entry'))
   const tracker = minus(closureOf('tracker'), core)
   const media = minus(closureOf('media'), core, tracker)
-  return { core: measure(outDir, core), tracker: measure(outDir, tracker), media: measure(outDir, media) }
+  const webSeeds = minus(closureOf('webseed'), core, tracker)
+  return { core: measure(outDir, core), tracker: measure(outDir, tracker), media: measure(outDir, media), webSeeds: measure(outDir, webSeeds) }
 }
 
 export function elementSize(outDir: string): Size {

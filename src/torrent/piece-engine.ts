@@ -13,7 +13,6 @@ import type { InfoDictionary, TorrentFileEntry } from '../metainfo/types.ts'
 import { PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
-import { isWebSeedUrl } from '../webseed/index.ts'
 import type { BlobSource } from './blob-source.ts'
 import type { PieceHandlers } from './dispatch.ts'
 import type { BlockSource, PeerRecord } from './peer-record.ts'
@@ -27,7 +26,7 @@ import { SmartBan } from './smart-ban.ts'
 import { StoreWriter } from './store-writer.ts'
 import type { PieceAccess } from './torrent-file.ts'
 import { Uploader } from './uploader.ts'
-import { WebSeedWorker, type WebSeedStats } from './web-seed-worker.ts'
+import type { WebSeedStats, WebSeedWorker } from './web-seed-worker.ts'
 
 export interface PieceEngineDeps {
   info: InfoDictionary
@@ -70,6 +69,7 @@ export class PieceEngine {
   readonly #readers = new ReaderSet()
   readonly #waiters: PieceWaiters
   readonly #webSeeds: WebSeedWorker[] = []
+  #loadingWebSeeds: string[] = []
   #paused = false
   #stopped = false
 
@@ -158,8 +158,10 @@ export class PieceEngine {
     return this.#scheduler.requestedPieces()
   }
 
+  /** Web seeds whose code is still loading are listed as not asked yet. */
   webSeedStats(): WebSeedStats[] {
-    return this.#webSeeds.map((w) => w.stats)
+    const loading = this.#loadingWebSeeds.map((url): WebSeedStats => ({ url, downloaded: 0, failures: 0, demoted: false, status: 'idle' }))
+    return [...this.#webSeeds.map((w) => w.stats), ...loading]
   }
 
   /** A peer was admitted (or metadata arrived while it was connected). */
@@ -243,14 +245,28 @@ export class PieceEngine {
     }
   }
 
-  /** Starts pulling pieces from the torrent's HTTP web seeds (BEP 19), alongside peers. */
+  /**
+   * Starts pulling pieces from the torrent's HTTP web seeds (BEP 19), alongside peers. The web seed code
+   * is a module of its own in the build, loaded only by torrents that have web seeds.
+   */
   startWebSeeds(urls: readonly string[], done: () => boolean): void {
-    for (const url of urls) {
-      if (!isWebSeedUrl(url) || this.#webSeeds.some((w) => w.url === url)) continue
-      const worker = new WebSeedWorker(url, this.info, this.#scheduler, this.#deps.clock, done, (error) => this.#deps.warn(error))
-      this.#webSeeds.push(worker)
-      worker.start()
-    }
+    this.#loadingWebSeeds = [...new Set(urls.filter((url) => /^https?:\/\//i.test(url)))]
+    if (this.#loadingWebSeeds.length === 0) return
+    import('./web-seed-worker.ts').then(
+      ({ WebSeedWorker, isWebSeedUrl }) => {
+        this.#loadingWebSeeds = []
+        for (const url of urls) {
+          if (this.#stopped || !isWebSeedUrl(url) || this.#webSeeds.some((w) => w.url === url)) continue
+          const worker = new WebSeedWorker(url, this.info, this.#scheduler, this.#deps.clock, done, (error) => this.#deps.warn(error))
+          this.#webSeeds.push(worker)
+          worker.start()
+        }
+      },
+      (err: unknown) => {
+        this.#loadingWebSeeds = []
+        this.#deps.warn(new SwarmstreamError('WEBSEED_UNAVAILABLE', `Could not load the web seed code (${(err as Error).message}); reload the page to use this torrent's web seeds.`))
+      },
+    )
   }
 
   /** After a reload: pieces found intact in storage count as had (see verifyStored). Returns how many. */

@@ -11,6 +11,7 @@ export const WEB_SEED_PARALLEL_PIECES = 2
 const IDLE_MS = 500
 
 export type { WebSeedStats }
+export { isWebSeedUrl } from '../webseed/index.ts'
 
 /** What a web seed worker needs from the request scheduler. */
 export interface PieceClaims {
