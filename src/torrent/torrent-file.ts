@@ -41,6 +41,8 @@ export class TorrentFile {
   readonly path: string
   readonly length: number
   readonly offset: number
+  /** A BEP 47 pad file (zeros that align the next file in v2 and hybrid torrents): not a real file, never list or save it. */
+  readonly padding: boolean
   #access: PieceAccess
   #entry: TorrentFileEntry
   #selected = true
@@ -54,6 +56,7 @@ export class TorrentFile {
     this.path = entry.path
     this.length = entry.length
     this.offset = entry.offset
+    this.padding = entry.padding === true
     this.#access = access
   }
 
