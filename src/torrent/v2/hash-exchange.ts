@@ -55,6 +55,10 @@ type HashMessage<T extends 'hash-request' | 'hashes' | 'hash-reject'> = Extract<
 export class HashExchange {
   readonly #deps: HashExchangeDeps
   readonly #wanted = new Map<number, LeafWant>()
+  /** Pieces of a hybrid torrent whose leaves wait for their piece layer, being fetched. */
+  readonly #awaitingLayer = new Set<number>()
+  /** Layer answers being checked (no longer pending at any peer, not yet kept). */
+  #checkingLayers = 0
 
   constructor(deps: HashExchangeDeps) {
     this.#deps = deps
@@ -99,7 +103,14 @@ export class HashExchange {
     if (!store || store.leaves(piece)) return
     const g = store.geometry(piece)
     const range = g && leafRequest(g)
-    if (!g || !range || !store.pieceHash(piece)) return
+    if (!g || !range) return
+    // A hybrid torrent before its piece layers arrive: nothing to prove leaves against yet. Wait while a peer
+    // is asked for the layer; with nobody to ask, the piece is verified whole (SHA-1).
+    if (!store.pieceHash(piece)) {
+      if (this.#layerAsked()) this.#awaitingLayer.add(piece)
+      else this.#deps.leavesUnavailable(piece)
+      return
+    }
     let want = this.#wanted.get(piece)
     if (want?.asked) return
     if (!want) this.#wanted.set(piece, (want = { tried: new Set(), asked: null }))
@@ -116,6 +127,7 @@ export class HashExchange {
   /** The piece is stored (or given up): no more interest in its leaves. */
   forget(piece: number): void {
     this.#wanted.delete(piece)
+    this.#awaitingLayer.delete(piece)
   }
 
   /** Asks v2 peers for the piece layer chunks the store lacks (a torrent started from a magnet link). */
@@ -160,6 +172,17 @@ export class HashExchange {
     peer.session.send({ type: 'hash-request', piecesRoot: pending.root, ...pending.range })
   }
 
+  #layerAsked(): boolean {
+    return this.#checkingLayers > 0 || this.#deps.peers().some((p) => p.hashes?.pending.some((x) => x.kind === 'layer'))
+  }
+
+  /** Pieces that waited for a layer chunk ask again: for their leaves, or (no layer coming) to be verified whole. */
+  #retryAwaiting(): void {
+    const pieces = [...this.#awaitingLayer]
+    this.#awaitingLayer.clear()
+    for (const piece of pieces) this.requestLeaves(piece)
+  }
+
   #reject(peer: PeerRecord, request: HashRangeFields): void {
     this.#deps.stats.v2.requestsRejected++
     peer.session.send({ type: 'hash-reject', ...request })
@@ -174,13 +197,20 @@ export class HashExchange {
   async #accept(peer: PeerRecord, pending: PendingHashes, hashes: Uint8Array[]): Promise<void> {
     const store = this.#deps.store()
     if (!store) return
-    const ok = pending.kind === 'layer' ? await store.acceptLayer(pending.root, pending.range, hashes) : (await store.acceptLeaves(pending.piece, pending.range, hashes)) !== null
+    let ok: boolean
+    if (pending.kind === 'layer') {
+      this.#checkingLayers++
+      ok = await store.acceptLayer(pending.root, pending.range, hashes).finally(() => this.#checkingLayers--)
+    } else ok = (await store.acceptLeaves(pending.piece, pending.range, hashes)) !== null
     if (!ok) {
       this.#failed(peer, pending)
       return this.#deps.liar(peer, new ProtocolError('BAD_HASHES', 'The peer sent merkle hashes that do not prove out against the torrent; it is banned from this torrent.'))
     }
     this.#deps.stats.v2.hashesAccepted++
-    if (pending.kind === 'layer') return this.#deps.layerAdded()
+    if (pending.kind === 'layer') {
+      this.#deps.layerAdded()
+      return this.#retryAwaiting()
+    }
     this.#wanted.delete(pending.piece)
     this.#deps.leavesReady(pending.piece)
   }

@@ -190,7 +190,7 @@ export class MerkleAssembler implements BlockAssembler {
 
   /** A complete piece without leaves goes to the whole-piece assembler, block by block with their sources. */
   #maybeWhole(index: number, a: Assembly): void {
-    if (!a.whole || a.filled < a.sources.length || a.checking > 0) return
+    if (!a.whole || a.filled < a.sources.length || a.checking > 0 || this.#pieces.get(index) !== a) return
     this.#pieces.delete(index)
     this.#deps.stats.v2.wholePieces++
     a.sources.forEach((source, b) => this.#deps.whole.add(source!, index, b * BLOCK, a.data.subarray(b * BLOCK, (b + 1) * BLOCK)))

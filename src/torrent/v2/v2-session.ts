@@ -72,15 +72,17 @@ export class V2Session {
     })
   }
 
-  /** Builds the hash store; resolves once every file's piece layer is known (fetched from peers if need be). */
+  /**
+   * Builds the hash store. A v2-only torrent needs every file's piece layer to verify anything: this resolves
+   * once they are known (fetched from peers if need be). A hybrid torrent can verify by SHA-1 meanwhile: its
+   * missing layers are fetched in the background, and pieces are verified whole until they are here.
+   */
   async prepare(info: InfoDictionary, layers: ReadonlyMap<string, Uint8Array[]>, trees?: ReadonlyMap<string, MerkleTree>): Promise<V2HashStore> {
     const store = (this.store = await V2HashStore.create(info, layers, trees))
-    if (!store.complete) {
-      await new Promise<void>((resolve) => {
-        this.#layersKnown = resolve
-        this.#exchange.requestLayers()
-      })
-    }
+    if (store.complete) return store
+    const known = new Promise<void>((resolve) => (this.#layersKnown = resolve))
+    this.#exchange.requestLayers()
+    if (info.version === 'v2') await known
     return store
   }
 
@@ -107,7 +109,9 @@ export class V2Session {
 
   hooks(v1Check: ((index: number, data: Uint8Array) => Promise<boolean>) | null): V2EngineHooks {
     const store = this.store!
-    const checkPiece = async (index: number, data: Uint8Array) => (await store.checkPiece(index, data)) && (!v1Check || (await v1Check(index, data)))
+    // A hybrid piece whose piece layer is not known yet is checked by its SHA-1 alone.
+    const checkPiece = async (index: number, data: Uint8Array) =>
+      (!v1Check || (await v1Check(index, data))) && ((v1Check !== null && !store.pieceHash(index)) || (await store.checkPiece(index, data)))
     return {
       checkPiece,
       assembler: (v1, blockVerified) =>

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { bytesEqual, toHex } from '../../util/bytes.ts'
 import { parseTorrentFile } from '../../metainfo/torrent-file.ts'
+import { encodeUtMetadata } from '../../wire/index.ts'
 import { Attacker } from '../../test-support/attacker.ts'
 import { readAll, testClients } from '../../test-support/clients.ts'
 import { connect, once } from '../../test-support/connect.ts'
@@ -75,6 +76,24 @@ describe('BitTorrent v2 between Swarmstream peers', () => {
     expect(v1Leecher.infoHashV2).toBe('')
     expect(v1Leecher.stats!.v2).toMatchObject({ peers: 0, blocksVerified: 0, requestsSent: 0 })
     expect(bytesEqual(await readAll(v1Leecher.files[0]!.stream()), data)).toBe(true)
+  })
+
+  it('a hybrid torrent from v1-only peers (WebTorrent speaks no hash messages): each piece is verified whole, SHA-1 and merkle', async () => {
+    const data = patternBytes(200_000, 17)
+    const reference = await seed(data, 'hybrid', 32768)
+    const leecher = await added(reference.magnetURI)
+    // The v1-only peer gives the metadata too (no piece layers: those come only with hash messages).
+    const info = (await parseTorrentFile(reference.torrentFile!)).info.raw
+    const v1Peer = new Attacker({ infoHash: leecher.infoHash, metadataSize: info.length }, leecher)
+    v1Peer.onMessage((m) => {
+      if (m.type === 'extended' && m.id !== 0) v1Peer.sendMetadataMessage(encodeUtMetadata({ msgType: 'data', piece: 0, totalSize: info.length, data: info }))
+    })
+    await once(leecher, 'ready')
+    v1Peer.offerEverything(leecher.numPieces)
+    v1Peer.serve((index, begin, length) => data.subarray(index * 32768 + begin, index * 32768 + begin + length))
+    await once(leecher, 'done')
+    expect(bytesEqual(await readAll(leecher.files[0]!.stream()), data)).toBe(true)
+    expect(leecher.stats!.v2).toMatchObject({ peers: 0, requestsSent: 0, blocksVerified: 0, wholePieces: leecher.numPieces })
   })
 
   it('a peer that refuses block hashes: pieces are verified whole against the merkle tree and the download completes', async () => {
