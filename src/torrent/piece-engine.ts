@@ -108,7 +108,7 @@ export class PieceEngine {
       offence: (source, error) => this.#onOffence(source, error),
     }
     if (deps.v2) {
-      const merkle = deps.v2.assembler(assemblerDeps, (index) => this.#blockWaiters.wake(index))
+      const merkle = deps.v2.assembler(assemblerDeps, (checkPiece) => new PieceAssembler({ ...assemblerDeps, checkPiece }), (index) => this.#blockWaiters.wake(index))
       this.#assembler = merkle
       this.#verifiedBytes = (index, from) => merkle.verifiedBytes(index, from)
     } else this.#assembler = new PieceAssembler(assemblerDeps)

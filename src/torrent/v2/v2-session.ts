@@ -14,8 +14,8 @@ import type { InfoDictionary } from '../../metainfo/types.ts'
 import type { BlockRequest } from '../../picker/index.ts'
 import type { PeerStats } from '../../peer/peer-stats.ts'
 import type { WireMessage } from '../../wire/index.ts'
-import { PeerRecord } from '../peer-record.ts'
-import { PieceAssembler, type AssemblerDeps } from '../piece-assembler.ts'
+import type { PeerRecord } from '../peer-record.ts'
+import type { AssemblerDeps, BlockAssembler } from '../piece-assembler.ts'
 import { HashExchange } from './hash-exchange.ts'
 import { V2HashStore } from './hash-store.ts'
 import { MerkleAssembler } from './merkle-assembler.ts'
@@ -39,8 +39,11 @@ export interface V2SessionDeps {
 export interface V2EngineHooks {
   /** Whole-piece check: resume after a reload, and pieces whose leaves nobody gave. */
   checkPiece(index: number, data: Uint8Array): Promise<boolean>
-  /** The block assembler; `v1` are the deps the v1 assembler would get (the whole-piece fallback uses them). */
-  assembler(v1: AssemblerDeps, blockVerified: (index: number) => void): MerkleAssembler
+  /**
+   * The block assembler. `v1` are the deps the v1 assembler gets; `whole` makes that assembler with another
+   * piece check, for pieces verified whole.
+   */
+  assembler(v1: AssemblerDeps, whole: (checkPiece: (index: number, data: Uint8Array) => Promise<boolean>) => BlockAssembler, blockVerified: (index: number) => void): MerkleAssembler
   /** Blocks of these pieces are about to be requested from `peer`: ask it for their leaves first. */
   requesting(peer: PeerRecord, requests: readonly BlockRequest[]): void
   /** A piece is verified and stored. */
@@ -114,15 +117,16 @@ export class V2Session {
       (!v1Check || (await v1Check(index, data))) && ((v1Check !== null && !store.pieceHash(index)) || (await store.checkPiece(index, data)))
     return {
       checkPiece,
-      assembler: (v1, blockVerified) =>
+      assembler: (v1, whole, blockVerified) =>
         (this.#assembler = new MerkleAssembler({
           picker: v1.picker,
           stats: v1.stats,
           store,
           sha256: this.#deps.sha256,
           v1Check,
-          whole: new PieceAssembler({ ...v1, checkPiece }),
-          wantLeaves: (index, from) => this.#exchange.requestLeaves(index, from instanceof PeerRecord ? from : null),
+          whole: whole(checkPiece),
+          // Block sources of kind 'peer' are the swarm's peer records.
+          wantLeaves: (index, from) => this.#exchange.requestLeaves(index, from.kind === 'peer' ? (from as PeerRecord) : null),
           passed: v1.passed,
           offence: v1.offence,
           inconsistent: (index) =>
