@@ -30,6 +30,7 @@ import { TorrentFile } from './torrent-file.ts'
 import { attachTracker, type TrackerLike } from './torrent-tracker.ts'
 import type { Emit, MetadataOptions, StartOptions, TorrentControl, TorrentDeps } from './torrent-types.ts'
 import type { V2Session } from './v2/v2-session.ts'
+import { isV2InfoDictionary, loadV2Session } from './v2-link.ts'
 
 /** Housekeeping interval: request timeouts, hot swap of overdue critical blocks, rechoking, refilling pipelines. */
 export const TICK_MS = 250
@@ -104,7 +105,7 @@ export class TorrentRuntime implements TorrentControl {
     const metadata = (this.#metadata = new MetadataExchange({
       infoHash,
       hasher: this.#hasher,
-      ...(infoHashV2 ? { verify: (bytes: Uint8Array) => this.#isInfoDictionary(bytes, infoHash, infoHashV2) } : {}),
+      ...(infoHashV2 ? { verify: (bytes: Uint8Array) => isV2InfoDictionary(bytes, infoHash, infoHashV2, this.#hasher) } : {}),
       fetched: (raw) => void this.#onMetadataFetched(raw),
       badPeer: (peer, error, lied) => (lied ? this.swarm?.ban(peer.id, error) : this.swarm?.drop(peer, error)),
     }))
@@ -322,8 +323,7 @@ export class TorrentRuntime implements TorrentControl {
 
   /** Loads the v2 module; once it is here, hash messages are answered and peers already admitted are counted. */
   async #loadV2(): Promise<V2Session> {
-    const { V2Session } = await import('./v2/v2-session.ts')
-    const v2 = new V2Session({
+    const v2 = await loadV2Session({
       clock: this.clock,
       stats: this.stats,
       peers: () => this.swarm?.peers ?? [],
@@ -336,12 +336,6 @@ export class TorrentRuntime implements TorrentControl {
     this.#v2 = v2
     for (const peer of this.swarm?.peers ?? []) v2.peerJoined(peer)
     return v2
-  }
-
-  /** The info dictionary of a torrent with a v2 half: its SHA-256 is the v2 info hash (and its SHA-1 the v1 hash of a hybrid). */
-  async #isInfoDictionary(bytes: Uint8Array, infoHash: Uint8Array, infoHashV2: Uint8Array): Promise<boolean> {
-    if (!bytesEqual(await sha256(bytes), infoHashV2)) return false
-    return bytesEqual(infoHash, infoHashV2.subarray(0, 20)) || bytesEqual(await this.#hasher(bytes), infoHash)
   }
 
   #persist(engine: PieceEngine, source: BlobSource): void {
