@@ -62,6 +62,7 @@ const LIBRARY_SEAMS = [
   { name: 'tracker', root: /[\\/]node_modules[\\/]bittorrent-tracker[\\/]/ },
   { name: 'media', root: /[\\/]src[\\/]media[\\/]index\.ts$/ },
   { name: 'webseed', root: /[\\/]src[\\/]torrent[\\/]web-seed-worker\.ts$/ },
+  { name: 'v2', root: /[\\/]src[\\/]torrent[\\/]v2[\\/]v2-session\.ts$/ },
 ]
 
 // The web app lives in src/ (src/index.html); `--mode lib` builds the minified library (dist/swarmstream.js

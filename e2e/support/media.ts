@@ -22,7 +22,11 @@ export type MediaModule = typeof import('../../src/media/index.ts')
  * Seeds local files in the app page (`window.swarmstream.client.seed`) under the given names and
  * waits until the torrent is ready; its files are then all local. Returns the info hash.
  */
-export async function seedInPage(page: PageDriver, files: { path: string; name: string }[], opts: { pieceLength?: number } = {}): Promise<string> {
+export async function seedInPage(
+  page: PageDriver,
+  files: { path: string; name: string }[],
+  opts: { pieceLength?: number; version?: 'v1' | 'v2' | 'hybrid' } = {},
+): Promise<string> {
   await page.evaluate(() => {
     const input = document.createElement('input')
     input.type = 'file'
@@ -32,16 +36,16 @@ export async function seedInPage(page: PageDriver, files: { path: string; name: 
     document.body.appendChild(input)
   })
   await page.setInputFiles('#playback-seed-input', files.map((f) => f.path))
-  return page.evaluate(async ({ names, pieceLength }) => {
+  return page.evaluate(async ({ names, pieceLength, version }) => {
     const input = document.getElementById('playback-seed-input') as HTMLInputElement
     const renamed = Array.from(input.files ?? [], (f, i) => new File([f], names[i]!, { type: f.type }))
     input.remove()
     const client = window.swarmstream!.client
     return new Promise<string>((resolve, reject) => {
-      const torrent = client.seed(renamed, pieceLength ? { pieceLength } : {}, (t) => resolve(t.infoHash))
+      const torrent = client.seed(renamed, { ...(pieceLength ? { pieceLength } : {}), ...(version ? { version } : {}) }, (t) => resolve(t.infoHash))
       torrent.once('error', reject)
     })
-  }, { names: files.map((f) => f.name), pieceLength: opts.pieceLength })
+  }, { names: files.map((f) => f.name), pieceLength: opts.pieceLength, version: opts.version })
 }
 
 export interface PlayResult {

@@ -5,6 +5,7 @@ import { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { createTorrent } from '../metainfo/create-torrent.ts'
 import { parseTorrentFile } from '../metainfo/torrent-file.ts'
+import type { TorrentVersion } from '../metainfo/types.ts'
 import {
   IdbTorrentRegistry,
   MemoryTorrentRegistry,
@@ -63,6 +64,8 @@ export interface ClientOptions {
   clock?: Clock
   /** Advanced (tests, simulation): SHA-1 of pieces and metadata (default: WebCrypto). */
   hasher?: Hasher
+  /** Advanced (tests, simulation): SHA-256 of BitTorrent v2 blocks (default: WebCrypto). */
+  sha256?: Hasher
 }
 
 export interface AddOptions {
@@ -74,6 +77,12 @@ export interface AddOptions {
 export interface SeedOptions extends AddOptions {
   name?: string
   pieceLength?: number
+  /**
+   * 'v1' (default): the same torrent WebTorrent makes for the same files. 'v2': BitTorrent v2 only (BEP 52,
+   * SHA-256 merkle trees, every block verified on arrival; v1-only clients such as WebTorrent cannot join).
+   * 'hybrid': both, one swarm: v2 between v2 clients, v1 with WebTorrent.
+   */
+  version?: TorrentVersion
 }
 
 export interface ClientEvents {
@@ -90,6 +99,7 @@ export class Client extends TypedEmitter<ClientEvents> {
   #controls = new WeakMap<Torrent, TorrentControl>()
   #clock: Clock | undefined
   #hasher: Hasher | undefined
+  #sha256: Hasher | undefined
   #storage: ChunkStoreKind
   #trackerFactory: TrackerFactory | null
   #registry: TorrentRegistry | null
@@ -110,6 +120,7 @@ export class Client extends TypedEmitter<ClientEvents> {
     this.#createStore = opts.createStore ?? ((o) => createChunkStore(storage, o))
     this.#clock = opts.clock
     this.#hasher = opts.hasher
+    this.#sha256 = opts.sha256
     this.#registry = opts.registry ?? (opts.persist ? (storage === 'indexeddb' ? new IdbTorrentRegistry() : new MemoryTorrentRegistry()) : null)
     this.restored = this.#restore()
     this.#upLimit.setRate(opts.uploadLimit ?? Infinity)
@@ -208,6 +219,7 @@ export class Client extends TypedEmitter<ClientEvents> {
         canAddPeer: () => this.#torrents.reduce((n, t) => n + t.numPeers, 0) < MAX_PEERS,
         ...(this.#clock ? { clock: this.#clock } : {}),
         ...(this.#hasher ? { hasher: this.#hasher } : {}),
+        ...(this.#sha256 ? { sha256: this.#sha256 } : {}),
       },
       [...extraAnnounce, ...this.announce],
     )
@@ -261,10 +273,10 @@ export class Client extends TypedEmitter<ClientEvents> {
       const id = resolveTorrentId(torrentId)
       if (id.kind === 'magnet') {
         const { magnet } = id
-        if (magnet.version === 'v2') throw v2OnlyUnsupported()
         if (!this.#claim(torrent, magnet.infoHashHex)) return
         this.#control(torrent).start({
           infoHash: magnet.infoHash,
+          ...(magnet.infoHashV2 ? { infoHashV2: magnet.infoHashV2 } : {}),
           ...(magnet.name ? { name: magnet.name } : {}),
           announce: magnet.trackers,
           urlList: magnet.webSeeds,
@@ -275,11 +287,10 @@ export class Client extends TypedEmitter<ClientEvents> {
       }
       const bytes = await id.bytes()
       const meta = await parseTorrentFile(bytes)
-      if (meta.info.version === 'v2') throw v2OnlyUnsupported()
       if (!this.#claim(torrent, meta.infoHashHex)) return
       const control = this.#control(torrent)
-      control.start({ infoHash: meta.infoHash, name: meta.info.name, announce: meta.announce, urlList: meta.urlList })
-      await control.setMetadata(meta.info, { torrentFile: bytes, resume })
+      control.start({ infoHash: meta.infoHash, ...(meta.infoHashV2 ? { infoHashV2: meta.infoHashV2 } : {}), name: meta.info.name, announce: meta.announce, urlList: meta.urlList })
+      await control.setMetadata(meta.info, { torrentFile: bytes, resume, pieceLayers: meta.pieceLayers })
     } catch (err) {
       this.#reject(torrent, err)
     }
@@ -313,9 +324,10 @@ export class Client extends TypedEmitter<ClientEvents> {
     try {
       const control = this.#control(torrent)
       const files = toSeedFiles(input)
-      const { metainfo, torrentFile, files: ordered } = await createTorrent(files, {
+      const { metainfo, torrentFile, files: ordered, trees } = await createTorrent(files, {
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.pieceLength ? { pieceLength: opts.pieceLength } : {}),
+        ...(opts.version ? { version: opts.version } : {}),
         announce: [...torrent.announce],
         createdBy: 'Swarmstream',
         onProgress: (hashed) => {
@@ -324,9 +336,11 @@ export class Client extends TypedEmitter<ClientEvents> {
       })
       control.setHashingProgress(1)
       if (!this.#claim(torrent, metainfo.infoHashHex)) return
-      const source = new BlobSource(metainfo.info.files.map((entry, i) => ({ blob: ordered[i]!.blob, offset: entry.offset })))
-      control.start({ infoHash: metainfo.infoHash, name: metainfo.info.name })
-      await control.setMetadata(metainfo.info, { source, haveAll: true, torrentFile })
+      // Pad files (v2 and hybrid layouts) have no Blob: their bytes read as zeros.
+      const real = metainfo.info.files.filter((entry) => !entry.padding)
+      const source = new BlobSource(real.map((entry, i) => ({ blob: ordered[i]!.blob, offset: entry.offset })))
+      control.start({ infoHash: metainfo.infoHash, ...(metainfo.infoHashV2 ? { infoHashV2: metainfo.infoHashV2 } : {}), name: metainfo.info.name })
+      await control.setMetadata(metainfo.info, { source, haveAll: true, torrentFile, pieceLayers: metainfo.pieceLayers, trees })
     } catch (err) {
       this.#reject(torrent, err)
     }
@@ -351,14 +365,6 @@ export class Client extends TypedEmitter<ClientEvents> {
     this.emit('error', error)
     void torrent.destroy()
   }
-}
-
-/** The session verifies pieces by SHA-1 only so far: a torrent without a v1 half cannot be downloaded yet. */
-function v2OnlyUnsupported(): InvalidInputError {
-  return new InvalidInputError(
-    'V2_ONLY_UNSUPPORTED',
-    'This torrent is BitTorrent v2 only, which cannot be downloaded yet. Use a v1 or hybrid torrent (a magnet link with xt=urn:btih:…).',
-  )
 }
 
 function metainfoTotal(files: { length: number }[]): number {

@@ -68,6 +68,36 @@ describe('resume after reload', () => {
     expect(new Uint8Array(await restored!.files[0]!.arrayBuffer())).toEqual(data)
   })
 
+  it('brings a v2 torrent started from its urn:btmh link back: stored pieces are checked against its merkle tree', async () => {
+    const data = new Uint8Array(24 * 32768 - 1000).map((_, i) => (i * 7 + 1) & 0xff)
+    const seeder = client().seed(new File([data], 'v2.bin'), { pieceLength: 32768, version: 'v2' })
+    await once(seeder, 'ready')
+    const d = disk()
+    const first = client(d)
+    const leecher = first.add(seeder.magnetURI)
+    await once(leecher, 'infoHash')
+    first.downloadLimit = 200_000
+    connect(seeder, leecher)
+    await new Promise<void>((resolve) => leecher.on('verified', () => leecher.downloaded >= data.length / 2 && resolve()))
+    const infoHash = leecher.infoHash
+    await first.destroy()
+    const store = d.stores.get(infoHash)!
+    const keys = await store.keys()
+    const damaged = keys[0]!
+    await store.put(damaged, new Uint8Array(32768).fill(0xcd))
+
+    const second = client(d)
+    const [restored] = await second.restored
+    await once(restored!, 'ready')
+    expect(restored!.infoHashV2).toBe(seeder.infoHashV2)
+    expect(restored!.resumedPieces).toBe(keys.length - 1)
+    expect(restored!.hasPiece(damaged)).toBe(false)
+    connect(seeder, restored!)
+    await once(restored!, 'done')
+    expect(new Uint8Array(await restored!.files[0]!.arrayBuffer())).toEqual(data)
+    expect(restored!.stats!.v2.blocksVerified).toBeGreaterThan(0)
+  })
+
   it('forgets a removed torrent', async () => {
     const d = disk()
     const c = client(d)

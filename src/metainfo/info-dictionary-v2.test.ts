@@ -45,10 +45,14 @@ describe('v2 info dictionaries', () => {
     expect(pieceCount(info)).toBe(4)
   })
 
-  it('a single file is named by its key and gets no pad file', () => {
+  it('a single file is named by its key and padded to a whole piece, as libtorrent 2.0 lays it out', () => {
     const info = parseInfoDictionary(v2({ 'movie.mp4': leaf(40000, root(4)) }, { name: 'movie.mp4' }))
-    expect(info.files).toEqual([{ path: 'movie.mp4', name: 'movie.mp4', length: 40000, offset: 0, piecesRoot: root(4) }])
+    expect(info.files).toEqual([
+      { path: 'movie.mp4', name: 'movie.mp4', length: 40000, offset: 0, piecesRoot: root(4) },
+      { path: 'movie.mp4/.pad/9152', name: '9152', length: 9152, offset: 40000, padding: true },
+    ])
     expect(pieceCount(info)).toBe(3)
+    expect(info.length).toBe(3 * 16384)
   })
 
   it('reads symlinks and the executable and hidden flags', () => {

@@ -88,7 +88,7 @@ function filesOf(dict: BencodeDict, v2: boolean, name: string, pieceLength: numb
     return { files: v1Files, version: 'v1' }
   }
   const tree = parseFileTree(dict['file tree'], name, dict['files'] !== undefined)
-  if (!v1Files) return { files: alignedLayout(tree.files, pieceLength, name, tree.singleFile), version: 'v2' }
+  if (!v1Files) return { files: alignedLayout(tree.files, pieceLength, name), version: 'v2' }
   return { files: mergeHybrid(v1Files, tree.files, pieceLength), version: 'hybrid' }
 }
 

@@ -52,11 +52,13 @@ function renamed(path: string, n: number): string {
 /**
  * Gives every file a path no other file or folder of the torrent has (compared case-insensitively, since
  * the files may be saved where case does not count): the later file is renamed `bar.1.txt`, `bar.2.txt`…
- * as libtorrent does. Pad files of one size may share a path. Renames in place.
+ * as libtorrent does. Pad files of one size may share a path, and their folders hold nothing. Renames in place.
  */
 export function renameDuplicates(files: TorrentFileEntry[]): void {
   const taken = new Map<string, TorrentFileEntry | null>()
   for (const file of files) {
+    // A pad file is never saved: its folder (`a.bin/.pad/…` after a single file) is no folder of the torrent.
+    if (file.padding) continue
     for (let slash = file.path.indexOf('/'); slash >= 0; slash = file.path.indexOf('/', slash + 1)) {
       taken.set(lower(file.path.slice(0, slash)), null)
     }

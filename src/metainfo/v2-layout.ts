@@ -3,17 +3,19 @@ import type { TreeFile } from './file-tree.ts'
 import type { TorrentFileEntry } from './types.ts'
 
 /**
- * Places v2 files in the piece space the way libtorrent does: after every non-empty file that ends mid-piece
- * a pad file (`<name>/.pad/<size>`) fills up to the next piece boundary, none in a single-file torrent.
+ * Places the files of a v2-only torrent in the piece space the way libtorrent 2.0 does: after every non-empty
+ * file that ends mid-piece a pad file (`<name>/.pad/<size>`) fills up to the next piece boundary, the last
+ * file (even a single file) included, so every piece is a whole piece on the wire (libtorrent requests the
+ * last piece's blocks up to the piece length).
  */
-export function alignedLayout(files: readonly TreeFile[], pieceLength: number, name: string, singleFile: boolean): TorrentFileEntry[] {
+export function alignedLayout(files: readonly TreeFile[], pieceLength: number, name: string): TorrentFileEntry[] {
   const out: TorrentFileEntry[] = []
   let offset = 0
   for (const file of files) {
     out.push({ ...file, offset })
     offset += file.length
     const gap = (pieceLength - (offset % pieceLength)) % pieceLength
-    if (gap > 0 && file.length > 0 && !singleFile) {
+    if (gap > 0 && file.length > 0) {
       out.push({ path: `${name}/.pad/${gap}`, name: String(gap), length: gap, offset, padding: true })
       offset += gap
     }

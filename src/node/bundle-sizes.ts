@@ -25,6 +25,8 @@ export interface LibrarySizes {
   media: Size
   /** Added (to a Client's) when a torrent with HTTP web seeds gets its metadata (Range requests, whole-file reads). */
   webSeeds: Size
+  /** Added (to a Client's) when a BitTorrent v2 or hybrid torrent starts (hash store, hash exchange, per-block verification). */
+  v2: Size
 }
 
 export interface AppSizes {
@@ -98,7 +100,8 @@ export function librarySizes(outDir: string): LibrarySizes {
   const tracker = minus(closureOf('tracker'), core)
   const media = minus(closureOf('media'), core, tracker)
   const webSeeds = minus(closureOf('webseed'), core, tracker)
-  return { core: measure(outDir, core), tracker: measure(outDir, tracker), media: measure(outDir, media), webSeeds: measure(outDir, webSeeds) }
+  const v2 = minus(closureOf('v2'), core, tracker)
+  return { core: measure(outDir, core), tracker: measure(outDir, tracker), media: measure(outDir, media), webSeeds: measure(outDir, webSeeds), v2: measure(outDir, v2) }
 }
 
 export function elementSize(outDir: string): Size {

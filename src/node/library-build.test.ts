@@ -20,6 +20,7 @@ const BUDGET = {
   tracker: { raw: 83_000, gzip: 23_500 },
   media: { raw: 145_000, gzip: 42_500 },
   webSeeds: { raw: 13_000, gzip: 5_000 },
+  v2: { raw: 13_500, gzip: 5_000 },
   element: { raw: 381_000, gzip: 116_000 },
   appInitial: { raw: 206_500, gzip: 69_500 },
 }
@@ -133,9 +134,10 @@ describe('the built modules', () => {
     }
   })
 
-  it('load the tracker, media and web seed code only through dynamic imports', () => {
+  it('load the tracker, media, web seed and BitTorrent v2 code only through dynamic imports', () => {
     const sizes = librarySizes(out.lib)
-    const lazy = new Set([...sizes.tracker.files, ...sizes.media.files, ...sizes.webSeeds.files])
+    expect(sizes.v2.files, 'the v2 session is a sibling of its own').toHaveLength(1)
+    const lazy = new Set([...sizes.tracker.files, ...sizes.media.files, ...sizes.webSeeds.files, ...sizes.v2.files])
     for (const file of sizes.core.files) {
       const statics = moduleSpecifiers(file, readFileSync(join(out.lib, file), 'utf8')).filter((s) => !s.dynamic)
       for (const { specifier } of statics) expect(lazy.has(specifier.slice(2)), `${file} imports ${specifier} statically`).toBe(false)
@@ -158,12 +160,13 @@ describe('size budget', () => {
     expect(size.gzip, `${name} gzip bytes (${size.files.join(', ')})`).toBeLessThanOrEqual(BUDGET[name].gzip)
   }
 
-  it('the library: core, tracker, media and web seed steps', () => {
-    const { core, tracker, media, webSeeds } = librarySizes(out.lib)
+  it('the library: core, tracker, media, web seed and v2 steps', () => {
+    const { core, tracker, media, webSeeds, v2 } = librarySizes(out.lib)
     within('core', core)
     within('tracker', tracker)
     within('media', media)
     within('webSeeds', webSeeds)
+    within('v2', v2)
   })
 
   it('a Client that downloads (core + tracker) loads less than WebTorrent 3', () => {

@@ -24,6 +24,7 @@ import {
   type WireMessage,
 } from '../wire/index.ts'
 import { PendingPieces } from './pending-pieces.ts'
+import { namesTorrent, ourHandshake, isHybrid, speaksV2 } from './v2-handshake.ts'
 
 /** Our extension ids, in WebTorrent's order (ut_metadata first). */
 export const LOCAL_EXTENSIONS = { ut_metadata: 1 } as const
@@ -60,6 +61,8 @@ export interface PeerSessionSink {
 
 export interface PeerSessionOptions {
   infoHash: Uint8Array
+  /** BEP 52: the truncated v2 info hash of a torrent with a v2 half (see v2-handshake.ts). */
+  v2InfoHash?: Uint8Array
   peerId: Uint8Array
   clock: Clock
   /** Size of our metadata (info dict) when we have it, for the extension handshake. */
@@ -80,6 +83,8 @@ export class PeerSession {
   peerInterested = false
   /** Messages ignored because their id (or extended id) is unknown. */
   unknownMessages = 0
+  /** BEP 52: the handshakes agreed on BitTorrent v2 (hash messages, per-block verification). */
+  v2 = false
 
   readonly downloadRate = new RateEstimator()
   readonly uploadRate = new RateEstimator()
@@ -90,6 +95,8 @@ export class PeerSession {
   #pending = new PendingPieces(MAX_PIECES)
   #decoder = new WireDecoder()
   #handshaken = false
+  /** The info hash our handshake carried; null while we wait to answer the peer's. */
+  #sentHash: Uint8Array | null = null
   #closed = false
   #keepAlive: TimerId
   #idle: TimerId | null = null
@@ -109,7 +116,8 @@ export class PeerSession {
     channel.on('close', (reason) => this.#onClosed(reason, null))
     this.#keepAlive = this.#clock.setInterval(() => this.send({ type: 'keep-alive' }), KEEP_ALIVE_MS)
     this.#resetIdle(HANDSHAKE_TIMEOUT_MS)
-    channel.send(encodeHandshake({ infoHash: opts.infoHash, peerId: opts.peerId, extended: true, fast: false }))
+    // On a hybrid torrent the accepting side answers the peer's handshake, so it can upgrade to v2.
+    if (!(isHybrid(opts) && channel.initiator === false)) this.#sendHandshake(null)
   }
 
   get closed(): boolean {
@@ -197,8 +205,17 @@ export class PeerSession {
     }
   }
 
+  #sendHandshake(answering: Handshake | null): void {
+    const { infoHash, v2 } = ourHandshake(this.#opts, answering)
+    this.#sentHash = infoHash
+    this.channel.send(encodeHandshake({ infoHash, peerId: this.#opts.peerId, extended: true, fast: false, v2 }))
+  }
+
   #onHandshake(handshake: Handshake): void {
-    if (toHex(handshake.infoHash) !== toHex(this.#opts.infoHash)) throw new ProtocolError('WRONG_INFO_HASH', 'The peer is in another torrent')
+    if (!namesTorrent(this.#opts, handshake.infoHash)) throw new ProtocolError('WRONG_INFO_HASH', 'The peer is in another torrent')
+    if (!this.#sentHash) this.#sendHandshake(handshake)
+    this.v2 = speaksV2(this.#opts, this.#sentHash!, handshake.infoHash)
+    if (this.v2) this.#decoder.setHashMessages(true)
     this.#handshaken = true
     this.remotePeerId = toHex(handshake.peerId)
     this.#sink.handshake(handshake)

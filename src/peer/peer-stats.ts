@@ -39,6 +39,25 @@ export interface PeerStatsSnapshot {
   bannedPeers: string[]
   /** Per peer id (hex). */
   byPeer: Record<string, PeerCounters>
+  /** BitTorrent v2 (BEP 52) hash traffic and verification. */
+  v2: V2Counters
+}
+
+/** What BitTorrent v2 verification did (all zero for a v1 torrent). */
+export interface V2Counters {
+  /** Peers whose handshake agreed on v2. */
+  peers: number
+  /** `hash request`s peers sent us: answered with `hashes`, or refused with `hash reject`. */
+  requestsAnswered: number
+  requestsRejected: number
+  /** `hash request`s we sent, and the `hashes` answers whose proof checked out. */
+  requestsSent: number
+  hashesAccepted: number
+  /** Blocks verified one by one against their merkle leaf, and those that failed (each its sender's offence). */
+  blocksVerified: number
+  badBlocks: number
+  /** Pieces verified whole because no peer gave their block hashes. */
+  wholePieces: number
 }
 
 /** Peers remembered in `byPeer`; past this the oldest peer that is not banned is forgotten. */
@@ -56,6 +75,7 @@ export class PeerStats {
   unknownMessages = 0
   discardedBytes = 0
   readonly protocolErrors = new Map<string, number>()
+  readonly v2: V2Counters = { peers: 0, requestsAnswered: 0, requestsRejected: 0, requestsSent: 0, hashesAccepted: 0, blocksVerified: 0, badBlocks: 0, wholePieces: 0 }
   readonly #bannedPeers: string[] = []
   readonly #byPeer = new Map<string, PeerCounters>()
 
@@ -119,6 +139,7 @@ export class PeerStats {
       discardedBytes: this.discardedBytes,
       bannedPeers: [...this.#bannedPeers],
       byPeer: Object.fromEntries([...this.#byPeer].map(([id, c]) => [id, { ...c }])),
+      v2: { ...this.v2 },
     }
   }
 

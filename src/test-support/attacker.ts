@@ -20,6 +20,8 @@ export interface AttackerOptions {
   utMetadataId?: number
   /** How the channel delivers (clock, latency, rate). */
   channel?: MemoryChannelOptions
+  /** Decode BEP 52 hash messages (a v2 connection: `infoHash` is then the truncated v2 info hash). */
+  v2?: boolean
 }
 
 /** What a serving attacker sends for a request: the right bytes, or anything it likes. */
@@ -42,11 +44,12 @@ export class Attacker {
   /** The victim's ut_metadata id, from its extension handshake. */
   victimUtMetadataId = 0
   closeReason: string | null = null
-  readonly #decoder = new WireDecoder()
+  readonly #decoder: WireDecoder
   readonly #handlers = new Set<(message: WireMessage) => void>()
   readonly #closed: Promise<string>
 
   constructor(readonly opts: AttackerOptions, sink: PeerSink) {
+    this.#decoder = new WireDecoder({ hashMessages: opts.v2 ?? false })
     const [victimEnd, ours] = memoryChannelPair(opts.channel)
     this.channel = ours
     this.#closed = new Promise((resolve) => ours.on('close', (reason) => resolve((this.closeReason = reason))))
@@ -140,6 +143,13 @@ export class Attacker {
       if (m.type !== 'request') return
       const block = answer(m.index, m.begin, m.length)
       if (block) this.sendPiece(m.index, m.begin, block)
+    })
+  }
+
+  /** Answers every BEP 52 `hash request` with `hash reject`. */
+  rejectHashRequests(): void {
+    this.onMessage((m) => {
+      if (m.type === 'hash-request') this.send({ ...m, type: 'hash-reject' })
     })
   }
 

@@ -21,6 +21,8 @@ export interface MemoryChannelOptions {
 export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements PeerChannel {
   remote: MemoryChannel | null = null
   closed = false
+  /** memoryChannelPair: the first end dials, the second accepts. */
+  initiator: boolean | undefined
   bufferedAmount = 0
   readonly #clock: Clock
   readonly #latency: number
@@ -28,6 +30,12 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
   readonly #chunkSize: number
   /** When the sender is free again (rate-limited channels). */
   #busyUntil = 0
+  /**
+   * Sends in flight, oldest first. Each timer handles the oldest one, not its own: real timers of different
+   * delays may fire out of order (Node groups them by duration), and a byte stream must not.
+   */
+  readonly #unsent: Uint8Array[] = []
+  readonly #undelivered: Uint8Array[] = []
 
   constructor(readonly label: string, opts: MemoryChannelOptions = {}) {
     super()
@@ -44,15 +52,18 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
     const now = this.#clock.now()
     this.bufferedAmount += copy.length
     const sentAt = this.#rate === Infinity ? now : (this.#busyUntil = Math.max(now, this.#busyUntil) + (copy.length / this.#rate) * 1000)
+    this.#unsent.push(copy)
+    this.#undelivered.push(copy)
     const sent = () => {
-      this.bufferedAmount -= copy.length
+      this.bufferedAmount -= this.#unsent.shift()!.length
       if (this.bufferedAmount === 0 && !this.closed) this.emit('drain')
     }
     const deliver = () => {
+      const next = this.#undelivered.shift()!
       if (!remote || remote.closed) return
       if (this.#chunkSize > 0) {
-        for (let i = 0; i < copy.length; i += this.#chunkSize) remote.emit('data', copy.subarray(i, i + this.#chunkSize))
-      } else remote.emit('data', copy)
+        for (let i = 0; i < next.length; i += this.#chunkSize) remote.emit('data', next.subarray(i, i + this.#chunkSize))
+      } else remote.emit('data', next)
     }
     if (sentAt + this.#latency === now || this.#latency === 0) {
       this.#clock.setTimeout(() => {
@@ -85,6 +96,8 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
 export function memoryChannelPair(opts: MemoryChannelOptions = {}): [MemoryChannel, MemoryChannel] {
   const a = new MemoryChannel('a', opts)
   const b = new MemoryChannel('b', opts)
+  a.initiator = true
+  b.initiator = false
   a.remote = b
   b.remote = a
   return [a, b]

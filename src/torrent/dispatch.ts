@@ -5,6 +5,7 @@ import type { MetadataExchange } from './metadata-exchange.ts'
 import type { PeerRecord } from './peer-record.ts'
 import type { RequestScheduler } from './request-scheduler.ts'
 import type { Uploader } from './uploader.ts'
+import type { V2Session } from './v2/v2-session.ts'
 
 export interface PieceHandlers {
   scheduler: RequestScheduler
@@ -15,6 +16,8 @@ export interface PieceHandlers {
 export interface DispatchTargets {
   pieces: () => PieceHandlers | null
   metadata: MetadataExchange
+  /** BEP 52 hash messages; null for a v1 torrent (the decoder then never produces them). */
+  hashes?: () => V2Session | null
   stats: PeerStats
   /** Block bytes arrived from a peer (the torrent's 'download' event). */
   downloaded: (bytes: number) => void
@@ -52,11 +55,15 @@ const HANDLERS: { [T in WireMessageType]: Handler<T> } = {
   port: ignore,
   suggest: ignore,
   'allowed-fast': ignore,
-  // BEP 52: the decoder reads these only on a connection where both handshakes carry the v2 bit,
-  // which ours do not set yet (v2 on the wire comes with the v2 session).
-  'hash-request': ignore,
-  hashes: ignore,
-  'hash-reject': ignore,
+  // BEP 52: the decoder reads these only on a connection whose handshakes agreed on v2.
+  // Until the v2 module is loaded, nothing is known to answer with.
+  'hash-request': (to, peer, m) => {
+    const v2 = to.hashes?.()
+    if (v2) v2.onMessage(peer, m)
+    else peer.session.send({ ...m, type: 'hash-reject' })
+  },
+  hashes: (to, peer, m) => to.hashes?.()?.onMessage(peer, m),
+  'hash-reject': (to, peer, m) => to.hashes?.()?.onMessage(peer, m),
   extended: (to, peer, m) => {
     if (m.id === LOCAL_EXTENSIONS.ut_metadata) to.metadata.onMessage(peer, m.payload)
     else to.stats.unknownMessages++

@@ -16,6 +16,11 @@ const UT_METADATA = 'ut_metadata'
 export interface MetadataExchangeDeps {
   infoHash: Uint8Array
   hasher: Hasher
+  /**
+   * Whether fetched bytes are the info dictionary; default: their SHA-1 is the info hash. A torrent with a
+   * v2 half checks its SHA-256 against the v2 info hash (and a hybrid one both).
+   */
+  verify?: (bytes: Uint8Array) => Promise<boolean>
   /** A verified info dictionary (the first copy that matches the info hash). */
   fetched: (raw: Uint8Array) => void
   /** The peer broke BEP 9; `lied` when what it sent does not match the info hash. */
@@ -105,9 +110,10 @@ export class MetadataExchange {
   }
 
   async #verify(peer: PeerRecord, bytes: Uint8Array): Promise<void> {
-    const hash = await this.#deps.hasher(bytes)
+    const { verify } = this.#deps
+    const ok = verify ? await verify(bytes) : bytesEqual(await this.#deps.hasher(bytes), this.#deps.infoHash)
     if (this.#raw) return
-    if (!bytesEqual(hash, this.#deps.infoHash)) {
+    if (!ok) {
       this.#deps.badPeer(peer, new ProtocolError('METADATA_HASH_MISMATCH', 'The peer sent metadata that does not match the info hash'), true)
       return
     }

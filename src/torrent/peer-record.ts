@@ -4,6 +4,7 @@ import type { PeerChannel } from '../transport/peer-channel.ts'
 import { PeerSession, type PeerSessionOptions, type PeerSessionSink } from '../peer/peer-session.ts'
 import { BlockLatency } from './block-latency.ts'
 import { LateBlocks } from './late-blocks.ts'
+import type { PeerHashes } from './v2/peer-hashes.ts'
 
 /** Where block data came from, for provenance and smart ban: a peer (by peer id, hex) or a web seed (by URL). */
 export interface BlockSource {
@@ -60,6 +61,8 @@ export class PeerRecord implements BlockSource {
   readonly session: PeerSession
   readonly download = new DownloadState()
   readonly upload = new UploadState()
+  /** BEP 52 hash requests in flight to and from this peer (set by the v2 hash exchange on first use). */
+  hashes: PeerHashes | null = null
   /** Our copy of the info dictionary being fetched from this peer (BEP 9), if any. */
   metadata: MetadataAssembler | null = null
 

@@ -6,10 +6,22 @@ import type { PeerStats } from '../peer/peer-stats.ts'
 import type { BlockSource } from './peer-record.ts'
 import type { FailedBlock, SmartBan } from './smart-ban.ts'
 
+/** Where the request scheduler hands new blocks: this assembler, or the v2 one (v2/merkle-assembler.ts). */
+export interface BlockAssembler {
+  /** Pieces held in memory. */
+  readonly buffered: number
+  add(source: BlockSource, index: number, begin: number, block: Uint8Array): void
+  /** Throws away the unverified blocks `source` delivered; returns the bytes. */
+  discard(source: BlockSource): number
+  stop(): void
+}
+
 export interface AssemblerDeps {
   picker: PiecePicker
   hasher: Hasher
   pieceHashes: readonly Uint8Array[]
+  /** Checks a whole piece instead of SHA-1 against `pieceHashes` (v2 pieces verified whole). */
+  checkPiece?: (index: number, data: Uint8Array) => Promise<boolean>
   stats: PeerStats
   smartBan: SmartBan
   /** The piece verified: hand it to storage. */
@@ -37,7 +49,7 @@ function peerIdOf(source: BlockSource): string | null {
  * the block hashes go to smart ban and the piece is fetched again from one peer, and once it passes
  * smart ban names the liars. A dropped source's blocks of unverified pieces are thrown away at once.
  */
-export class PieceAssembler {
+export class PieceAssembler implements BlockAssembler {
   readonly #deps: AssemblerDeps
   readonly #pieces = new Map<number, Assembly>()
   #verifying = 0
@@ -94,14 +106,15 @@ export class PieceAssembler {
 
   async #verify(index: number, piece: Assembly): Promise<void> {
     this.#verifying++
-    let hash: Uint8Array
+    let ok: boolean
     try {
-      hash = await this.#deps.hasher(piece.data)
+      const { checkPiece } = this.#deps
+      ok = checkPiece ? await checkPiece(index, piece.data) : bytesEqual(await this.#deps.hasher(piece.data), this.#deps.pieceHashes[index]!)
     } finally {
       this.#verifying--
     }
     if (this.#stopped) return
-    if (bytesEqual(hash, this.#deps.pieceHashes[index]!)) {
+    if (ok) {
       this.#deps.passed(index, piece.data)
       // Judge whoever sent blocks to an earlier, failed attempt of this piece.
       const { liars } = await this.#deps.smartBan.piecePassed(index, piece.data, BLOCK_LENGTH)

@@ -6,9 +6,11 @@
  * waiting readers woken, announced to peers, reported to the torrent.
  */
 import type { Clock } from '../util/clock.ts'
+import { bytesEqual } from '../util/bytes.ts'
 import { SwarmstreamError, type ProtocolError, type StorageError } from '../util/errors.ts'
 import type { Hasher } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
+import { pieceCount } from '../metainfo/layout.ts'
 import type { InfoDictionary, TorrentFileEntry } from '../metainfo/types.ts'
 import { PiecePicker } from '../picker/index.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
@@ -16,7 +18,7 @@ import type { PeerStats } from '../peer/peer-stats.ts'
 import type { BlobSource } from './blob-source.ts'
 import type { PieceHandlers } from './dispatch.ts'
 import type { BlockSource, PeerRecord } from './peer-record.ts'
-import { PieceAssembler } from './piece-assembler.ts'
+import { PieceAssembler, type AssemblerDeps, type BlockAssembler } from './piece-assembler.ts'
 import { copyToStore, verifyStored } from './piece-store-sync.ts'
 import { PieceReader } from './piece-reader.ts'
 import { PieceWaiters } from './piece-waiters.ts'
@@ -26,6 +28,7 @@ import { SmartBan } from './smart-ban.ts'
 import { StoreWriter } from './store-writer.ts'
 import type { PieceAccess } from './torrent-file.ts'
 import { Uploader } from './uploader.ts'
+import type { V2EngineHooks } from './v2/v2-session.ts'
 import type { WebSeedStats, WebSeedWorker } from './web-seed-worker.ts'
 
 export interface PieceEngineDeps {
@@ -52,6 +55,8 @@ export interface PieceEngineDeps {
   storageFull: (error: StorageError) => void
   fatal: (error: SwarmstreamError) => void
   warn: (error: SwarmstreamError) => void
+  /** BitTorrent v2 verification, for a v2 or hybrid torrent (v2/v2-session.ts); absent for v1. */
+  v2?: V2EngineHooks | null
 }
 
 export class PieceEngine {
@@ -62,7 +67,10 @@ export class PieceEngine {
   readonly #deps: PieceEngineDeps
   readonly #picker: PiecePicker
   readonly #reader: PieceReader
-  readonly #assembler: PieceAssembler
+  readonly #assembler: BlockAssembler
+  /** Verified blocks of unfinished pieces, for readers (v2 only). */
+  readonly #verifiedBytes: ((index: number, from: number) => Uint8Array | null) | null = null
+  readonly #blockWaiters = new PieceWaiters(() => false)
   readonly #writer: StoreWriter
   readonly #scheduler: RequestScheduler
   readonly #uploader: Uploader
@@ -78,7 +86,7 @@ export class PieceEngine {
     this.#deps = deps
     this.info = info
     this.store = store
-    const numPieces = info.pieceHashes.length
+    const numPieces = pieceCount(info)
     const picker = (this.#picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length }, deps.random))
     this.#reader = new PieceReader(store, info.pieceLength, numPieces, (i) => picker.pieceSize(i), deps.source)
     this.#waiters = new PieceWaiters((i) => picker.hasPiece(i))
@@ -89,7 +97,7 @@ export class PieceEngine {
       quotaFull: deps.storageFull,
       fatal: deps.fatal,
     })
-    this.#assembler = new PieceAssembler({
+    const assemblerDeps: AssemblerDeps = {
       picker,
       hasher: deps.hasher,
       pieceHashes: info.pieceHashes,
@@ -98,7 +106,12 @@ export class PieceEngine {
       passed: (index, data) => void this.#writer.write(index, data),
       failed: deps.hashFailed,
       offence: (source, error) => this.#onOffence(source, error),
-    })
+    }
+    if (deps.v2) {
+      const merkle = deps.v2.assembler(assemblerDeps, (checkPiece) => new PieceAssembler({ ...assemblerDeps, checkPiece }), (index) => this.#blockWaiters.wake(index))
+      this.#assembler = merkle
+      this.#verifiedBytes = (index, from) => merkle.verifiedBytes(index, from)
+    } else this.#assembler = new PieceAssembler(assemblerDeps)
     this.#scheduler = new RequestScheduler({
       picker,
       clock,
@@ -106,6 +119,7 @@ export class PieceEngine {
       stats,
       peers,
       accept: (source, index, begin, block) => this.#assembler.add(source, index, begin, block),
+      ...(deps.v2 ? { requesting: deps.v2.requesting } : {}),
       mayRequest: () => !this.#paused && !this.#stopped && !this.#writer.stopped && !this.#writer.congested,
       drop: deps.drop,
       received: deps.received,
@@ -227,11 +241,8 @@ export class PieceEngine {
       pieceLength: this.info.pieceLength,
       hasPiece: (i) => this.#picker.hasPiece(i),
       waitForPiece: (i, signal) => this.#waiters.wait(i, signal),
-      readPiece: async (i) => {
-        const piece = await this.#reader.readPiece(i)
-        if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${i} is not in storage any more`)
-        return piece
-      },
+      readPiece: (i) => this.#readStored(i),
+      ...(this.#verifiedBytes ? { readVerified: (i: number, from: number, signal?: AbortSignal) => this.#readVerified(i, from, signal) } : {}),
       select: onSelect,
       openReader: () => this.#readers.open(),
       moveReader: (id, piece, last) => {
@@ -271,7 +282,8 @@ export class PieceEngine {
 
   /** After a reload: pieces found intact in storage count as had (see verifyStored). Returns how many. */
   async resume(stopped: () => boolean): Promise<number> {
-    const kept = await verifyStored(this.store, this.info, this.#deps.hasher, stopped)
+    const check = this.#deps.v2?.checkPiece ?? (async (i: number, data: Uint8Array) => bytesEqual(await this.#deps.hasher(data), this.info.pieceHashes[i]!))
+    const kept = await verifyStored(this.store, this.info, check, stopped)
     for (const index of kept) this.#picker.markHave(index)
     return kept.length
   }
@@ -295,15 +307,40 @@ export class PieceEngine {
     this.fail(error)
   }
 
+  /** A stored piece's bytes (for answering v2 hash requests). */
+  readPiece(index: number): Promise<Uint8Array | null> {
+    return this.#reader.readPiece(index)
+  }
+
   /** Rejects every waiting reader (the torrent failed or was destroyed). */
   fail(error: SwarmstreamError): void {
     this.#waiters.fail(error)
+    this.#blockWaiters.fail(error)
+  }
+
+  async #readStored(index: number): Promise<Uint8Array> {
+    const piece = await this.#reader.readPiece(index)
+    if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${index} is not in storage any more`)
+    return piece
+  }
+
+  /** Verified bytes of piece `index` from `from` on: from storage, or (v2) the blocks verified so far. */
+  async #readVerified(index: number, from: number, signal?: AbortSignal): Promise<Uint8Array> {
+    for (;;) {
+      if (this.#picker.hasPiece(index)) return (await this.#readStored(index)).subarray(from)
+      const part = this.#verifiedBytes?.(index, from)
+      if (part) return part
+      // Woken by each newly verified block of the piece, and when the piece is stored.
+      await this.#blockWaiters.wait(index, signal)
+    }
   }
 
   #onStored(index: number, data: Uint8Array): void {
     this.#picker.markHave(index)
     this.#reader.remember(index, data)
+    this.#deps.v2?.stored(index)
     this.#waiters.wake(index)
+    this.#blockWaiters.wake(index)
     if (this.#readers.size > 0) this.#updatePriorities()
     for (const peer of this.#deps.peers()) {
       if (!peer.session.pieces) continue

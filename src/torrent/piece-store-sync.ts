@@ -1,12 +1,11 @@
-import { bytesEqual } from '../util/bytes.ts'
-import type { Hasher } from '../util/sha1.ts'
+import { pieceCount } from '../metainfo/layout.ts'
 import type { InfoDictionary } from '../metainfo/types.ts'
 import type { ChunkStore } from '../storage/chunk-store.ts'
 import type { BlobSource } from './blob-source.ts'
 import { SLAB_BYTES } from './piece-reader.ts'
 
 function pieceSize(info: InfoDictionary, index: number): number {
-  const last = info.pieceHashes.length - 1
+  const last = pieceCount(info) - 1
   return index === last ? info.length - info.pieceLength * last : info.pieceLength
 }
 
@@ -14,14 +13,20 @@ function pieceSize(info: InfoDictionary, index: number): number {
  * After a reload: every piece found in storage is hashed again before it counts as had, so a write
  * cut short (or any damage) is fetched again and never served. Returns the indexes that are intact.
  */
-export async function verifyStored(store: ChunkStore, info: InfoDictionary, hasher: Hasher, stopped: () => boolean): Promise<number[]> {
+export async function verifyStored(
+  store: ChunkStore,
+  info: InfoDictionary,
+  check: (index: number, data: Uint8Array) => Promise<boolean>,
+  stopped: () => boolean,
+): Promise<number[]> {
   const kept: number[] = []
+  const count = pieceCount(info)
   for (const index of await store.keys()) {
     if (stopped()) break
-    if (index >= info.pieceHashes.length) continue
+    if (index >= count) continue
     const data = await store.get(index).catch(() => null)
     if (!data || data.length !== pieceSize(info, index)) continue
-    if (bytesEqual(await hasher(data), info.pieceHashes[index]!)) kept.push(index)
+    if (await check(index, data)) kept.push(index)
   }
   return kept
 }
@@ -30,7 +35,7 @@ export async function verifyStored(store: ChunkStore, info: InfoDictionary, hash
 export async function copyToStore(source: BlobSource, store: ChunkStore, info: InfoDictionary, stopped: () => boolean): Promise<void> {
   const stored = new Set(await store.keys())
   const pl = info.pieceLength
-  const numPieces = info.pieceHashes.length
+  const numPieces = pieceCount(info)
   const perSlab = Math.max(1, Math.floor(SLAB_BYTES / pl))
   for (let first = 0; first < numPieces && !stopped(); first += perSlab) {
     const last = Math.min(numPieces - 1, first + perSlab - 1)

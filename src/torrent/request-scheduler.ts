@@ -38,6 +38,8 @@ export interface SchedulerDeps {
   peers: () => readonly PeerRecord[]
   /** A new block: to the piece assembler. */
   accept: (source: BlockSource, index: number, begin: number, block: Uint8Array) => void
+  /** These requests are about to go to `peer` (BitTorrent v2 asks it for the pieces' block hashes first). */
+  requesting?: (peer: PeerRecord, requests: readonly BlockRequest[]) => void
   /** False while paused, stopped, or storage is congested: no new requests. */
   mayRequest: () => boolean
   drop: (peer: PeerRecord, error: ProtocolError) => void
@@ -111,6 +113,7 @@ export class RequestScheduler {
     if (room <= 0) return
     const inFlight = (index: number, begin: number) => download.requests.has(blockKey(index, begin))
     const picked = picker.pick(peer, session.pieces, room, inFlight, { critical: isFast(peer, this.#deps.peers(), now) })
+    if (picked.length > 0) this.#deps.requesting?.(peer, picked)
     for (const r of picked) {
       download.requests.set(blockKey(r.index, r.begin), { ...r, sentAt: now })
       session.send({ type: 'request', index: r.index, begin: r.begin, length: r.length })

@@ -26,6 +26,8 @@ export interface PeerInfo {
 
 export interface SwarmDeps {
   infoHash: Uint8Array
+  /** BEP 52: the truncated v2 info hash of a torrent with a v2 half (handshakes may use it). */
+  v2InfoHash?: Uint8Array
   peerId: Uint8Array
   clock: Clock
   /** Counters of what peers did (drops, bans); shared with the rest of the session. */
@@ -67,8 +69,8 @@ export class Swarm {
       channel.close(this.#destroyed ? 'torrent closed' : 'too many peers')
       return null
     }
-    const { infoHash, peerId, clock, metadataSize } = this.#deps
-    const record = new PeerRecord(channel, { infoHash, peerId, clock, metadataSize }, (peer) => ({
+    const { infoHash, v2InfoHash, peerId, clock, metadataSize } = this.#deps
+    const record = new PeerRecord(channel, { infoHash, ...(v2InfoHash ? { v2InfoHash } : {}), peerId, clock, metadataSize }, (peer) => ({
       handshake: () => this.#onHandshake(peer),
       extendedHandshake: () => {
         if (this.#admitted.has(peer)) this.#deps.extendedHandshake(peer)

@@ -9,6 +9,11 @@ export interface PieceAccess {
   /** Resolves when the piece is verified and stored; rejects with AbortError on `signal`. */
   waitForPiece(index: number, signal?: AbortSignal): Promise<void>
   readPiece(index: number): Promise<Uint8Array>
+  /**
+   * BitTorrent v2: verified bytes of piece `index` from offset `from` on, as soon as its first block there
+   * is verified, without waiting for the whole piece (at least one byte; the piece's rest once it is stored).
+   */
+  readVerified?(index: number, from: number, signal?: AbortSignal): Promise<Uint8Array>
   select(file: TorrentFileEntry, selected: boolean): void
   /** Streaming priority: a reader tells where it reads next; its window is fetched first. */
   openReader(): number
@@ -36,6 +41,8 @@ export class TorrentFile {
   readonly path: string
   readonly length: number
   readonly offset: number
+  /** A BEP 47 pad file (zeros that align the next file in v2 and hybrid torrents): not a real file, never list or save it. */
+  readonly padding: boolean
   #access: PieceAccess
   #entry: TorrentFileEntry
   #selected = true
@@ -49,6 +56,7 @@ export class TorrentFile {
     this.path = entry.path
     this.length = entry.length
     this.offset = entry.offset
+    this.padding = entry.padding === true
     this.#access = access
   }
 
@@ -136,10 +144,16 @@ export class TorrentFile {
               reader ||= access.openReader()
               access.moveReader(reader, index, lastPiece)
             }
-            await access.waitForPiece(index, controller.signal)
-            const piece = await access.readPiece(index)
             const pieceStart = index * access.pieceLength
-            const chunk = piece.subarray(position - pieceStart, Math.min(stop, pieceStart + piece.length) - pieceStart)
+            let chunk: Uint8Array
+            if (access.readVerified && !access.hasPiece(index)) {
+              const bytes = await access.readVerified(index, position - pieceStart, controller.signal)
+              chunk = bytes.subarray(0, Math.min(bytes.length, stop - position))
+            } else {
+              await access.waitForPiece(index, controller.signal)
+              const piece = await access.readPiece(index)
+              chunk = piece.subarray(position - pieceStart, Math.min(stop, pieceStart + piece.length) - pieceStart)
+            }
             position += chunk.length
             stream.enqueue(chunk)
             if (position >= stop) {

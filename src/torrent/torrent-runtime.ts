@@ -6,11 +6,12 @@
  * table → setMetadata(info) (a .torrent, a seed, or ut_metadata) → the engine is attached and every
  * admitted peer added → pieces verified → 'done'.
  */
-import { toHex } from '../util/bytes.ts'
+import { bytesEqual, toHex } from '../util/bytes.ts'
 import { systemClock, type Clock, type TimerId } from '../util/clock.ts'
 import { InvalidInputError, StorageError, SwarmstreamError } from '../util/errors.ts'
 import { RateEstimator } from '../util/rate.ts'
 import { sha1, type Hasher } from '../util/sha1.ts'
+import { sha256 } from '../util/sha256.ts'
 import { parseInfoDictionary } from '../metainfo/info-dictionary.ts'
 import { encodeTorrentFile } from '../metainfo/torrent-file.ts'
 import type { InfoDictionary } from '../metainfo/types.ts'
@@ -28,12 +29,16 @@ import { Swarm, peerInfo, type PeerInfo } from './swarm.ts'
 import { TorrentFile } from './torrent-file.ts'
 import { attachTracker, type TrackerLike } from './torrent-tracker.ts'
 import type { Emit, MetadataOptions, StartOptions, TorrentControl, TorrentDeps } from './torrent-types.ts'
+import type { V2Session } from './v2/v2-session.ts'
+import { isV2InfoDictionary, loadV2Session } from './v2-link.ts'
 
 /** Housekeeping interval: request timeouts, hot swap of overdue critical blocks, rechoking, refilling pipelines. */
 export const TICK_MS = 250
 
 export class TorrentRuntime implements TorrentControl {
   infoHash = ''
+  /** BEP 52: the SHA-256 info hash (hex) of a v2 or hybrid torrent; '' for v1. */
+  infoHashV2 = ''
   name = ''
   announce: string[]
   urlList: string[] = []
@@ -65,6 +70,12 @@ export class TorrentRuntime implements TorrentControl {
   readonly #emit: Emit
   readonly #hasher: Hasher
   #metadata: MetadataExchange | null = null
+  /**
+   * BitTorrent v2 verification (its own module in the build, loaded when a v2 or hybrid torrent starts); null
+   * for a v1 torrent, for a magnet link that names only the v1 hash, and until the module is loaded.
+   */
+  #v2: V2Session | null = null
+  #v2Loading: Promise<V2Session> | null = null
   #tracker: TrackerLike | null = null
   #timer: TimerId | null = null
   #store: ChunkStore | null = null
@@ -81,8 +92,12 @@ export class TorrentRuntime implements TorrentControl {
 
   start(opts: StartOptions): void {
     if (this.destroyed || this.swarm) return
-    const { infoHash } = opts
+    const { infoHash, infoHashV2 } = opts
     this.infoHash = toHex(infoHash)
+    if (infoHashV2) {
+      this.infoHashV2 = toHex(infoHashV2)
+      this.#v2Loading = this.#loadV2()
+    }
     if (opts.name && !this.name) this.name = opts.name
     if (opts.announce) this.announce = [...new Set([...opts.announce, ...this.announce])]
     if (opts.urlList) this.urlList = opts.urlList
@@ -90,24 +105,31 @@ export class TorrentRuntime implements TorrentControl {
     const metadata = (this.#metadata = new MetadataExchange({
       infoHash,
       hasher: this.#hasher,
+      ...(infoHashV2 ? { verify: (bytes: Uint8Array) => isV2InfoDictionary(bytes, infoHash, infoHashV2, this.#hasher) } : {}),
       fetched: (raw) => void this.#onMetadataFetched(raw),
       badPeer: (peer, error, lied) => (lied ? this.swarm?.ban(peer.id, error) : this.swarm?.drop(peer, error)),
     }))
     const targets: DispatchTargets = {
       pieces: () => this.engine?.handlers ?? null,
       metadata,
+      hashes: () => this.#v2,
       stats: this.stats,
       downloaded: (bytes) => this.#emit('download', bytes),
     }
     this.swarm = new Swarm({
       infoHash,
+      ...(infoHashV2 ? { v2InfoHash: infoHashV2.subarray(0, 20) } : {}),
       peerId: this.#deps.peerId,
       clock: this.clock,
       stats: this.stats,
       metadataSize: () => metadata.metadata?.length,
       dispatch: (peer, message) => dispatch(targets, peer, message),
-      joined: (peer) => this.#addToEngine(peer),
+      joined: (peer) => {
+        this.#v2?.peerJoined(peer)
+        this.#addToEngine(peer)
+      },
       left: (peer, _reason, error) => {
+        this.#v2?.peerLeft(peer)
         this.served.left(peer.session)
         this.engine?.removePeer(peer, error)
         if (error) this.#emit('warning', error)
@@ -115,7 +137,10 @@ export class TorrentRuntime implements TorrentControl {
       extendedHandshake: (peer) => metadata.onExtendedHandshake(peer),
       drain: (peer) => this.engine?.drain(peer),
     })
-    this.#timer = this.clock.setInterval(() => this.engine?.tick(this.done), TICK_MS)
+    this.#timer = this.clock.setInterval(() => {
+      this.#v2?.tick()
+      this.engine?.tick(this.done)
+    }, TICK_MS)
     this.#emit('infoHash')
     this.#startTracker(infoHash)
   }
@@ -123,6 +148,21 @@ export class TorrentRuntime implements TorrentControl {
   async setMetadata(info: InfoDictionary, opts: MetadataOptions = {}): Promise<void> {
     if (this.destroyed || this.engine || this.#settingUp || !this.swarm) return
     this.#settingUp = true
+    if (info.version === 'v2' && !this.#v2Loading) {
+      return this.fail(new InvalidInputError('V2_HASH_UNKNOWN', 'This BitTorrent v2 torrent was added without its v2 info hash; add it with its .torrent file or a magnet link with xt=urn:btmh:….'))
+    }
+    // v2 and hybrid: every file's piece layer must be known (from the .torrent, or fetched from peers) first.
+    // A hybrid torrent added by its v1 hash alone stays a v1 torrent.
+    let v2: V2Session | null = null
+    if (info.version !== 'v1' && this.#v2Loading) {
+      try {
+        v2 = await this.#v2Loading
+        await v2.prepare(info, opts.pieceLayers ?? new Map(), opts.trees)
+      } catch (err) {
+        return this.fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('V2_UNAVAILABLE', `BitTorrent v2 support could not be loaded: ${String(err)}`))
+      }
+      if (this.destroyed) return
+    }
     let store: ChunkStore
     try {
       store = await this.#deps.createStore({ name: this.infoHash, chunkLength: info.pieceLength, length: info.length })
@@ -133,10 +173,11 @@ export class TorrentRuntime implements TorrentControl {
     this.#store = store
     this.name = info.name
     if (opts.urlList) this.urlList = [...new Set([...this.urlList, ...opts.urlList])]
-    this.torrentFile = opts.torrentFile ?? encodeTorrentFile({ info: info.raw, announce: this.announce, urlList: this.urlList })
+    this.torrentFile =
+      opts.torrentFile ?? encodeTorrentFile({ info: info.raw, announce: this.announce, urlList: this.urlList, ...(v2?.store ? { pieceLayers: v2.store.pieceLayers() } : {}) })
     this.#metadata?.setMetadata(info.raw)
     for (const peer of this.swarm?.peers ?? []) peer.metadata = null
-    const engine = this.#createEngine(info, store, opts.source ?? null)
+    const engine = this.#createEngine(info, store, opts.source ?? null, v2)
     if (opts.haveAll) engine.markAllHave()
     else if (opts.resume) {
       this.resumedPieces = await engine.resume(() => this.destroyed)
@@ -216,9 +257,11 @@ export class TorrentRuntime implements TorrentControl {
     this.#emit('close')
   }
 
-  #createEngine(info: InfoDictionary, store: ChunkStore, source: BlobSource | null): PieceEngine {
+  #createEngine(info: InfoDictionary, store: ChunkStore, source: BlobSource | null, v2: V2Session | null): PieceEngine {
     const swarm = this.swarm!
+    const v1Check = info.version === 'hybrid' ? async (i: number, data: Uint8Array) => bytesEqual(await this.#hasher(data), info.pieceHashes[i]!) : null
     return new PieceEngine({
+      v2: v2 ? v2.hooks(v1Check) : null,
       info,
       store,
       source,
@@ -272,13 +315,27 @@ export class TorrentRuntime implements TorrentControl {
 
   async #onMetadataFetched(raw: Uint8Array): Promise<void> {
     try {
-      const info = parseInfoDictionary(raw)
-      // The session verifies pieces by SHA-1 only so far (the client refuses v2-only links and files up front).
-      if (info.version === 'v2') return this.fail(new InvalidInputError('V2_ONLY_UNSUPPORTED', 'This torrent is BitTorrent v2 only, which cannot be downloaded yet.'))
-      await this.setMetadata(info)
+      await this.setMetadata(parseInfoDictionary(raw))
     } catch (err) {
       this.fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('BAD_METADATA', String(err)))
     }
+  }
+
+  /** Loads the v2 module; once it is here, hash messages are answered and peers already admitted are counted. */
+  async #loadV2(): Promise<V2Session> {
+    const v2 = await loadV2Session({
+      clock: this.clock,
+      stats: this.stats,
+      peers: () => this.swarm?.peers ?? [],
+      sha256: this.#deps.sha256 ?? sha256,
+      hasPiece: (i) => this.engine?.hasPiece(i) ?? false,
+      readPiece: (i) => this.engine?.readPiece(i) ?? Promise.resolve(null),
+      liar: (peer, error) => this.swarm?.ban(peer.id, error),
+      fail: (error) => this.fail(error),
+    })
+    this.#v2 = v2
+    for (const peer of this.swarm?.peers ?? []) v2.peerJoined(peer)
+    return v2
   }
 
   #persist(engine: PieceEngine, source: BlobSource): void {

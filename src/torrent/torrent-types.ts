@@ -2,6 +2,7 @@ import type { Clock } from '../util/clock.ts'
 import type { SwarmstreamError } from '../util/errors.ts'
 import type { Hasher } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
+import type { MerkleTree } from '../merkle/index.ts'
 import type { InfoDictionary } from '../metainfo/types.ts'
 import type { ChunkStore, ChunkStoreOptions } from '../storage/chunk-store.ts'
 import type { BlobSource } from './blob-source.ts'
@@ -49,12 +50,16 @@ export interface TorrentDeps {
   clock?: Clock
   /** SHA-1 of pieces and metadata; default WebCrypto. */
   hasher?: Hasher
+  /** SHA-256 of BitTorrent v2 blocks; default WebCrypto. */
+  sha256?: Hasher
   /** Randomness for piece order and optimistic unchokes; default Math.random (the simulator seeds its own). */
   random?: () => number
 }
 
 export interface StartOptions {
   infoHash: Uint8Array
+  /** BEP 52: the 32-byte v2 info hash of a v2 or hybrid torrent (from its magnet link or .torrent). */
+  infoHashV2?: Uint8Array
   name?: string
   announce?: string[]
   urlList?: string[]
@@ -71,6 +76,10 @@ export interface MetadataOptions {
   urlList?: readonly string[]
   /** Restoring after a reload: verify what storage holds before downloading. */
   resume?: boolean
+  /** BEP 52 piece layers (hex pieces root → piece hashes) from the .torrent; missing ones come from peers. */
+  pieceLayers?: ReadonlyMap<string, Uint8Array[]>
+  /** A v2 or hybrid seed: every file's whole merkle tree (hex pieces root → tree), to answer block-hash requests. */
+  trees?: ReadonlyMap<string, MerkleTree>
 }
 
 /** What the client (and only the client) does to a torrent it built. */

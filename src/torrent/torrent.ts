@@ -30,6 +30,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   get infoHash(): string {
     return this.#rt.infoHash
   }
+  /** BEP 52: the SHA-256 info hash (hex) of a v2 or hybrid torrent; '' for a v1 torrent. */
+  get infoHashV2(): string {
+    return this.#rt.infoHashV2
+  }
   get name(): string {
     return this.#rt.name
   }
@@ -90,8 +94,10 @@ export class Torrent extends TypedEmitter<TorrentEvents> {
   get magnetURI(): string {
     const rt = this.#rt
     if (!rt.infoHash) return ''
+    const v2 = rt.infoHashV2 ? { infoHashV2Hex: rt.infoHashV2, version: rt.infoHashV2.startsWith(rt.infoHash) ? ('v2' as const) : ('hybrid' as const) } : {}
     return formatMagnet({
       infoHashHex: rt.infoHash,
+      ...v2,
       name: rt.name || undefined,
       trackers: rt.announce,
       webSeeds: rt.urlList,

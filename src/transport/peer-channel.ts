@@ -14,6 +14,11 @@ export interface PeerChannel extends TypedEmitter<PeerChannelEvents> {
   /** A label for logs and stats, e.g. the remote address or tracker-given peer id. */
   readonly label: string
   readonly closed: boolean
+  /**
+   * Whether this side opened the connection (the WebRTC offerer, the TCP dialler); undefined when unknown.
+   * On a hybrid torrent the other side answers the handshake instead of speaking first (BEP 52 upgrade).
+   */
+  readonly initiator?: boolean
   /** Bytes queued but not yet sent. */
   readonly bufferedAmount: number
   send(data: Uint8Array): void

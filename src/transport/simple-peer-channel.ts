@@ -4,6 +4,8 @@ import { LOW_WATER_MARK, type PeerChannel, type PeerChannelEvents } from './peer
 /** The part of a `@thaunknown/simple-peer` instance we use. */
 export interface SimplePeerLike {
   connected: boolean
+  /** The side that made the offer. */
+  initiator?: boolean
   destroyed: boolean
   _channel: RTCDataChannel | null
   on(event: 'data', listener: (data: Uint8Array) => void): void
@@ -21,6 +23,7 @@ export interface SimplePeerLike {
  */
 export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implements PeerChannel {
   readonly label: string
+  readonly initiator: boolean | undefined
   #peer: SimplePeerLike
   #channel: RTCDataChannel
   #closed = false
@@ -29,6 +32,7 @@ export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implement
     super()
     if (!peer._channel) throw new Error('SimplePeerChannel needs a connected peer')
     this.label = label
+    this.initiator = peer.initiator
     this.#peer = peer
     this.#channel = peer._channel
     this.#channel.bufferedAmountLowThreshold = LOW_WATER_MARK

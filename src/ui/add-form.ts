@@ -16,8 +16,11 @@ export interface AddForm {
   offerAgain(text: string): void
 }
 
-/** The magnet field with its Add button, and the file pickers for seeding and for opening .torrent files. */
-export function createAddForm(handlers: AddFormHandlers): AddForm {
+/**
+ * The magnet field with its Add button, and the file pickers for seeding and for opening .torrent files;
+ * `beside` (the share format) sits with the pickers.
+ */
+export function createAddForm(handlers: AddFormHandlers, beside: HTMLElement | null = null): AddForm {
   const input = el('input', {
     id: 'magnet-input',
     type: 'text',
@@ -54,7 +57,7 @@ export function createAddForm(handlers: AddFormHandlers): AddForm {
 
   const element = el('section', { class: 'add', 'aria-label': 'Add torrents' }, [
     form,
-    el('div', { class: 'pickers' }, [openTorrent, seedFiles, seedFolder]),
+    el('div', { class: 'pickers' }, [openTorrent, seedFiles, seedFolder, beside]),
   ])
   return {
     element,

@@ -9,6 +9,7 @@ import { createLimitsForm, loadLimits, type Limits } from './limits.ts'
 import { handleLaunches } from './launch.ts'
 import { createMagnetHandlerSetting } from './magnet-handler.ts'
 import { checkPrivateModeAtStart, createPrivateModeForm } from './private-mode-form.ts'
+import { createSeedVersionSelect } from './seed-version.ts'
 import { createSessionSummary } from './session-summary.ts'
 import { createSettings } from './settings.ts'
 import { needsShareName } from './share-name.ts'
@@ -44,12 +45,13 @@ export interface App {
 export function startApp({ client, config, root, dropTarget = document.documentElement, play, openFile }: AppOptions): App {
   const banner = new ErrorBanner()
   const notify: Notify = (text, kind) => banner.show(text, kind)
+  const seedVersion = createSeedVersionSelect(safeStorage())
   const form = createAddForm({
     onAddLink: (text) => add(text, { kind: 'link', input: text }),
     onEmptyLink: () => notify('Paste a magnet link, a 40-character info hash or a .torrent URL first.', 'error'),
     onSeed: (files) => void share(files),
     onOpenTorrentFile: (file) => void add(file, { kind: 'torrent-file', fileName: file.name }),
-  })
+  }, seedVersion.element)
   const list = new TorrentList({
     client,
     saveFile: saveTorrentFile,
@@ -82,7 +84,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     const name = needsShareName(files) ? await nameForm.ask(files, proposedName) : undefined
     if (name === null) return null
     try {
-      const torrent = client.seed(files, name === undefined ? {} : { name })
+      const torrent = client.seed(files, { ...(name === undefined ? {} : { name }), version: seedVersion.value() })
       list.track(torrent, { kind: 'seed' })
       return torrent
     } catch (err) {

@@ -16,6 +16,8 @@ export interface UiTorrentFile {
   readonly done: boolean
   /** BEP 53: deselected files are not fetched (except pieces they share with selected files). */
   readonly selected: boolean
+  /** A pad file (zeros aligning the next file in v2 and hybrid torrents): not shown. */
+  readonly padding?: boolean
   select(): void
   deselect(): void
   blob(): Promise<Blob>
@@ -117,9 +119,13 @@ export interface UiClientEvents {
 /** What `client.seed()` accepts from the UI: files carry folder structure in `webkitRelativePath` or `path`. */
 export type SeedInput = File[]
 
+/** The torrent format of a share: v1 (WebTorrent's), v2 only, or hybrid (both). */
+export type SeedVersion = 'v1' | 'v2' | 'hybrid'
+
 export interface UiSeedOptions {
   /** The torrent's name (a multi-file torrent's top folder). */
   name?: string
+  version?: SeedVersion
 }
 
 export interface UiClient {

@@ -242,7 +242,7 @@ export class TorrentRow {
   }
 
   #updateFiles(): void {
-    const files = this.torrent.files
+    const files = this.torrent.files.filter((f) => !f.padding)
     if (this.#fileRows.length !== files.length) {
       this.#fileRows = files.map(
         (file) =>

@@ -123,6 +123,25 @@ describe('planPieceRequests', () => {
   })
 })
 
+describe('pad files (v2 and hybrid layouts)', () => {
+  // A v2 single file padded to a whole piece, as libtorrent lays it out; a hybrid folder with a pad between files.
+  const v2Single: WebSeedLayout = { name: 'a.bin', pieceLength: 16, length: 32, files: [{ path: 'a.bin', length: 20, offset: 0 }, { path: 'a.bin/.pad/12', length: 12, offset: 20, padding: true }] }
+  const hybrid: WebSeedLayout = {
+    name: 'set',
+    pieceLength: 16,
+    length: 36,
+    files: [{ path: 'set/x.bin', length: 10, offset: 0 }, { path: 'set/.pad/6', length: 6, offset: 10, padding: true }, { path: 'set/y.bin', length: 20, offset: 16 }],
+  }
+
+  it('a single file padded to a whole piece is still a single file, and its padding is never asked of the server', () => {
+    expect(planPieceRequests(v2Single, 'https://cdn.test/a-file', 1, 16)).toEqual([{ url: 'https://cdn.test/a-file', start: 16, end: 19, pieceOffset: 0, fileLength: 20 }])
+  })
+
+  it('a pad file between two files stays zeros: only the real files are requested', () => {
+    expect(planPieceRequests(hybrid, 'https://cdn.test/', 0, 16)).toEqual([{ url: 'https://cdn.test/set/x.bin', start: 0, end: 9, pieceOffset: 0, fileLength: 10 }])
+  })
+})
+
 describe('isWebSeedUrl', () => {
   it.each([
     ['http://a.test/x', true],

@@ -5,7 +5,8 @@ export interface WebSeedLayout {
   name: string
   pieceLength: number
   length: number
-  files: readonly { path: string; length: number; offset: number }[]
+  /** `padding`: a BEP 47 pad file (v2 and hybrid layouts): zeros, never on the server. */
+  files: readonly { path: string; length: number; offset: number; padding?: true }[]
 }
 
 /** One HTTP range request; together the requests of a plan make one piece. */
@@ -32,7 +33,8 @@ export function isWebSeedUrl(url: string): boolean {
 }
 
 function isSingleFile(info: WebSeedLayout): boolean {
-  return info.files.length === 1 && info.files[0]!.path === info.name
+  const real = info.files.filter((f) => !f.padding)
+  return real.length === 1 && real[0]!.path === info.name
 }
 
 /** BEP 19: where a file of the torrent lives under the web seed URL. */
@@ -42,7 +44,7 @@ export function fileUrl(info: WebSeedLayout, baseUrl: string, path: string): str
   return base + path.split('/').map(encodeURIComponent).join('/')
 }
 
-/** The HTTP range requests that together make piece `index` (`pieceSize` bytes), in piece order. */
+/** The HTTP range requests that together make piece `index` (`pieceSize` bytes), in piece order; pad files stay zeros. */
 export function planPieceRequests(info: WebSeedLayout, baseUrl: string, index: number, pieceSize: number): RangeRequest[] {
   const pieceStart = index * info.pieceLength
   const valid =
@@ -58,7 +60,7 @@ export function planPieceRequests(info: WebSeedLayout, baseUrl: string, index: n
   const requests: RangeRequest[] = []
   for (const file of info.files) {
     const fileEnd = file.offset + file.length
-    if (file.length === 0 || fileEnd <= pieceStart) continue
+    if (file.length === 0 || file.padding || fileEnd <= pieceStart) continue
     if (file.offset >= pieceEnd) break
     const from = Math.max(pieceStart, file.offset)
     const to = Math.min(pieceEnd, fileEnd)

@@ -79,7 +79,7 @@ const FIXED_LENGTHS: Record<number, [string, number]> = {
  */
 export class WireDecoder {
   private readonly maxMessageLength: number
-  private readonly hashMessages: boolean
+  private hashMessages: boolean
   private chunks: Uint8Array[] = []
   private head = 0
   private offset = 0
@@ -94,6 +94,14 @@ export class WireDecoder {
     this.maxMessageLength = opts.maxMessageLength ?? MAX_MESSAGE_LENGTH
     this.awaitingHandshake = opts.expectHandshake ?? true
     this.hashMessages = opts.hashMessages ?? false
+  }
+
+  /**
+   * Turns decoding of BEP 52 messages 21–23 on (or off) from the next message: a session does it once the
+   * handshakes agree on BitTorrent v2, which is known only after the peer's handshake was decoded.
+   */
+  setHashMessages(on: boolean): void {
+    this.hashMessages = on
   }
 
   /** Bytes received but not yet returned as events. */
