@@ -50,7 +50,7 @@ test('bench', async ({ baseURL }) => {
   const lab = await Lab.launch(baseURL!)
   const results = new Map<string, Row[]>()
   const notes: string[] = []
-  const ctx: BenchContext = { lab, opts, results, log: (m) => console.log(`[bench] ${m}`) }
+  const ctx: BenchContext = { lab, opts, results, tables: [], log: (m) => console.log(`[bench] ${m}`) }
   const started = performance.now()
   let chromium = await lab.version()
   if (chromium === 'unknown') chromium = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim()
@@ -100,6 +100,7 @@ test('bench', async ({ baseURL }) => {
       ...notes,
     ],
     rows: [...results.values()].flat(),
+    tables: ctx.tables,
   }
   writeResult(result)
   console.log('\n' + textTable(result) + '\n')

@@ -62,6 +62,35 @@ describe('streaming priority', () => {
   })
 })
 
+describe("a video's header and end first", () => {
+  it('a magnet of a video fetches its head and last piece first, before any reader asks', async () => {
+    const lab = newLab()
+    const data = new Uint8Array(48 * 16384).map((_, i) => (i * 11) & 0xff)
+    const meta = makeMeta(data, 16384, 'movie.mp4')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta, { magnet: true })).torrent
+    const order: number[] = []
+    leecher.on('verified', (i) => order.push(i))
+    lab.connect(seeder, leecher, LATENCY)
+    await lab.runUntil(() => order.length >= 5, 10_000)
+    // The first 64 KiB (MP4 header, a faststart moov) and the last piece (a moov at the end).
+    expect(order.slice(0, 5).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 47])
+  })
+
+  it('a file that is no video is fetched in the usual order', async () => {
+    const lab = newLab()
+    const data = new Uint8Array(48 * 16384).map((_, i) => (i * 11) & 0xff)
+    const meta = makeMeta(data, 16384, 'archive.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta, { magnet: true })).torrent
+    const order: number[] = []
+    leecher.on('verified', (i) => order.push(i))
+    lab.connect(seeder, leecher, LATENCY)
+    await lab.runUntil(() => order.length >= 5, 10_000)
+    expect(order.slice(0, 5).sort((a, b) => a - b)).not.toEqual([0, 1, 2, 3, 47])
+  })
+})
+
 describe('bandwidth limits', () => {
   it("caps the seeder's upload rate (a client on a virtual clock)", async () => {
     const lab = newLab()

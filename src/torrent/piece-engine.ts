@@ -22,6 +22,7 @@ import { PieceAssembler, type AssemblerDeps, type BlockAssembler } from './piece
 import { copyToStore, verifyStored } from './piece-store-sync.ts'
 import { PieceReader } from './piece-reader.ts'
 import { PieceWaiters } from './piece-waiters.ts'
+import { mediaEndPieces } from './media-ends.ts'
 import { ReaderSet } from './readers.ts'
 import { RequestScheduler } from './request-scheduler.ts'
 import { SmartBan } from './smart-ban.ts'
@@ -138,6 +139,8 @@ export class PieceEngine {
       uploaded: deps.uploaded,
     })
     this.handlers = { scheduler: this.#scheduler, uploader: this.#uploader }
+    this.#readers.pin(mediaEndPieces(info.files, info.files.map(() => true), info.pieceLength))
+    this.#updatePriorities()
   }
 
   get numPieces(): number {
@@ -232,7 +235,8 @@ export class PieceEngine {
       for (let i = Math.floor(file.offset / pl); i <= last; i++) wanted[i] = 1
     })
     this.#picker.setWanted((i) => wanted[i] === 1)
-    this.#refillAll()
+    this.#readers.pin(mediaEndPieces(this.info.files, selected, pl))
+    this.#updatePriorities()
   }
 
   /** What a TorrentFile reads through. */
@@ -341,7 +345,7 @@ export class PieceEngine {
     this.#deps.v2?.stored(index)
     this.#waiters.wake(index)
     this.#blockWaiters.wake(index)
-    if (this.#readers.size > 0) this.#updatePriorities()
+    if (this.#readers.active) this.#updatePriorities()
     for (const peer of this.#deps.peers()) {
       if (!peer.session.pieces) continue
       peer.session.send({ type: 'have', index })

@@ -31,4 +31,18 @@ describe('ReaderSet', () => {
     readers.close(a)
     expect(readers.priorities(() => false, MiB, 0).critical).toEqual([50])
   })
+
+  it('pinned pieces are critical until had, ahead of nothing a reader needs, and not read-ahead twice', () => {
+    const readers = new ReaderSet()
+    expect(readers.active).toBe(false)
+    readers.pin([0, 1, 99])
+    expect(readers.active).toBe(true)
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 1, 99], readahead: [] })
+    const id = readers.open()
+    readers.move(id, 0, 100)
+    expect(readers.priorities((i) => i === 0, MiB, 0)).toEqual({ critical: [1, 99], readahead: [2] })
+    readers.close(id)
+    expect(readers.priorities((i) => i <= 1 || i === 99, MiB, 0)).toEqual({ critical: [], readahead: [] })
+    expect(readers.active).toBe(false)
+  })
 })

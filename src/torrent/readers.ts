@@ -20,6 +20,8 @@ interface Reader {
 export class ReaderSet {
   #readers = new Map<number, Reader>()
   #nextId = 1
+  /** Critical before any reader asks (a video's header and end, see media-ends.ts); each until it is had. */
+  #pinned: readonly number[] = []
 
   open(): number {
     return this.#nextId++
@@ -33,8 +35,17 @@ export class ReaderSet {
     this.#readers.delete(id)
   }
 
+  pin(pieces: readonly number[]): void {
+    this.#pinned = [...pieces]
+  }
+
   get size(): number {
     return this.#readers.size
+  }
+
+  /** Whether a verified piece may change the priorities: there are readers, or pinned pieces not had yet. */
+  get active(): boolean {
+    return this.#readers.size > 0 || this.#pinned.length > 0
   }
 
   /**
@@ -63,6 +74,9 @@ export class ReaderSet {
         }
       }
     }
-    return { critical: [...new Set(critical)], readahead }
+    this.#pinned = this.#pinned.filter((index) => !has(index))
+    critical.push(...this.#pinned)
+    const urgent = new Set(critical)
+    return { critical: [...urgent], readahead: readahead.filter((i) => !urgent.has(i)) }
   }
 }
