@@ -90,7 +90,8 @@ export function phaseProbe(): void {
   MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, transfer?: Transferable[]) {
     // A chunk of a file response to a service worker: Swarmstream's { type: 'chunk' } or WebTorrent's bare bytes.
     const bytes = message instanceof Uint8Array ? message : (message as { type?: string; bytes?: unknown } | null)?.type === 'chunk' ? (message as { bytes: unknown }).bytes : null
-    if (bytes instanceof Uint8Array && bytes.length > 0) mark('firstBytes')
+    if (bytes instanceof Uint8Array && bytes.length > 0) { mark('firstBytes'); ((window as any).__chunks ??= []).push([Math.round(performance.now()), bytes.length]) }
+    else ((window as any).__msgs ??= []).push([Math.round(performance.now()), JSON.stringify(message).slice(0, 80)])
     return post.call(this, message, transfer ?? [])
   } as typeof MessagePort.prototype.postMessage
 

@@ -91,6 +91,38 @@ describe("a video's header and end first", () => {
   })
 })
 
+describe('reading a piece before its storage write commits', () => {
+  it('a reader gets a verified piece at once; peers and `verified` hear of it only once it is stored', async () => {
+    const lab = newLab()
+    const data = new Uint8Array(8 * 16384).map((_, i) => (i * 5) & 0xff)
+    const meta = makeMeta(data, 16384, 'clip.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const held: (() => void)[] = []
+    // A store whose writes commit only when the test says so (a slow IndexedDB).
+    const leecher = (
+      await lab.leecher(meta, {
+        createStore: async (o) => {
+          const store = new MemoryChunkStore(o)
+          const put = store.put.bind(store)
+          store.put = (index, bytes) => new Promise<void>((resolve, reject) => held.push(() => put(index, bytes).then(resolve, reject)))
+          return store
+        },
+      })
+    ).torrent
+    const verified: number[] = []
+    leecher.on('verified', (i) => verified.push(i))
+    const read = readAll(leecher.files[0]!.stream({ start: 0, end: 16383 }))
+    lab.connect(seeder, leecher, LATENCY)
+    const bytes = await lab.settle(read, 10_000)
+    expect(bytesEqual(bytes, data.subarray(0, 16384))).toBe(true)
+    expect(verified).toEqual([])
+    expect(leecher.hasPiece(0)).toBe(false)
+    for (const release of held.splice(0)) release()
+    await lab.runUntil(() => verified.includes(0), 1000)
+    expect(leecher.hasPiece(0)).toBe(true)
+  })
+})
+
 describe('bandwidth limits', () => {
   it("caps the seeder's upload rate (a client on a virtual clock)", async () => {
     const lab = newLab()

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { TorrentFileEntry } from '../metainfo/types.ts'
-import { HEAD_BYTES, mediaEndPieces } from './media-ends.ts'
+import { HEAD_BYTES, mediaEnds } from './media-ends.ts'
+
+const mediaEndPieces = (...args: Parameters<typeof mediaEnds>) => mediaEnds(...args)?.pieces ?? []
 
 const KiB = 1024
 function files(...specs: [string, number][]): TorrentFileEntry[] {
@@ -15,7 +17,7 @@ function files(...specs: [string, number][]): TorrentFileEntry[] {
 describe('mediaEndPieces', () => {
   it('the head (64 KiB) and the last piece of a video, in 16 KiB pieces', () => {
     expect(HEAD_BYTES).toBe(64 * KiB)
-    expect(mediaEndPieces(files(['movie.mp4', 3_000_000]), [true], 16 * KiB)).toEqual([0, 1, 2, 3, 183])
+    expect(mediaEnds(files(['movie.mp4', 3_000_000]), [true], 16 * KiB)).toEqual({ pieces: [0, 1, 2, 3, 183], first: 0, last: 183 })
   })
 
   it('the largest selected video of several files, at its own offset', () => {

@@ -32,10 +32,10 @@ describe('ReaderSet', () => {
     expect(readers.priorities(() => false, MiB, 0).critical).toEqual([50])
   })
 
-  it('pinned pieces are critical until had, ahead of nothing a reader needs, and not read-ahead twice', () => {
+  it('expected pieces are critical until had, and not read-ahead twice', () => {
     const readers = new ReaderSet()
     expect(readers.active).toBe(false)
-    readers.pin([0, 1, 99])
+    readers.expect([0, 1, 99])
     expect(readers.active).toBe(true)
     expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 1, 99], readahead: [] })
     const id = readers.open()
@@ -44,5 +44,13 @@ describe('ReaderSet', () => {
     readers.close(id)
     expect(readers.priorities((i) => i <= 1 || i === 99, MiB, 0)).toEqual({ critical: [], readahead: [] })
     expect(readers.active).toBe(false)
+  })
+
+  it('an expected reader reads ahead from the start until a real reader moves', () => {
+    const readers = new ReaderSet()
+    readers.expect([0, 99], { piece: 0, last: 99 })
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 99], readahead: [1, 2] })
+    readers.move(readers.open(), 50, 99)
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [50, 0, 99], readahead: [51, 52] })
   })
 })

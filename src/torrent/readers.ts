@@ -22,6 +22,8 @@ export class ReaderSet {
   #nextId = 1
   /** Critical before any reader asks (a video's header and end, see media-ends.ts); each until it is had. */
   #pinned: readonly number[] = []
+  /** Where a player is expected to start reading, until a real reader opens. */
+  #expected: Reader | null = null
 
   open(): number {
     return this.#nextId++
@@ -29,23 +31,29 @@ export class ReaderSet {
 
   move(id: number, piece: number, last: number): void {
     this.#readers.set(id, { piece, last })
+    this.#expected = null
   }
 
   close(id: number): void {
     this.#readers.delete(id)
   }
 
-  pin(pieces: readonly number[]): void {
+  /**
+   * Before anything reads: `pieces` are critical until had, and `from` (if given) reads ahead like a
+   * reader would, until a real reader moves.
+   */
+  expect(pieces: readonly number[], from: Reader | null = null): void {
     this.#pinned = [...pieces]
+    this.#expected = this.#readers.size === 0 ? from : null
   }
 
   get size(): number {
     return this.#readers.size
   }
 
-  /** Whether a verified piece may change the priorities: there are readers, or pinned pieces not had yet. */
+  /** Whether a verified piece may change the priorities: there are readers, expected or real, or pinned pieces not had yet. */
   get active(): boolean {
-    return this.#readers.size > 0 || this.#pinned.length > 0
+    return this.#readers.size > 0 || this.#pinned.length > 0 || this.#expected !== null
   }
 
   /**
@@ -57,7 +65,7 @@ export class ReaderSet {
     const windowPieces = Math.max(1, Math.ceil(windowBytes / pieceLength))
     const critical: number[] = []
     const lanes: number[][] = []
-    for (const { piece, last } of this.#readers.values()) {
+    for (const { piece, last } of this.#expected ? [this.#expected] : this.#readers.values()) {
       if (!has(piece)) critical.push(piece)
       const lane: number[] = []
       for (let i = piece + 1; i <= Math.min(last, piece + windowPieces); i++) if (!has(i)) lane.push(i)
