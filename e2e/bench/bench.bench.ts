@@ -11,6 +11,7 @@ import { textTable, writeResult, type BenchResult, type Row } from './report.ts'
 import { runHeap } from './scenarios/heap.ts'
 import { runLimit } from './scenarios/limit.ts'
 import { runSeed } from './scenarios/seed.ts'
+import { runShaped } from './scenarios/shaped.ts'
 import { runStream } from './scenarios/stream.ts'
 import { runOneToOne, runSwarm } from './scenarios/transfer.ts'
 
@@ -21,6 +22,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<Row[]>> = {
   seed: runSeed,
   heap: runHeap,
   stream: runStream,
+  shaped: runShaped,
 }
 
 /** A scenario that hangs (a download that never finishes) is reported as failed; the others still run. */

@@ -13,7 +13,7 @@ export const PHASES = [
   ['channelOpen', 'WebRTC connected (data channel open)'],
   ['metadata', 'metadata (torrent `metadata` event)'],
   ['playerReady', 'player ready (media element gets its source)'],
-  ['firstPiece', 'first piece verified'],
+  ['firstPiece', 'first piece stored (`verified` event)'],
   ['firstBytes', 'first append (first media bytes to the browser)'],
   ['loadedMetadata', 'media header parsed (`loadedmetadata`)'],
   ['firstFrame', 'first frame (currentTime > 0)'],
@@ -90,8 +90,7 @@ export function phaseProbe(): void {
   MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, transfer?: Transferable[]) {
     // A chunk of a file response to a service worker: Swarmstream's { type: 'chunk' } or WebTorrent's bare bytes.
     const bytes = message instanceof Uint8Array ? message : (message as { type?: string; bytes?: unknown } | null)?.type === 'chunk' ? (message as { bytes: unknown }).bytes : null
-    if (bytes instanceof Uint8Array && bytes.length > 0) { mark('firstBytes'); ((window as any).__chunks ??= []).push([Math.round(performance.now()), bytes.length]) }
-    else ((window as any).__msgs ??= []).push([Math.round(performance.now()), JSON.stringify(message).slice(0, 80)])
+    if (bytes instanceof Uint8Array && bytes.length > 0) mark('firstBytes')
     return post.call(this, message, transfer ?? [])
   } as typeof MessagePort.prototype.postMessage
 
@@ -108,7 +107,7 @@ export function phaseProbe(): void {
   })
 }
 
-/** Phase times of many runs (seconds from the start of each run) → a Stat per phase that every run reached. */
+/** Phase times of many runs (seconds from the start of each run) → a Stat per phase, over the runs that reached it. */
 export function phaseStats(runs: PhaseTimes[]): Partial<Record<PhaseName, Stat>> {
   const out: Partial<Record<PhaseName, Stat>> = {}
   for (const [name] of PHASES) {

@@ -72,10 +72,6 @@ function measure(page: Page, player: Player, magnet: string, trackerUrl: string)
         })
         t.once('metadata', markMetadata)
         t.once('verified', markPiece)
-        t.on('verified', (i: number) => ((window as any).__verified ??= []).push([Math.round(performance.now()), i]))
-        t.on('download', (b: number) => ((window as any).__dl ??= []).push([Math.round(performance.now()), b]))
-        t.on('wire', () => ((window as any).__wire ??= []).push(Math.round(performance.now())))
-        t.on('metadata', () => ((window as any).__meta = Math.round(performance.now())))
       } else {
         const t = window.wtBench!.add(magnet, { announce: [trackerUrl] }, (t) => t.files[0]!.streamTo(video))
         t.once('metadata', markMetadata)
@@ -90,8 +86,6 @@ function measure(page: Page, player: Player, magnet: string, trackerUrl: string)
       const seekStart = performance.now()
       video.currentTime = target
       await until(() => !video.seeking && video.currentTime > target, 'playback past the seek target')
-      const w = window as any
-      console.error('DEBUG start', Math.round(start), 'chunks', JSON.stringify(w.__chunks?.slice(0, 30)), 'msgs', JSON.stringify(w.__msgs?.slice(0, 10)), 'verified', JSON.stringify(w.__verified?.slice(0, 12)), 'dl', JSON.stringify(w.__dl?.slice(0, 12)), 'wire', JSON.stringify(w.__wire), 'meta', w.__meta)
       return { firstPlayMs, seekMs: performance.now() - seekStart, phases: relative }
     },
     { player, magnet, trackerUrl },
