@@ -39,7 +39,7 @@ async function playFile(file: TorrentFile, video: HTMLVideoElement, opts: { auto
   const options = { autoplay: opts.autoplay ?? true, controls: true, muted: opts.muted ?? false }
   const torrent = client.torrents.find((t) => t.files.includes(file))
   if (fileUrls && navigator.serviceWorker.controller && torrent && urlPlayable(video, file.name)) {
-    const played = await playFromUrl(video, fileUrl(torrent, file), options)
+    const played = await playFromUrl(video, fileUrl(torrent, file), file.name, options)
     if (played.ok) return 'url'
   }
   await file.renderTo(video, options)

@@ -21,13 +21,19 @@ describe('ReaderSet', () => {
     expect(p.readahead).toEqual([1, 3, 4, 5, 6, 7, 8])
   })
 
-  it('interleaves several readers and drops a closed one', () => {
+  it('reads ahead for the reader that moved last first, interleaves the others, and drops a closed one', () => {
     const readers = new ReaderSet()
     const a = readers.open()
     const b = readers.open()
     readers.move(a, 0, 3)
     readers.move(b, 50, 53)
-    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 50], readahead: [1, 51, 2, 52] })
+    // b moved last (a seek, say): its window first.
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [50, 0], readahead: [51, 52, 1, 2] })
+    const c = readers.open()
+    readers.move(c, 80, 83)
+    readers.move(a, 1, 3)
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [1, 80, 50], readahead: [2, 3, 81, 51, 82, 52] })
+    readers.close(c)
     readers.close(a)
     expect(readers.priorities(() => false, MiB, 0).critical).toEqual([50])
   })

@@ -15,7 +15,8 @@ interface Reader {
 
 /**
  * Streaming readers and the priorities they imply: the piece each reader needs next is critical,
- * the window in front of it is read-ahead (nearest first, readers interleaved). Pure.
+ * the window in front of it is read-ahead (nearest first): the window of the reader that moved last
+ * first, then the others' interleaved. Pure.
  */
 export class ReaderSet {
   #readers = new Map<number, Reader>()
@@ -30,6 +31,7 @@ export class ReaderSet {
   }
 
   move(id: number, piece: number, last: number): void {
+    this.#readers.delete(id) // the map's order is the order of the readers' last moves
     this.#readers.set(id, { piece, last })
     this.#expected = null
   }
@@ -65,16 +67,19 @@ export class ReaderSet {
     const windowPieces = Math.max(1, Math.ceil(windowBytes / pieceLength))
     const critical: number[] = []
     const lanes: number[][] = []
-    for (const { piece, last } of this.#expected ? [this.#expected] : this.#readers.values()) {
+    // The reader that moved last first: after a seek, the new position matters more than one a player left.
+    for (const { piece, last } of this.#expected ? [this.#expected] : [...this.#readers.values()].reverse()) {
       if (!has(piece)) critical.push(piece)
       const lane: number[] = []
       for (let i = piece + 1; i <= Math.min(last, piece + windowPieces); i++) if (!has(i)) lane.push(i)
       lanes.push(lane)
     }
-    const readahead: number[] = []
     const seen = new Set(critical)
-    for (let depth = 0; lanes.some((lane) => depth < lane.length); depth++) {
-      for (const lane of lanes) {
+    const readahead = (lanes[0] ?? []).filter((i) => !seen.has(i))
+    for (const i of readahead) seen.add(i)
+    const older = lanes.slice(1)
+    for (let depth = 0; older.some((lane) => depth < lane.length); depth++) {
+      for (const lane of older) {
         const index = lane[depth]
         if (index !== undefined && !seen.has(index)) {
           seen.add(index)
