@@ -10,6 +10,7 @@ import { loadOptions, SCENARIOS, type ScenarioName } from './options.ts'
 import { textTable, writeResult, type BenchResult, type Row } from './report.ts'
 import { runHeap } from './scenarios/heap.ts'
 import { runLimit } from './scenarios/limit.ts'
+import { runRemux } from './scenarios/remux.ts'
 import { runSeed } from './scenarios/seed.ts'
 import { runShaped } from './scenarios/shaped.ts'
 import { runStream } from './scenarios/stream.ts'
@@ -23,6 +24,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<Row[]>> = {
   heap: runHeap,
   stream: runStream,
   shaped: runShaped,
+  remux: runRemux,
 }
 
 /** A scenario that hangs (a download that never finishes) is reported as failed; the others still run. */

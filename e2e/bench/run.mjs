@@ -4,7 +4,7 @@
 // src/node/run-e2e.mjs); otherwise directly. Results: stdout and e2e/artifacts/bench/latest.{json,md}.
 import { runPlaywright } from '../../src/node/playwright-runner.mjs'
 
-const SCENARIOS = ['limit', 'one-to-one', 'swarm', 'seed', 'heap', 'stream', 'shaped']
+const SCENARIOS = ['limit', 'one-to-one', 'swarm', 'seed', 'heap', 'stream', 'shaped', 'remux']
 
 function parseArgs(argv) {
   const opts = { quick: false, runs: null, sizeMiB: null, only: null }
