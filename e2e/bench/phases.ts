@@ -7,6 +7,7 @@ import { stat, type Stat } from './report.ts'
 
 /** Phase names in the order they happen, as reported. */
 export const PHASES = [
+  ['trackerSocket', 'tracker socket created'],
   ['trackerOpen', 'tracker socket open'],
   ['offersSent', 'offers sent to the tracker'],
   ['trackerAnswer', 'tracker answer (a peer answered)'],
@@ -48,6 +49,7 @@ export function phaseProbe(): void {
       const socket = new target(...args)
       const isTracker = args[1] === undefined // Vite's HMR socket names a protocol; trackers do not
       if (!isTracker) return socket
+      mark('trackerSocket')
       socket.addEventListener('open', () => mark('trackerOpen'))
       socket.addEventListener('message', (event: MessageEvent) => {
         const body = text(event.data)
