@@ -1,8 +1,7 @@
 import './ui/styles.css'
-import { Client } from './index.ts'
+import { Client, type TorrentFile } from './index.ts'
 import { appendTo, attachSubtitles, preloadPlayers, renderTo } from './media/index.ts'
 import { fileUrl, openWebsite, playFromUrl, serveFiles, urlPlayable } from './serve/index.ts'
-import type { TorrentFile } from './torrent/torrent-file.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
 
