@@ -84,4 +84,41 @@ test.describe('playback from local pieces', () => {
     expect(error.message).toMatch(/save the file/i)
     expect(error.children, 'no empty black box is left behind').toBe(0)
   })
+
+  test("the app's Play uses the file URL (the browser's own demuxer) once the worker controls the page; what the browser refuses goes to MediaSource, which says why", async ({
+    player: { page },
+  }) => {
+    const infoHash = await seedInPage(page, [
+      { path: testMedia('faststart.mp4'), name: 'movie.mp4' },
+      { path: testMedia('hevc.mp4'), name: 'hevc.mp4' },
+    ])
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
+    const played = await page.evaluate(async (infoHash) => {
+      const ss = window.swarmstream!
+      const files = ss.client.get(infoHash)!.files
+      const video = document.body.appendChild(document.createElement('video'))
+      const movie = files.find((f) => f.name === 'movie.mp4')!
+      const via = await ss.play(movie, video, { muted: true })
+      await new Promise<void>((resolve, reject) => {
+        const check = () => (video.currentTime > 1 ? resolve() : undefined)
+        video.addEventListener('timeupdate', check)
+        video.addEventListener('error', () => reject(new Error(`video error ${video.error?.code}: ${video.error?.message}`)))
+      })
+      const other = document.body.appendChild(document.createElement('video'))
+      let refused = { code: 'none', message: '', src: '' }
+      try {
+        await ss.play(files.find((f) => f.name === 'hevc.mp4')!, other, { muted: true })
+      } catch (err) {
+        refused = { code: (err as { code?: string }).code ?? 'untyped', message: (err as Error).message, src: other.src }
+      }
+      const expected = `/files/${infoHash}/${movie.path.split('/').map(encodeURIComponent).join('/')}`
+      return { via, src: new URL(video.src).pathname, expected, width: video.videoWidth, refused }
+    }, infoHash)
+    expect(played.via).toBe('url')
+    expect(played.src).toBe(played.expected)
+    expect(played.width, 'the video track is decoded').toBe(640)
+    // Chromium's own player would play only the sound of an HEVC video: MediaSource says it cannot play it.
+    expect(played.refused.code, 'HEVC: no picture from the file URL, MediaSource explains').toBe('UNSUPPORTED_FORMAT')
+    expect(played.refused.message).toContain('hvc1')
+  })
 })

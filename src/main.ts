@@ -1,14 +1,19 @@
 import './ui/styles.css'
-import { Client } from './index.ts'
+import { Client, type TorrentFile } from './index.ts'
 import { appendTo, attachSubtitles, preloadPlayers, renderTo } from './media/index.ts'
-import { fileUrl, openWebsite, serveFiles } from './serve/index.ts'
+import { fileUrl, openWebsite, playFromUrl, serveFiles, urlPlayable } from './serve/index.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
 
 declare global {
   interface Window {
     /** Debug handle (tests and the console use it). */
-    swarmstream?: { client: Client; media: { renderTo: typeof renderTo; appendTo: typeof appendTo; attachSubtitles: typeof attachSubtitles } }
+    swarmstream?: {
+      client: Client
+      media: { renderTo: typeof renderTo; appendTo: typeof appendTo; attachSubtitles: typeof attachSubtitles }
+      /** The app's Play: how it plays a file (tests and the bench call it). */
+      play: typeof playFile
+    }
   }
 }
 
@@ -16,10 +21,31 @@ const config = loadConfig()
 // Playing is what the app is for: load the MP4 player while the page is idle, not on the first Play.
 requestIdleCallback(() => void preloadPlayers().catch(() => undefined))
 const client = new Client({ announce: config.announce, persist: true, ...(config.rtcConfig ? { rtcConfig: config.rtcConfig } : {}) })
-window.swarmstream = { client, media: { renderTo, appendTo, attachSubtitles } }
 // File URLs (/files/<infoHash>/<path>) through the service worker; the app works without them.
 const fileServer = serveFiles(client)
-fileServer.catch((err: unknown) => console.warn(`File URLs are off: ${(err as Error).message}`))
+let fileUrls = false
+fileServer.then(
+  () => (fileUrls = true),
+  (err: unknown) => console.warn(`File URLs are off: ${(err as Error).message}`),
+)
+
+/**
+ * Plays through the file's URL with the browser's own demuxer once our worker controls the page (no
+ * remuxing in JavaScript; WebTorrent's streamTo path); through MediaSource (renderTo) otherwise, and for
+ * what the browser's demuxer refuses: the MediaSource path then plays it or says why it cannot.
+ */
+async function playFile(file: TorrentFile, video: HTMLVideoElement, opts: { autoplay?: boolean; muted?: boolean } = {}): Promise<'url' | 'mediasource'> {
+  const options = { autoplay: opts.autoplay ?? true, controls: true, muted: opts.muted ?? false }
+  const torrent = client.torrents.find((t) => t.files.includes(file))
+  if (fileUrls && navigator.serviceWorker.controller && torrent && urlPlayable(video, file.name)) {
+    const played = await playFromUrl(video, fileUrl(torrent, file), file.name, options)
+    if (played.ok) return 'url'
+  }
+  await file.renderTo(video, options)
+  return 'mediasource'
+}
+
+window.swarmstream = { client, media: { renderTo, appendTo, attachSubtitles }, play: playFile }
 
 const root = document.getElementById('app')
 if (!root) throw new Error('index.html has no #app element to render into.')
@@ -32,7 +58,7 @@ startApp({
     const target = files.find((f) => f.path === file.path)
     if (!target) throw new Error('That file is no longer in the torrent.')
     attachSubtitles(video, files, target)
-    await target.renderTo(video, { autoplay: true, controls: true })
+    await playFile(target, video)
   },
   // Open: web pages from the torrent in a sandboxed frame under the torrent, anything else in a new tab.
   openFile: async (file, torrent) => {

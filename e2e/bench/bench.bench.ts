@@ -10,7 +10,9 @@ import { loadOptions, SCENARIOS, type ScenarioName } from './options.ts'
 import { textTable, writeResult, type BenchResult, type Row } from './report.ts'
 import { runHeap } from './scenarios/heap.ts'
 import { runLimit } from './scenarios/limit.ts'
+import { runRemux } from './scenarios/remux.ts'
 import { runSeed } from './scenarios/seed.ts'
+import { runShaped } from './scenarios/shaped.ts'
 import { runStream } from './scenarios/stream.ts'
 import { runOneToOne, runSwarm } from './scenarios/transfer.ts'
 
@@ -21,6 +23,8 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<Row[]>> = {
   seed: runSeed,
   heap: runHeap,
   stream: runStream,
+  shaped: runShaped,
+  remux: runRemux,
 }
 
 /** A scenario that hangs (a download that never finishes) is reported as failed; the others still run. */
@@ -50,7 +54,7 @@ test('bench', async ({ baseURL }) => {
   const lab = await Lab.launch(baseURL!)
   const results = new Map<string, Row[]>()
   const notes: string[] = []
-  const ctx: BenchContext = { lab, opts, results, log: (m) => console.log(`[bench] ${m}`) }
+  const ctx: BenchContext = { lab, opts, results, tables: [], log: (m) => console.log(`[bench] ${m}`) }
   const started = performance.now()
   let chromium = await lab.version()
   if (chromium === 'unknown') chromium = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim()
@@ -100,6 +104,7 @@ test('bench', async ({ baseURL }) => {
       ...notes,
     ],
     rows: [...results.values()].flat(),
+    tables: ctx.tables,
   }
   writeResult(result)
   console.log('\n' + textTable(result) + '\n')

@@ -7,7 +7,7 @@ import { writeTestFile } from '../support/files.ts'
 import type { Lab } from './lab.ts'
 import type { BenchOptions } from './options.ts'
 import type { ClientKind } from './peers.ts'
-import type { Row } from './report.ts'
+import type { ExtraTable, Row } from './report.ts'
 
 export const MB = 1e6
 export const MiB = 2 ** 20
@@ -21,6 +21,8 @@ export interface BenchContext {
   opts: BenchOptions
   /** Figures of earlier scenarios of this run, by scenario name (e.g. the limit). */
   results: Map<string, Row[]>
+  /** Tables of their own printed after the main one (phase breakdowns). */
+  tables: ExtraTable[]
   log(message: string): void
 }
 

@@ -53,10 +53,11 @@ export class Lab {
     this.#servers.push(server)
   }
 
-  /** A page on `origin` with camera+mic granted (needed for loopback ICE candidates). */
-  async openPage(origin: string, path: string, label: string): Promise<Page> {
+  /** A page on `origin` with camera+mic granted (needed for loopback ICE candidates); `init` runs before its scripts. */
+  async openPage(origin: string, path: string, label: string, init?: () => void): Promise<Page> {
     await this.context.grantPermissions(['camera', 'microphone'], { origin })
     const page = await this.context.newPage()
+    if (init) await page.addInitScript(init)
     forwardPageErrors(page, label)
     await page.goto(new URL(path, origin).toString())
     return page

@@ -1,5 +1,5 @@
 // Options given by e2e/bench/run.mjs through SWARMSTREAM_BENCH (JSON), with the sizes they imply.
-export const SCENARIOS = ['limit', 'one-to-one', 'swarm', 'seed', 'heap', 'stream'] as const
+export const SCENARIOS = ['limit', 'one-to-one', 'swarm', 'seed', 'heap', 'stream', 'shaped', 'remux'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface BenchOptions {

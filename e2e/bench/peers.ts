@@ -49,13 +49,18 @@ export interface BenchPeer {
   dispose(infoHash?: string): Promise<void>
 }
 
-export async function openPeer(lab: Lab, kind: ClientKind, trackerUrl: string, label: string): Promise<BenchPeer> {
-  return kind === 'swarmstream' ? openSwarmstream(lab, trackerUrl, label) : openWebTorrent(lab, trackerUrl, label)
+export interface PeerOptions {
+  /** Runs in the page before its own scripts (e.g. the phase probe). */
+  init?: () => void
 }
 
-async function openSwarmstream(lab: Lab, trackerUrl: string, label: string): Promise<BenchPeer> {
+export async function openPeer(lab: Lab, kind: ClientKind, trackerUrl: string, label: string, opts: PeerOptions = {}): Promise<BenchPeer> {
+  return kind === 'swarmstream' ? openSwarmstream(lab, trackerUrl, label, opts) : openWebTorrent(lab, trackerUrl, label, opts)
+}
+
+async function openSwarmstream(lab: Lab, trackerUrl: string, label: string, opts: PeerOptions): Promise<BenchPeer> {
   const origin = await lab.appOrigin()
-  const page = await lab.openPage(origin, appUrl(origin, trackerUrl), label)
+  const page = await lab.openPage(origin, appUrl(origin, trackerUrl), label, opts.init)
   await page.getByTestId('magnet-input').waitFor({ state: 'visible', timeout: 30_000 })
   return {
     kind: 'swarmstream',
@@ -100,10 +105,10 @@ async function openSwarmstream(lab: Lab, trackerUrl: string, label: string): Pro
   }
 }
 
-async function openWebTorrent(lab: Lab, trackerUrl: string, label: string): Promise<BenchPeer> {
+async function openWebTorrent(lab: Lab, trackerUrl: string, label: string, opts: PeerOptions): Promise<BenchPeer> {
   const server = await startWtServer(lab.nextHost())
   lab.own(server)
-  const page = await lab.openPage(server.url, '/', label)
+  const page = await lab.openPage(server.url, '/', label, opts.init)
   await page.waitForFunction(() => window.wtReady === true, undefined, { timeout: 30_000 })
   await page.evaluate(() => {
     const client = new window.WebTorrent!({ tracker: { rtcConfig: { iceServers: [] } } })

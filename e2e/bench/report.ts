@@ -45,12 +45,20 @@ export interface Machine {
   loadAfter: number[]
 }
 
+/** A table of its own after the main one (e.g. first playback broken into phases). */
+export interface ExtraTable {
+  title: string
+  header: string[]
+  rows: string[][]
+}
+
 export interface BenchResult {
   date: string
   options: Record<string, unknown>
   machine: Machine
   notes: string[]
   rows: Row[]
+  tables?: ExtraTable[]
 }
 
 function fmt(x: number): string {
@@ -78,12 +86,17 @@ function machineLine(m: Machine): string {
   )
 }
 
-export function textTable(result: BenchResult): string {
-  const rows = [HEADER, ...result.rows.map(cells)]
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+function aligned(header: string[], body: string[][]): string[] {
+  const rows = [header, ...body]
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')
-  const out = [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.slice(1).map(line)]
-  return [...out, '', `Machine: ${machineLine(result.machine)}`, ...result.notes.map((n) => `Note: ${n}`)].join('\n')
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.slice(1).map(line)]
+}
+
+export function textTable(result: BenchResult): string {
+  const out = aligned(HEADER, result.rows.map(cells))
+  const extra = (result.tables ?? []).flatMap((t) => ['', t.title, ...aligned(t.header, t.rows)])
+  return [...out, ...extra, '', `Machine: ${machineLine(result.machine)}`, ...result.notes.map((n) => `Note: ${n}`)].join('\n')
 }
 
 export function markdown(result: BenchResult): string {
@@ -92,6 +105,14 @@ export function markdown(result: BenchResult): string {
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map(() => '---').join('|')}|`,
     ...result.rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`),
+    ...(result.tables ?? []).flatMap((t) => [
+      '',
+      `**${t.title}**`,
+      '',
+      `| ${t.header.map(esc).join(' | ')} |`,
+      `|${t.header.map(() => '---').join('|')}|`,
+      ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ]),
     '',
     `Measured ${result.date} with \`npm run bench\` (${JSON.stringify(result.options)}). Machine: ${machineLine(result.machine)}.`,
     ...result.notes.map((n) => `\n${n}`),

@@ -4,7 +4,7 @@
 // src/node/run-e2e.mjs); otherwise directly. Results: stdout and e2e/artifacts/bench/latest.{json,md}.
 import { runPlaywright } from '../../src/node/playwright-runner.mjs'
 
-const SCENARIOS = ['limit', 'one-to-one', 'swarm', 'seed', 'heap', 'stream']
+const SCENARIOS = ['limit', 'one-to-one', 'swarm', 'seed', 'heap', 'stream', 'shaped', 'remux']
 
 function parseArgs(argv) {
   const opts = { quick: false, runs: null, sizeMiB: null, only: null }
@@ -22,7 +22,7 @@ function parseArgs(argv) {
     else if (arg === '--help' || arg === '-h') {
       console.log(`usage: npm run bench -- [--quick] [--runs N] [--size MiB] [--only ${SCENARIOS.join(',')}]
   --quick     1 run, --size 32 (a smoke test; figures are not comparable with a full run)
-  --runs N    runs per scenario (default 3; stream: at least 5 unless --quick)
+  --runs N    runs per scenario (default 3; stream and shaped: at least 5 unless --quick)
   --size MiB  limit, one-to-one and seed use MiB; swarm MiB/4 per leecher; heap 4×MiB (default 256)
   --only a,b  scenarios to run (one-to-one also runs limit, its reference)`)
       process.exit(0)

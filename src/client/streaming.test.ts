@@ -62,6 +62,67 @@ describe('streaming priority', () => {
   })
 })
 
+describe("a video's header and end first", () => {
+  it('a magnet of a video fetches its head and last piece first, before any reader asks', async () => {
+    const lab = newLab()
+    const data = new Uint8Array(48 * 16384).map((_, i) => (i * 11) & 0xff)
+    const meta = makeMeta(data, 16384, 'movie.mp4')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta, { magnet: true })).torrent
+    const order: number[] = []
+    leecher.on('verified', (i) => order.push(i))
+    lab.connect(seeder, leecher, LATENCY)
+    await lab.runUntil(() => order.length >= 5, 10_000)
+    // The first 64 KiB (MP4 header, a faststart moov) and the last piece (a moov at the end).
+    expect(order.slice(0, 5).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 47])
+  })
+
+  it('a file that is no video is fetched in the usual order', async () => {
+    const lab = newLab()
+    const data = new Uint8Array(48 * 16384).map((_, i) => (i * 11) & 0xff)
+    const meta = makeMeta(data, 16384, 'archive.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta, { magnet: true })).torrent
+    const order: number[] = []
+    leecher.on('verified', (i) => order.push(i))
+    lab.connect(seeder, leecher, LATENCY)
+    await lab.runUntil(() => order.length >= 5, 10_000)
+    expect(order.slice(0, 5).sort((a, b) => a - b)).not.toEqual([0, 1, 2, 3, 47])
+  })
+})
+
+describe('reading a piece before its storage write commits', () => {
+  it('a reader gets a verified piece at once; peers and `verified` hear of it only once it is stored', async () => {
+    const lab = newLab()
+    const data = new Uint8Array(8 * 16384).map((_, i) => (i * 5) & 0xff)
+    const meta = makeMeta(data, 16384, 'clip.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const held: (() => void)[] = []
+    // A store whose writes commit only when the test says so (a slow IndexedDB).
+    const leecher = (
+      await lab.leecher(meta, {
+        createStore: async (o) => {
+          const store = new MemoryChunkStore(o)
+          const put = store.put.bind(store)
+          store.put = (index, bytes) => new Promise<void>((resolve, reject) => held.push(() => put(index, bytes).then(resolve, reject)))
+          return store
+        },
+      })
+    ).torrent
+    const verified: number[] = []
+    leecher.on('verified', (i) => verified.push(i))
+    const read = readAll(leecher.files[0]!.stream({ start: 0, end: 16383 }))
+    lab.connect(seeder, leecher, LATENCY)
+    const bytes = await lab.settle(read, 10_000)
+    expect(bytesEqual(bytes, data.subarray(0, 16384))).toBe(true)
+    expect(verified).toEqual([])
+    expect(leecher.hasPiece(0)).toBe(false)
+    for (const release of held.splice(0)) release()
+    await lab.runUntil(() => verified.includes(0), 1000)
+    expect(leecher.hasPiece(0)).toBe(true)
+  })
+})
+
 describe('bandwidth limits', () => {
   it("caps the seeder's upload rate (a client on a virtual clock)", async () => {
     const lab = newLab()

@@ -16,7 +16,7 @@ import { PROBE_FILES, PROBE_MAGNET, probeBytes } from './library-probe.mjs'
  * Raise a figure only on purpose, and update the README's table with it.
  */
 const BUDGET = {
-  core: { raw: 125_500, gzip: 41_500 },
+  core: { raw: 127_000, gzip: 42_000 }, // +1.5 KB raw for first playback: early offers, a video's ends critical at metadata, reads before the commit
   tracker: { raw: 83_000, gzip: 23_500 },
   media: { raw: 145_000, gzip: 42_500 },
   webSeeds: { raw: 13_000, gzip: 5_000 },

@@ -22,6 +22,7 @@ import { PieceAssembler, type AssemblerDeps, type BlockAssembler } from './piece
 import { copyToStore, verifyStored } from './piece-store-sync.ts'
 import { PieceReader } from './piece-reader.ts'
 import { PieceWaiters } from './piece-waiters.ts'
+import { mediaEnds } from './media-ends.ts'
 import { ReaderSet } from './readers.ts'
 import { RequestScheduler } from './request-scheduler.ts'
 import { SmartBan } from './smart-ban.ts'
@@ -76,6 +77,12 @@ export class PieceEngine {
   readonly #uploader: Uploader
   readonly #readers = new ReaderSet()
   readonly #waiters: PieceWaiters
+  /**
+   * Verified pieces whose storage write has not committed yet. They count as had (for peers, progress,
+   * `verified`) only once stored, but this page's readers may read them already: a player must not wait
+   * for an IndexedDB commit (~0.1 s on a busy disk) to see bytes that passed their hash.
+   */
+  readonly #unstored = new Map<number, Uint8Array>()
   readonly #webSeeds: WebSeedWorker[] = []
   #loadingWebSeeds: string[] = []
   #paused = false
@@ -89,11 +96,17 @@ export class PieceEngine {
     const numPieces = pieceCount(info)
     const picker = (this.#picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length }, deps.random))
     this.#reader = new PieceReader(store, info.pieceLength, numPieces, (i) => picker.pieceSize(i), deps.source)
-    this.#waiters = new PieceWaiters((i) => picker.hasPiece(i))
+    this.#waiters = new PieceWaiters((i) => picker.hasPiece(i) || this.#unstored.has(i))
     this.#writer = new StoreWriter({
       store,
-      stored: (index, data) => this.#onStored(index, data),
-      writeFailed: (index) => picker.failed(index),
+      stored: (index, data) => {
+        this.#unstored.delete(index)
+        this.#onStored(index, data)
+      },
+      writeFailed: (index) => {
+        this.#unstored.delete(index)
+        picker.failed(index)
+      },
       quotaFull: deps.storageFull,
       fatal: deps.fatal,
     })
@@ -103,7 +116,7 @@ export class PieceEngine {
       pieceHashes: info.pieceHashes,
       stats,
       smartBan: new SmartBan(deps.hasher),
-      passed: (index, data) => void this.#writer.write(index, data),
+      passed: (index, data) => this.#onPassed(index, data),
       failed: deps.hashFailed,
       offence: (source, error) => this.#onOffence(source, error),
     }
@@ -138,6 +151,8 @@ export class PieceEngine {
       uploaded: deps.uploaded,
     })
     this.handlers = { scheduler: this.#scheduler, uploader: this.#uploader }
+    this.#expectPlayer(info.files.map(() => true))
+    this.#updatePriorities()
   }
 
   get numPieces(): number {
@@ -232,7 +247,8 @@ export class PieceEngine {
       for (let i = Math.floor(file.offset / pl); i <= last; i++) wanted[i] = 1
     })
     this.#picker.setWanted((i) => wanted[i] === 1)
-    this.#refillAll()
+    this.#expectPlayer(selected)
+    this.#updatePriorities()
   }
 
   /** What a TorrentFile reads through. */
@@ -319,7 +335,7 @@ export class PieceEngine {
   }
 
   async #readStored(index: number): Promise<Uint8Array> {
-    const piece = await this.#reader.readPiece(index)
+    const piece = this.#unstored.get(index) ?? (await this.#reader.readPiece(index))
     if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${index} is not in storage any more`)
     return piece
   }
@@ -327,12 +343,21 @@ export class PieceEngine {
   /** Verified bytes of piece `index` from `from` on: from storage, or (v2) the blocks verified so far. */
   async #readVerified(index: number, from: number, signal?: AbortSignal): Promise<Uint8Array> {
     for (;;) {
-      if (this.#picker.hasPiece(index)) return (await this.#readStored(index)).subarray(from)
+      if (this.#picker.hasPiece(index) || this.#unstored.has(index)) return (await this.#readStored(index)).subarray(from)
       const part = this.#verifiedBytes?.(index, from)
       if (part) return part
-      // Woken by each newly verified block of the piece, and when the piece is stored.
+      // Woken by each newly verified block of the piece, and when the whole piece passes.
       await this.#blockWaiters.wait(index, signal)
     }
+  }
+
+  /** A piece passed its hash: readers of this page may have it now; it is had once stored. */
+  #onPassed(index: number, data: Uint8Array): void {
+    if (this.#stopped) return
+    this.#unstored.set(index, data)
+    this.#waiters.wake(index)
+    this.#blockWaiters.wake(index)
+    void this.#writer.write(index, data)
   }
 
   #onStored(index: number, data: Uint8Array): void {
@@ -341,7 +366,7 @@ export class PieceEngine {
     this.#deps.v2?.stored(index)
     this.#waiters.wake(index)
     this.#blockWaiters.wake(index)
-    if (this.#readers.size > 0) this.#updatePriorities()
+    if (this.#readers.active) this.#updatePriorities()
     for (const peer of this.#deps.peers()) {
       if (!peer.session.pieces) continue
       peer.session.send({ type: 'have', index })
@@ -353,6 +378,12 @@ export class PieceEngine {
   #onOffence(source: BlockSource, error: ProtocolError): void {
     if (source.kind === 'peer') return this.#deps.ban(source.id, error)
     this.#webSeeds.find((w) => w.id === source.id)?.hashFailed()
+  }
+
+  /** A video is likely to be played from its start: its header and end first, then its first pieces in order. */
+  #expectPlayer(selected: readonly boolean[]): void {
+    const ends = mediaEnds(this.info.files, selected, this.info.pieceLength)
+    this.#readers.expect(ends?.pieces ?? [], ends ? { piece: ends.first, last: ends.last } : null)
   }
 
   /** Recomputes streaming priorities from the readers; new critical pieces preempt queued requests. */

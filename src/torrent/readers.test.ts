@@ -21,14 +21,42 @@ describe('ReaderSet', () => {
     expect(p.readahead).toEqual([1, 3, 4, 5, 6, 7, 8])
   })
 
-  it('interleaves several readers and drops a closed one', () => {
+  it('reads ahead for the reader that moved last first, interleaves the others, and drops a closed one', () => {
     const readers = new ReaderSet()
     const a = readers.open()
     const b = readers.open()
     readers.move(a, 0, 3)
     readers.move(b, 50, 53)
-    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 50], readahead: [1, 51, 2, 52] })
+    // b moved last (a seek, say): its window first.
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [50, 0], readahead: [51, 52, 1, 2] })
+    const c = readers.open()
+    readers.move(c, 80, 83)
+    readers.move(a, 1, 3)
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [1, 80, 50], readahead: [2, 3, 81, 51, 82, 52] })
+    readers.close(c)
     readers.close(a)
     expect(readers.priorities(() => false, MiB, 0).critical).toEqual([50])
+  })
+
+  it('expected pieces are critical until had, and not read-ahead twice', () => {
+    const readers = new ReaderSet()
+    expect(readers.active).toBe(false)
+    readers.expect([0, 1, 99])
+    expect(readers.active).toBe(true)
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 1, 99], readahead: [] })
+    const id = readers.open()
+    readers.move(id, 0, 100)
+    expect(readers.priorities((i) => i === 0, MiB, 0)).toEqual({ critical: [1, 99], readahead: [2] })
+    readers.close(id)
+    expect(readers.priorities((i) => i <= 1 || i === 99, MiB, 0)).toEqual({ critical: [], readahead: [] })
+    expect(readers.active).toBe(false)
+  })
+
+  it('an expected reader reads ahead from the start until a real reader moves', () => {
+    const readers = new ReaderSet()
+    readers.expect([0, 99], { piece: 0, last: 99 })
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 99], readahead: [1, 2] })
+    readers.move(readers.open(), 50, 99)
+    expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [50, 0, 99], readahead: [51, 52] })
   })
 })

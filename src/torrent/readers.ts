@@ -15,26 +15,47 @@ interface Reader {
 
 /**
  * Streaming readers and the priorities they imply: the piece each reader needs next is critical,
- * the window in front of it is read-ahead (nearest first, readers interleaved). Pure.
+ * the window in front of it is read-ahead (nearest first): the window of the reader that moved last
+ * first, then the others' interleaved. Pure.
  */
 export class ReaderSet {
   #readers = new Map<number, Reader>()
   #nextId = 1
+  /** Critical before any reader asks (a video's header and end, see media-ends.ts); each until it is had. */
+  #pinned: readonly number[] = []
+  /** Where a player is expected to start reading, until a real reader opens. */
+  #expected: Reader | null = null
 
   open(): number {
     return this.#nextId++
   }
 
   move(id: number, piece: number, last: number): void {
+    this.#readers.delete(id) // the map's order is the order of the readers' last moves
     this.#readers.set(id, { piece, last })
+    this.#expected = null
   }
 
   close(id: number): void {
     this.#readers.delete(id)
   }
 
+  /**
+   * Before anything reads: `pieces` are critical until had, and `from` (if given) reads ahead like a
+   * reader would, until a real reader moves.
+   */
+  expect(pieces: readonly number[], from: Reader | null = null): void {
+    this.#pinned = [...pieces]
+    this.#expected = this.#readers.size === 0 ? from : null
+  }
+
   get size(): number {
     return this.#readers.size
+  }
+
+  /** Whether a verified piece may change the priorities: there are readers, expected or real, or pinned pieces not had yet. */
+  get active(): boolean {
+    return this.#readers.size > 0 || this.#pinned.length > 0 || this.#expected !== null
   }
 
   /**
@@ -46,16 +67,19 @@ export class ReaderSet {
     const windowPieces = Math.max(1, Math.ceil(windowBytes / pieceLength))
     const critical: number[] = []
     const lanes: number[][] = []
-    for (const { piece, last } of this.#readers.values()) {
+    // The reader that moved last first: after a seek, the new position matters more than one a player left.
+    for (const { piece, last } of this.#expected ? [this.#expected] : [...this.#readers.values()].reverse()) {
       if (!has(piece)) critical.push(piece)
       const lane: number[] = []
       for (let i = piece + 1; i <= Math.min(last, piece + windowPieces); i++) if (!has(i)) lane.push(i)
       lanes.push(lane)
     }
-    const readahead: number[] = []
     const seen = new Set(critical)
-    for (let depth = 0; lanes.some((lane) => depth < lane.length); depth++) {
-      for (const lane of lanes) {
+    const readahead = (lanes[0] ?? []).filter((i) => !seen.has(i))
+    for (const i of readahead) seen.add(i)
+    const older = lanes.slice(1)
+    for (let depth = 0; older.some((lane) => depth < lane.length); depth++) {
+      for (const lane of older) {
         const index = lane[depth]
         if (index !== undefined && !seen.has(index)) {
           seen.add(index)
@@ -63,6 +87,9 @@ export class ReaderSet {
         }
       }
     }
-    return { critical: [...new Set(critical)], readahead }
+    this.#pinned = this.#pinned.filter((index) => !has(index))
+    critical.push(...this.#pinned)
+    const urgent = new Set(critical)
+    return { critical: [...urgent], readahead: readahead.filter((i) => !urgent.has(i)) }
   }
 }

@@ -127,6 +127,9 @@ export class TorrentFile {
     const controller = new AbortController()
     const lastPiece = Math.floor((stop - 1) / access.pieceLength)
     let reader = 0
+    // A range with pieces still missing gets its reader at once, so the pieces after those already
+    // here are fetched in order ahead of it (a player's first read often starts on pieces already here).
+    let missing: boolean | null = null
     const finish = () => {
       if (reader) access.closeReader(reader)
       reader = 0
@@ -140,7 +143,8 @@ export class TorrentFile {
           }
           const index = Math.floor(position / access.pieceLength)
           try {
-            if (!access.hasPiece(index) || reader) {
+            missing ??= !allHad(access, index, lastPiece)
+            if (!access.hasPiece(index) || reader || missing) {
               reader ||= access.openReader()
               access.moveReader(reader, index, lastPiece)
             }
@@ -197,4 +201,9 @@ export class TorrentFile {
     }
     return new Blob(parts, { type: mimeType(this.name) })
   }
+}
+
+function allHad(access: PieceAccess, from: number, to: number): boolean {
+  for (let i = from; i <= to; i++) if (!access.hasPiece(i)) return false
+  return true
 }

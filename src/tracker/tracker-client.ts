@@ -5,6 +5,7 @@ import { TypedEmitter } from '../util/typed-emitter.ts'
 import { SimplePeerChannel, type SimplePeerLike } from '../transport/simple-peer-channel.ts'
 import type { PeerChannel } from '../transport/peer-channel.ts'
 import { TrackerStatus, watchTrackers, type TrackerStats } from './tracker-status.ts'
+import { startOffersEarly } from './early-offers.ts'
 
 export type { TrackerState, TrackerStats } from './tracker-status.ts'
 
@@ -187,6 +188,7 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
     })
     const used = new Set((client._trackers ?? []).map((t) => t.announceUrl))
     for (const url of this.#status.keys()) if (!used.has(url)) this.#failed(url, unusableReason(url), false)
+    startOffersEarly(client._trackers ?? [])
     for (const call of this.#queued.splice(0)) client[call]()
   }
 
