@@ -30,7 +30,7 @@ export class PieceReader {
     private readonly pieceLength: number,
     private readonly numPieces: number,
     private readonly pieceSize: (index: number) => number,
-    private readonly source: BlobSource | null,
+    private source: BlobSource | null,
   ) {
     this.#maxPieces = Math.max(8, Math.floor(CACHE_BYTES / pieceLength))
     this.#slabPieces = Math.max(1, Math.floor(SLAB_BYTES / pieceLength))
@@ -65,6 +65,11 @@ export class PieceReader {
 
   clear(): void {
     this.#cache.clear()
+  }
+
+  /** The seed's files are all in the store now: read from there from now on. */
+  stopReadingSource(): void {
+    this.source = null
   }
 
   #readSlab(source: BlobSource, index: number): Promise<Uint8Array | null> {
