@@ -60,8 +60,6 @@ export interface BenchPeer {
   download(magnet: string): Promise<number>
   /** Waits until seeding needs no more work of its own (Swarmstream: the dropped files are copied into IndexedDB). */
   settle(infoHash: string): Promise<void>
-  /** Swarmstream only: reloads the page, so the seed comes back from IndexedDB and serves from there. */
-  reopen?(infoHash: string): Promise<void>
   setUploadLimit(bytesPerSecond: number): Promise<void>
   uploaded(infoHash: string): Promise<number>
   /** Removes the torrent and its stored pieces, then closes the page. */
@@ -71,6 +69,8 @@ export interface BenchPeer {
 export interface PeerOptions {
   /** Runs in the page before its own scripts (e.g. the phase probe). */
   init?: () => void
+  /** More URL parameters for a Swarmstream app page (e.g. `storage=indexeddb`). */
+  appParams?: Record<string, string>
 }
 
 export async function openPeer(lab: Lab, kind: ClientKind, trackerUrl: string, label: string, opts: PeerOptions = {}): Promise<BenchPeer> {
@@ -79,7 +79,9 @@ export async function openPeer(lab: Lab, kind: ClientKind, trackerUrl: string, l
 
 async function openSwarmstream(lab: Lab, trackerUrl: string, label: string, opts: PeerOptions): Promise<BenchPeer> {
   const origin = await lab.appOrigin()
-  const page = await lab.openPage(origin, appUrl(origin, trackerUrl), label, opts.init)
+  const url = new URL(appUrl(origin, trackerUrl))
+  for (const [k, v] of Object.entries(opts.appParams ?? {})) url.searchParams.set(k, v)
+  const page = await lab.openPage(origin, url.toString(), label, opts.init)
   await page.getByTestId('magnet-input').waitFor({ state: 'visible', timeout: 30_000 })
   return {
     kind: 'swarmstream',
@@ -113,10 +115,6 @@ async function openSwarmstream(lab: Lab, trackerUrl: string, label: string, opts
       }, magnet),
     async settle(infoHash) {
       await page.waitForFunction((h) => window.swarmstream!.client.get(h)?.persisted === true, infoHash, { polling: 100, timeout: 600_000 })
-    },
-    async reopen(infoHash) {
-      await page.reload()
-      await page.waitForFunction((h) => window.swarmstream?.client.get(h)?.done === true, infoHash, { polling: 100, timeout: 600_000 })
     },
     setUploadLimit: (rate) => page.evaluate((rate) => void (window.swarmstream!.client.uploadLimit = rate), rate),
     uploaded: (infoHash) => page.evaluate((h) => window.swarmstream!.client.get(h)?.uploaded ?? 0, infoHash),
