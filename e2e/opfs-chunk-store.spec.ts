@@ -7,9 +7,11 @@ import { expect, test } from './support/tracker.ts'
 describeStoreCompliance('OPFS', '/storage/opfs-chunk-store.ts', 'OpfsChunkStore')
 
 type StorageModule = typeof import('../src/storage/index.ts')
+type OpfsModule = typeof import('../src/storage/opfs-chunk-store.ts')
 
-/** src/storage/index.ts as the dev server serves it. */
+/** src/storage/index.ts and the OPFS store (which it loads on first use) as the dev server serves them. */
 const STORAGE = '/storage/index.ts'
+const OPFS = '/storage/opfs-chunk-store.ts'
 test.describe('OPFS chunk store: locks and the automatic choice', () => {
   test('two stores of one torrent in a page share its files; another tab is refused with STORE_LOCKED and loses nothing', async ({ baseURL }) => {
     const browser = await diskBackedChromium(baseURL!)
@@ -18,7 +20,7 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
       for (const p of [a, b]) await p.goto(BLANK_PATH)
       const opts = { name: 'ab'.repeat(20), chunkLength: 1000, length: 3000 }
       const inA = await a.evaluate(async ({ path, opts }) => {
-        const { OpfsChunkStore } = await (import(/* @vite-ignore */ path) as Promise<StorageModule>)
+        const { OpfsChunkStore } = await (import(/* @vite-ignore */ path) as Promise<OpfsModule>)
         const one = await OpfsChunkStore.open(opts)
         const two = await OpfsChunkStore.open(opts)
         await one.put(1, new Uint8Array(1000).fill(7))
@@ -27,7 +29,7 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
         w.held = two
         await one.close()
         return { seen: [...(seen ?? [])], keys: await two.keys() }
-      }, { path: STORAGE, opts })
+      }, { path: OPFS, opts })
       expect(inA).toEqual({ seen: [7, 7], keys: [1] })
       const inB = await b.evaluate(async ({ path, opts }) => {
         const { createChunkStore } = await (import(/* @vite-ignore */ path) as Promise<StorageModule>)
@@ -56,8 +58,9 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
     try {
       const page = await browser.context.newPage()
       await page.goto(BLANK_PATH)
-      const kinds = await page.evaluate(async (path) => {
-        const { createChunkStore, IdbChunkStore, OpfsChunkStore } = await (import(/* @vite-ignore */ path) as Promise<StorageModule>)
+      const kinds = await page.evaluate(async ({ path, opfs }) => {
+        const { createChunkStore, IdbChunkStore } = await (import(/* @vite-ignore */ path) as Promise<StorageModule>)
+        const { OpfsChunkStore } = await (import(/* @vite-ignore */ opfs) as Promise<OpfsModule>)
         const fresh = { name: 'cd'.repeat(20), chunkLength: 1000, length: 2000 }
         const old = { name: 'ef'.repeat(20), chunkLength: 1000, length: 2000 }
         const legacy = await IdbChunkStore.open(old)
@@ -73,7 +76,7 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
         await a.destroy()
         await b.destroy()
         return out
-      }, STORAGE)
+      }, { path: STORAGE, opfs: OPFS })
       expect(kinds).toEqual({ fresh: 'opfs', old: 'indexeddb', oldKeys: [0] })
     } finally {
       await browser.close()

@@ -16,12 +16,12 @@ import { PROBE_FILES, PROBE_MAGNET, probeBytes } from './library-probe.mjs'
  * Raise a figure only on purpose, and update the README's table with it.
  */
 const BUDGET = {
-  core: { raw: 127_000, gzip: 42_000 }, // +1.5 KB raw for first playback: early offers, a video's ends critical at metadata, reads before the commit
+  core: { raw: 128_500, gzip: 42_500 }, // first playback (+1.5 KB raw: early offers, a video's ends critical at metadata, reads before the commit); send batching, slab reads, the store choice (+0.8 KB)
   tracker: { raw: 83_000, gzip: 23_500 },
   media: { raw: 145_000, gzip: 42_500 },
   webSeeds: { raw: 13_000, gzip: 5_000 },
   v2: { raw: 13_500, gzip: 5_000 },
-  element: { raw: 381_000, gzip: 116_000 },
+  element: { raw: 386_000, gzip: 118_500 },
   appInitial: { raw: 206_500, gzip: 69_500 },
 }
 

@@ -1,5 +1,6 @@
 import { StorageError } from '../util/errors.ts'
 import { ChunkGeometry, closedError, type ChunkStore, type ChunkStoreOptions } from './chunk-store.ts'
+import { opfsAvailable } from './opfs-available.ts'
 import { opfsWorkerSource, type WorkerReply, type WorkerRequest } from './opfs-worker.ts'
 
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
@@ -69,11 +70,6 @@ function opfsError(err: unknown, what: string, code: string): StorageError {
     return new StorageError('STORE_LOCKED', `Could not ${what}: another tab has this torrent open. Close it there first.`, { cause: err })
   }
   return new StorageError(code, `Could not ${what}: ${message}`, { cause: err })
-}
-
-/** Whether this browser can try OPFS at all (it may still refuse, e.g. in private browsing). */
-export function opfsAvailable(): boolean {
-  return typeof Worker !== 'undefined' && typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function'
 }
 
 /**
