@@ -21,6 +21,7 @@ const BUDGET = {
   media: { raw: 145_000, gzip: 42_500 },
   webSeeds: { raw: 13_000, gzip: 5_000 },
   v2: { raw: 13_500, gzip: 5_000 },
+  opfs: { raw: 6_000, gzip: 2_700 },
   element: { raw: 386_000, gzip: 118_500 },
   appInitial: { raw: 206_500, gzip: 69_500 },
 }
@@ -137,7 +138,7 @@ describe('the built modules', () => {
   it('load the tracker, media, web seed and BitTorrent v2 code only through dynamic imports', () => {
     const sizes = librarySizes(out.lib)
     expect(sizes.v2.files, 'the v2 session is a sibling of its own').toHaveLength(1)
-    const lazy = new Set([...sizes.tracker.files, ...sizes.media.files, ...sizes.webSeeds.files, ...sizes.v2.files])
+    const lazy = new Set([...sizes.tracker.files, ...sizes.media.files, ...sizes.webSeeds.files, ...sizes.v2.files, ...sizes.opfs.files])
     for (const file of sizes.core.files) {
       const statics = moduleSpecifiers(file, readFileSync(join(out.lib, file), 'utf8')).filter((s) => !s.dynamic)
       for (const { specifier } of statics) expect(lazy.has(specifier.slice(2)), `${file} imports ${specifier} statically`).toBe(false)
@@ -161,12 +162,13 @@ describe('size budget', () => {
   }
 
   it('the library: core, tracker, media, web seed and v2 steps', () => {
-    const { core, tracker, media, webSeeds, v2 } = librarySizes(out.lib)
+    const { core, tracker, media, webSeeds, v2, opfs } = librarySizes(out.lib)
     within('core', core)
     within('tracker', tracker)
     within('media', media)
     within('webSeeds', webSeeds)
     within('v2', v2)
+    within('opfs', opfs)
   })
 
   it('a Client that downloads (core + tracker) loads less than WebTorrent 3', () => {

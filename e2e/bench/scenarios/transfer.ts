@@ -167,8 +167,8 @@ export async function runSwarm(ctx: BenchContext): Promise<Row[]> {
         { label: 'seed-once bound', value: bound },
         { label: 'WebTorrent', value: wt.seconds },
       ],
-      target: '≤ 1.25× seed-once bound',
-      met: ss.seconds.median <= 1.25 * bound,
+      target: '≤ 1.15× seed-once bound',
+      met: ss.seconds.median <= 1.15 * bound,
     },
     {
       scenario: 'swarm',
