@@ -83,16 +83,6 @@ export class IdbChunkStore implements ChunkStore {
     return new IdbChunkStore(db, idb, geometry, opts.name)
   }
 
-  /** Whether this torrent has a database already (false where the browser cannot list databases). */
-  static async exists(name: string, factory: IDBFactory | undefined = globalThis.indexedDB): Promise<boolean> {
-    if (!factory || typeof factory.databases !== 'function') return false
-    try {
-      return (await factory.databases()).some((db) => db.name === idbDatabaseName(name))
-    } catch {
-      return false
-    }
-  }
-
   put(index: number, data: Uint8Array): Promise<void> {
     if (this.closed) return Promise.reject(closedError(this.name))
     try {

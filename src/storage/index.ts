@@ -1,6 +1,5 @@
 import type { ChunkStore, ChunkStoreOptions } from './chunk-store.ts'
-import { StorageError } from '../util/errors.ts'
-import { IdbChunkStore } from './idb-chunk-store.ts'
+import { IdbChunkStore, idbDatabaseName } from './idb-chunk-store.ts'
 import { MemoryChunkStore } from './memory-chunk-store.ts'
 import { opfsAvailable } from './opfs-available.ts'
 
@@ -16,24 +15,13 @@ export type ChunkStoreKind = 'auto' | 'opfs' | 'indexeddb' | 'memory'
  * Opens the chunk store of one torrent. 'auto' prefers OPFS (a fraction of IndexedDB's CPU per MB) and
  * takes IndexedDB when OPFS cannot be used here (no OPFS, private browsing, a page that may not start a
  * worker) or when the torrent is already kept in IndexedDB (stored before, or by a browser without OPFS).
+ * The OPFS code loads with the first torrent that uses it.
  */
-/** The OPFS store loads with the first torrent that uses it: pages that never store pieces skip its code. */
-async function openOpfs(opts: ChunkStoreOptions): Promise<ChunkStore> {
-  const { OpfsChunkStore } = await import('./opfs-chunk-store.ts')
-  return OpfsChunkStore.open(opts)
-}
-
 export async function createChunkStore(kind: ChunkStoreKind, opts: ChunkStoreOptions): Promise<ChunkStore> {
   if (kind === 'memory') return new MemoryChunkStore(opts)
-  if (kind === 'indexeddb') return IdbChunkStore.open(opts)
-  if (kind === 'opfs') return openOpfs(opts)
-  if (!opfsAvailable() || (await IdbChunkStore.exists(opts.name))) return IdbChunkStore.open(opts)
-  try {
-    return await openOpfs(opts)
-  } catch (err) {
-    // Another tab holds this torrent's files: a second copy in IndexedDB would split it.
-    if (err instanceof StorageError && err.code === 'STORE_LOCKED') throw err
-    return IdbChunkStore.open(opts)
-  }
+  const openIdb = (o: ChunkStoreOptions) => IdbChunkStore.open(o)
+  if (kind === 'indexeddb' || (kind === 'auto' && !opfsAvailable())) return openIdb(opts)
+  const opfs = await import('./opfs-chunk-store.ts')
+  return kind === 'opfs' ? opfs.OpfsChunkStore.open(opts) : opfs.openAuto(opts, idbDatabaseName(opts.name), openIdb)
 }
 export { IdbTorrentRegistry, MemoryTorrentRegistry, type TorrentRecord, type TorrentRegistry } from './torrent-registry.ts'

@@ -182,3 +182,27 @@ export class OpfsChunkStore implements ChunkStore {
     return this.#host
   }
 }
+
+/** Whether IndexedDB has the database `name` (false where the browser cannot list databases). */
+async function idbHas(name: string): Promise<boolean> {
+  try {
+    return (await indexedDB.databases()).some((db) => db.name === name)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The 'auto' choice of createChunkStore, loaded with this module: OPFS, unless IndexedDB already keeps
+ * this torrent (database `idbName`) or OPFS cannot be used here; then `openIdb`.
+ */
+export async function openAuto(opts: ChunkStoreOptions, idbName: string, openIdb: (opts: ChunkStoreOptions) => Promise<ChunkStore>): Promise<ChunkStore> {
+  if (await idbHas(idbName)) return openIdb(opts)
+  try {
+    return await OpfsChunkStore.open(opts)
+  } catch (err) {
+    // Another tab holds this torrent's files: a second copy in IndexedDB would split it.
+    if (err instanceof StorageError && err.code === 'STORE_LOCKED') throw err
+    return openIdb(opts)
+  }
+}
