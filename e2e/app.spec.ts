@@ -18,10 +18,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Sets the page's download limit through Settings (kB/s), leaving Settings as it was. */
-async function limitDownload(page: Page, kBps: number): Promise<void> {
+async function limitRate(page: Page, direction: 'download' | 'upload', kBps: number): Promise<void> {
   const settings = page.getByTestId('settings')
   await settings.locator('summary').click()
-  await page.getByTestId('download-limit').fill(String(kBps))
+  await page.getByTestId(`${direction}-limit`).fill(String(kBps))
   await page.getByTestId('limits-save').click()
   await settings.locator('summary').click()
 }
@@ -102,9 +102,12 @@ test('piece map, pause/resume, remove with or without data, and screenshots of t
   const seeded = await pieceCounts(seedMap)
   expect(seeded.have, 'a seed has every piece').toBe(seeded.pieces)
 
+  // The seeder's cap keeps requests waiting at A, so B always has some in flight; a download cap
+  // alone lets each burst of requests land at once and then holds the next back, with nothing in flight.
+  await limitRate(a.page, 'upload', 400)
   const b = await openPeer('B')
   await b.page.setViewportSize({ width: 1100, height: 900 })
-  await limitDownload(b.page, 400)
+  await limitRate(b.page, 'download', 400)
   await addMagnet(b.page, smallMagnet)
   await waitForDone(b.page, infoHashOf(smallMagnet))
   await addMagnet(b.page, magnet)

@@ -166,7 +166,8 @@ test('a page imports the library without WebRTC, WebSocket or IndexedDB; the tra
       { magnet, trackerUrl: tracker.url },
     )
     expect(notes, 'a file arrives intact').toBe(await sha256(join(tmp.dir, 'movie/notes.bin')))
-    expect(libraryFiles(server.fetched), 'a downloading Client adds the tracker sibling, not the media one').toEqual([...sizes.core.files, ...sizes.tracker.files].sort())
+    const downloading = [...sizes.core.files, ...sizes.tracker.files, ...sizes.opfs.files]
+    expect(libraryFiles(server.fetched), 'a downloading Client adds the tracker and OPFS store siblings, not the media one').toEqual(downloading.sort())
 
     const wrongTarget = await page.evaluate(async () => {
       const mp4 = window.libClient!.torrents[0]!.files.find((f) => f.name === 'faststart.mp4')!
@@ -179,7 +180,7 @@ test('a page imports the library without WebRTC, WebSocket or IndexedDB; the tra
       }
     })
     expect(wrongTarget, 'a media error from the sibling module is a SwarmstreamError with its name').toEqual({ name: 'MediaError', code: 'INVALID_TARGET', typed: true })
-    expect(libraryFiles(server.fetched), 'playing loads the media sibling').toEqual([...sizes.core.files, ...sizes.tracker.files, ...sizes.media.files].sort())
+    expect(libraryFiles(server.fetched), 'playing loads the media sibling').toEqual([...downloading, ...sizes.media.files].sort())
 
     await page.evaluate(async () => {
       const video = (window.libVideo = document.createElement('video'))

@@ -20,7 +20,12 @@ declare global {
 const config = loadConfig()
 // Playing is what the app is for: load the MP4 player while the page is idle, not on the first Play.
 requestIdleCallback(() => void preloadPlayers().catch(() => undefined))
-const client = new Client({ announce: config.announce, persist: true, ...(config.rtcConfig ? { rtcConfig: config.rtcConfig } : {}) })
+const client = new Client({
+  announce: config.announce,
+  persist: true,
+  ...(config.rtcConfig ? { rtcConfig: config.rtcConfig } : {}),
+  ...(config.storage ? { storage: config.storage } : {}),
+})
 // File URLs (/files/<infoHash>/<path>) through the service worker; the app works without them.
 const fileServer = serveFiles(client)
 let fileUrls = false

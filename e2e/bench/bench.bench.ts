@@ -7,6 +7,7 @@ import { CHROMIUM_PATH } from '../support/browser.ts'
 import type { BenchContext } from './context.ts'
 import { Lab } from './lab.ts'
 import { loadOptions, SCENARIOS, type ScenarioName } from './options.ts'
+import { writeBreakdowns } from './breakdown.ts'
 import { textTable, writeResult, type BenchResult, type Row } from './report.ts'
 import { runHeap } from './scenarios/heap.ts'
 import { runLimit } from './scenarios/limit.ts'
@@ -54,8 +55,9 @@ test('bench', async ({ baseURL }) => {
   const lab = await Lab.launch(baseURL!)
   const results = new Map<string, Row[]>()
   const notes: string[] = []
-  const ctx: BenchContext = { lab, opts, results, tables: [], log: (m) => console.log(`[bench] ${m}`) }
+  const ctx: BenchContext = { lab, opts, results, breakdowns: new Map(), tables: [], log: (m) => console.log(`[bench] ${m}`) }
   const started = performance.now()
+  ctx.log(`load average at the start (1, 5, 15 min): ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`)
   let chromium = await lab.version()
   if (chromium === 'unknown') chromium = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim()
   try {
@@ -75,6 +77,8 @@ test('bench', async ({ baseURL }) => {
     await lab.close()
   }
   const cpu = cpus()
+  const loadAfter = loadavg()
+  ctx.log(`load average at the end (1, 5, 15 min): ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`)
   const result: BenchResult = {
     date: new Date().toISOString(),
     options: {
@@ -96,7 +100,7 @@ test('bench', async ({ baseURL }) => {
       node: process.version,
       network: opts.netns,
       loadBefore,
-      loadAfter: loadavg(),
+      loadAfter,
     },
     notes: [
       'Every peer is a page on its own origin (own loopback address) in one Chromium with a disk-backed profile; CPU = utime+stime of all its processes during the transfer. MB = 10^6 bytes.',
@@ -107,6 +111,7 @@ test('bench', async ({ baseURL }) => {
     tables: ctx.tables,
   }
   writeResult(result)
+  writeBreakdowns(ctx.breakdowns)
   console.log('\n' + textTable(result) + '\n')
   console.log('[bench] wrote e2e/artifacts/bench/latest.json and latest.md')
 })

@@ -8,6 +8,7 @@ import type { Lab } from './lab.ts'
 import type { BenchOptions } from './options.ts'
 import type { ClientKind } from './peers.ts'
 import type { ExtraTable, Row } from './report.ts'
+import type { Breakdown } from './breakdown.ts'
 
 export const MB = 1e6
 export const MiB = 2 ** 20
@@ -21,7 +22,9 @@ export interface BenchContext {
   opts: BenchOptions
   /** Figures of earlier scenarios of this run, by scenario name (e.g. the limit). */
   results: Map<string, Row[]>
-  /** Tables of their own printed after the main one (phase breakdowns). */
+  /** Where each transfer's CPU went (by process, by function), by client label, for the side-by-side tables. */
+  breakdowns: Map<string, Breakdown>
+  /** Tables printed after the figures. */
   tables: ExtraTable[]
   log(message: string): void
 }

@@ -2,17 +2,18 @@
 // in which every peer gets its own origin on its own loopback address (127.0.0.2, 127.0.0.3, …: another
 // site, hence its own storage and renderer process, like LAB.md's one-context-per-tab). Also the
 // browser's CPU time (/proc, every process of this browser) and a JS heap sampler (CDP).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server, type Socket, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from '@playwright/test'
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, forwardPageErrors } from '../support/browser.ts'
-
-const CLOCK_TICKS = 100
+import { countChannelTraffic } from './channel-counts.ts'
+import { browserProcesses, CpuSnapshot } from './processes.ts'
 
 export class Lab {
   readonly #servers: { close(): Promise<void> }[] = []
+  readonly #renderers = new WeakMap<Page, number>()
   #hosts = 0
   private constructor(
     readonly context: BrowserContext,
@@ -31,6 +32,7 @@ export class Lab {
       acceptDownloads: true,
     })
     await context.addInitScript(muteViteHmr)
+    await context.addInitScript(countChannelTraffic)
     return new Lab(context, dir, appBase)
   }
 
@@ -60,14 +62,24 @@ export class Lab {
     if (init) await page.addInitScript(init)
     forwardPageErrors(page, label)
     await page.goto(new URL(path, origin).toString())
+    const pid = await this.#findRenderer(page)
+    if (pid !== undefined) this.#renderers.set(page, pid)
     return page
   }
 
   /** utime+stime of every process of this browser, in seconds. */
   cpuSeconds(): number {
-    let ticks = 0
-    for (const stat of browserProcessStats(this.profileDir)) ticks += stat.utime + stat.stime
-    return ticks / CLOCK_TICKS
+    return this.cpuSnapshot().total
+  }
+
+  /** CPU seconds of every process of this browser now (see CpuSnapshot.since for what was used between two). */
+  cpuSnapshot(): CpuSnapshot {
+    return CpuSnapshot.take(this.profileDir)
+  }
+
+  /** The renderer process of a page opened by openPage, when it could be told apart. */
+  rendererPid(page: Page): number | undefined {
+    return this.#renderers.get(page)
   }
 
   async version(): Promise<string> {
@@ -78,6 +90,26 @@ export class Lab {
     await this.context.close().catch(() => undefined)
     for (const server of this.#servers) await server.close().catch(() => undefined)
     rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+  }
+
+  /**
+   * The page's renderer: the one that burns CPU while the page spins for a moment. (New pids do not tell:
+   * Chromium keeps a spare renderer ready and hands it to the next new page.)
+   */
+  async #findRenderer(page: Page): Promise<number | undefined> {
+    const cpu = () => new Map(browserProcesses(this.profileDir).filter((p) => p.kind === 'renderer').map((p) => [p.pid, p.cpu]))
+    // A busy machine may hand the spinning page little CPU: try a few times.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const before = cpu()
+      await page.evaluate(() => {
+        const end = performance.now() + 400
+        while (performance.now() < end);
+      })
+      const used = [...cpu()].map(([pid, c]) => ({ pid, delta: c - (before.get(pid) ?? c) })).sort((a, b) => b.delta - a.delta)
+      const [first, second] = used
+      if (first && first.delta >= 0.05 && (!second || second.delta * 2 <= first.delta)) return first.pid
+    }
+    return undefined
   }
 }
 
@@ -94,55 +126,6 @@ function muteViteHmr(): void {
       return Object.assign(new EventTarget(), { readyState: 0, OPEN: 1, url: String(args[0]), send() {}, close() {} })
     },
   })
-}
-
-interface ProcStat {
-  pid: number
-  ppid: number
-  utime: number
-  stime: number
-}
-
-function readStat(pid: number): ProcStat | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name may contain spaces and parentheses: fields start after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-    return { pid, ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]) }
-  } catch {
-    return null
-  }
-}
-
-/** The browser's main process (its command line names our profile) and all its descendants. */
-function browserProcessStats(profileDir: string): ProcStat[] {
-  const stats: ProcStat[] = []
-  const roots = new Set<number>()
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry)
-    if (!Number.isInteger(pid)) continue
-    const stat = readStat(pid)
-    if (!stat) continue
-    stats.push(stat)
-    try {
-      // Chromium may rewrite cmdline with spaces instead of NULs (LAB.md pitfall 8): a substring test covers both.
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--user-data-dir=${profileDir}`)) roots.add(pid)
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const mine = new Set(roots)
-  let grew = true
-  while (grew) {
-    grew = false
-    for (const s of stats) {
-      if (!mine.has(s.pid) && mine.has(s.ppid)) {
-        mine.add(s.pid)
-        grew = true
-      }
-    }
-  }
-  return stats.filter((s) => mine.has(s.pid))
 }
 
 /** Samples the page's JSHeapUsedSize every `everyMs`; stop() returns the peak in bytes. */

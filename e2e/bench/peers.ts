@@ -2,10 +2,25 @@
 // and a WebTorrent page (window.wt). Each peer is a page on its own origin in the Lab's browser.
 import type { Page } from '@playwright/test'
 import { appUrl, infoHashOf, seedFiles } from '../support/app.ts'
+import { resolve } from 'node:path'
 import type { Lab } from './lab.ts'
-import { startWtServer } from './wt-server.ts'
+import { devServerName, sourceMapNamer, type Namer } from './profile.ts'
+import { startWtServer, wtDist, type WtPackage } from './wt-server.ts'
 
-export type ClientKind = 'swarmstream' | 'webtorrent'
+/** `webtorrent`: WebTorrent 3; `webtorrent-2`: WebTorrent 2.8.5 (its OPFS store is per origin, and so is every peer here). */
+export type ClientKind = 'swarmstream' | 'webtorrent' | 'webtorrent-2'
+
+export const CLIENT_LABELS: Record<ClientKind, string> = {
+  swarmstream: 'Swarmstream',
+  webtorrent: 'WebTorrent 3',
+  'webtorrent-2': 'WebTorrent 2.8.5',
+}
+
+/** How a profile of this client's page names its functions (WebTorrent's bundle through its source map). */
+export function namerFor(kind: ClientKind): Namer {
+  if (kind === 'swarmstream') return devServerName
+  return sourceMapNamer('/webtorrent.min.js', resolve(wtDist(kind), 'webtorrent.min.js.map'))
+}
 
 interface WtTorrentLike {
   infoHash: string
@@ -43,6 +58,8 @@ export interface BenchPeer {
   seed(path: string): Promise<Seeded>
   /** Adds the magnet and resolves when done; returns ms from add() to done. */
   download(magnet: string): Promise<number>
+  /** Waits until seeding needs no more work of its own (Swarmstream: the dropped files are copied into IndexedDB). */
+  settle(infoHash: string): Promise<void>
   setUploadLimit(bytesPerSecond: number): Promise<void>
   uploaded(infoHash: string): Promise<number>
   /** Removes the torrent and its stored pieces, then closes the page. */
@@ -52,15 +69,19 @@ export interface BenchPeer {
 export interface PeerOptions {
   /** Runs in the page before its own scripts (e.g. the phase probe). */
   init?: () => void
+  /** More URL parameters for a Swarmstream app page (e.g. `storage=indexeddb`). */
+  appParams?: Record<string, string>
 }
 
 export async function openPeer(lab: Lab, kind: ClientKind, trackerUrl: string, label: string, opts: PeerOptions = {}): Promise<BenchPeer> {
-  return kind === 'swarmstream' ? openSwarmstream(lab, trackerUrl, label, opts) : openWebTorrent(lab, trackerUrl, label, opts)
+  return kind === 'swarmstream' ? openSwarmstream(lab, trackerUrl, label, opts) : openWebTorrent(lab, kind, trackerUrl, label, opts)
 }
 
 async function openSwarmstream(lab: Lab, trackerUrl: string, label: string, opts: PeerOptions): Promise<BenchPeer> {
   const origin = await lab.appOrigin()
-  const page = await lab.openPage(origin, appUrl(origin, trackerUrl), label, opts.init)
+  const url = new URL(appUrl(origin, trackerUrl))
+  for (const [k, v] of Object.entries(opts.appParams ?? {})) url.searchParams.set(k, v)
+  const page = await lab.openPage(origin, url.toString(), label, opts.init)
   await page.getByTestId('magnet-input').waitFor({ state: 'visible', timeout: 30_000 })
   return {
     kind: 'swarmstream',
@@ -92,6 +113,9 @@ async function openSwarmstream(lab: Lab, trackerUrl: string, label: string, opts
         })
         return performance.now() - start
       }, magnet),
+    async settle(infoHash) {
+      await page.waitForFunction((h) => window.swarmstream!.client.get(h)?.persisted === true, infoHash, { polling: 100, timeout: 600_000 })
+    },
     setUploadLimit: (rate) => page.evaluate((rate) => void (window.swarmstream!.client.uploadLimit = rate), rate),
     uploaded: (infoHash) => page.evaluate((h) => window.swarmstream!.client.get(h)?.uploaded ?? 0, infoHash),
     async dispose(infoHash) {
@@ -105,8 +129,8 @@ async function openSwarmstream(lab: Lab, trackerUrl: string, label: string, opts
   }
 }
 
-async function openWebTorrent(lab: Lab, trackerUrl: string, label: string, opts: PeerOptions): Promise<BenchPeer> {
-  const server = await startWtServer(lab.nextHost())
+async function openWebTorrent(lab: Lab, kind: WtPackage, trackerUrl: string, label: string, opts: PeerOptions): Promise<BenchPeer> {
+  const server = await startWtServer(lab.nextHost(), kind)
   lab.own(server)
   const page = await lab.openPage(server.url, '/', label, opts.init)
   await page.waitForFunction(() => window.wtReady === true, undefined, { timeout: 30_000 })
@@ -116,7 +140,7 @@ async function openWebTorrent(lab: Lab, trackerUrl: string, label: string, opts:
   })
   const announce = [trackerUrl]
   return {
-    kind: 'webtorrent',
+    kind,
     page,
     async seed(path) {
       const start = performance.now()
@@ -143,6 +167,8 @@ async function openWebTorrent(lab: Lab, trackerUrl: string, label: string, opts:
           }),
         { magnet, announce },
       ),
+    // seed() calls back once every piece is in WebTorrent's store.
+    settle: async () => undefined,
     setUploadLimit: (rate) => page.evaluate((rate) => window.wtBench!.throttleUpload(rate), rate),
     uploaded: (infoHash) => page.evaluate((h) => window.wtBench!.torrents.find((t) => t.infoHash === h)?.uploaded ?? 0, infoHash),
     async dispose(infoHash) {

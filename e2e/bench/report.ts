@@ -45,11 +45,12 @@ export interface Machine {
   loadAfter: number[]
 }
 
-/** A table of its own after the main one (e.g. first playback broken into phases). */
+/** A table beside the figures (e.g. CPU by process, top costs of a profile); cells are preformatted. */
 export interface ExtraTable {
   title: string
   header: string[]
   rows: string[][]
+  notes?: string[]
 }
 
 export interface BenchResult {
@@ -86,17 +87,34 @@ function machineLine(m: Machine): string {
   )
 }
 
-function aligned(header: string[], body: string[][]): string[] {
+function plainTable(header: string[], body: string[][]): string[] {
   const rows = [header, ...body]
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')
+  const line = (r: string[]) => header.map((_, i) => (r[i] ?? '').padEnd(widths[i]!)).join(' | ')
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.slice(1).map(line)]
 }
 
+function extraText(t: ExtraTable): string[] {
+  return ['', `${t.title}:`, ...plainTable(t.header, t.rows), ...(t.notes ?? []).map((n) => `  ${n}`)]
+}
+
 export function textTable(result: BenchResult): string {
-  const out = aligned(HEADER, result.rows.map(cells))
-  const extra = (result.tables ?? []).flatMap((t) => ['', t.title, ...aligned(t.header, t.rows)])
-  return [...out, ...extra, '', `Machine: ${machineLine(result.machine)}`, ...result.notes.map((n) => `Note: ${n}`)].join('\n')
+  const out = plainTable(HEADER, result.rows.map(cells))
+  const extras = (result.tables ?? []).flatMap(extraText)
+  return [...out, ...extras, '', `Machine: ${machineLine(result.machine)}`, ...result.notes.map((n) => `Note: ${n}`)].join('\n')
+}
+
+function extraMarkdown(t: ExtraTable): string[] {
+  const esc = (s: string) => s.replace(/\|/g, '\\|')
+  return [
+    '',
+    `**${t.title}**`,
+    '',
+    `| ${t.header.map(esc).join(' | ')} |`,
+    `|${t.header.map(() => '---').join('|')}|`,
+    ...t.rows.map((r) => `| ${t.header.map((_, i) => esc(r[i] ?? '')).join(' | ')} |`),
+    ...(t.notes ?? []).flatMap((n) => ['', n]),
+  ]
 }
 
 export function markdown(result: BenchResult): string {
@@ -105,14 +123,7 @@ export function markdown(result: BenchResult): string {
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map(() => '---').join('|')}|`,
     ...result.rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`),
-    ...(result.tables ?? []).flatMap((t) => [
-      '',
-      `**${t.title}**`,
-      '',
-      `| ${t.header.map(esc).join(' | ')} |`,
-      `|${t.header.map(() => '---').join('|')}|`,
-      ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-    ]),
+    ...(result.tables ?? []).flatMap(extraMarkdown),
     '',
     `Measured ${result.date} with \`npm run bench\` (${JSON.stringify(result.options)}). Machine: ${machineLine(result.machine)}.`,
     ...result.notes.map((n) => `\n${n}`),

@@ -6,7 +6,12 @@ import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { resolve } from 'node:path'
 
-const DIST = resolve(import.meta.dirname, '..', '..', 'node_modules', 'webtorrent', 'dist')
+/** The prebuilt bundles: WebTorrent 3 (`webtorrent`) and 2.8.5 (`webtorrent-2`, an npm alias). */
+export type WtPackage = 'webtorrent' | 'webtorrent-2'
+
+export function wtDist(pkg: WtPackage): string {
+  return resolve(import.meta.dirname, '..', '..', 'node_modules', pkg, 'dist')
+}
 
 const PEER_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>WebTorrent peer (bench)</title></head>
@@ -24,12 +29,13 @@ export interface WtServer {
   close(): Promise<void>
 }
 
-/** Serves on `host` (a loopback address), port chosen by the OS. */
-export async function startWtServer(host: string): Promise<WtServer> {
+/** Serves `pkg`'s bundle on `host` (a loopback address), port chosen by the OS. */
+export async function startWtServer(host: string, pkg: WtPackage = 'webtorrent'): Promise<WtServer> {
+  const dist = wtDist(pkg)
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    serve(path, res).catch((err: unknown) => {
+    serve(dist, path, res).catch((err: unknown) => {
       res.writeHead(500, { 'Content-Type': 'text/plain' })
       res.end(`Server error: ${(err as Error).message}\n`)
     })
@@ -53,15 +59,15 @@ export async function startWtServer(host: string): Promise<WtServer> {
   }
 }
 
-async function serve(path: string, res: ServerResponse): Promise<void> {
+async function serve(dist: string, path: string, res: ServerResponse): Promise<void> {
   const html = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }
   const js = { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }
   if (path === '/') return void res.writeHead(200, html).end(PEER_PAGE)
   if (path === '/favicon.ico') return void res.writeHead(204).end()
   if (path === '/blank.html') return void res.writeHead(200, html).end(BLANK_PAGE)
-  if (path === '/webtorrent.min.js') return void res.writeHead(200, js).end(await readFile(resolve(DIST, 'webtorrent.min.js')))
+  if (path === '/webtorrent.min.js') return void res.writeHead(200, js).end(await readFile(resolve(dist, 'webtorrent.min.js')))
   if (path === '/sw.min.js') {
-    return void res.writeHead(200, { ...js, 'Service-Worker-Allowed': '/' }).end(await readFile(resolve(DIST, 'sw.min.js')))
+    return void res.writeHead(200, { ...js, 'Service-Worker-Allowed': '/' }).end(await readFile(resolve(dist, 'sw.min.js')))
   }
   res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`No ${path} here.\n`)
 }

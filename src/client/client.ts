@@ -115,13 +115,13 @@ export class Client extends TypedEmitter<ClientEvents> {
     super()
     checkRtcConfig(opts.rtcConfig)
     this.announce = opts.announce ?? [...DEFAULT_TRACKERS]
-    this.#storage = opts.storage ?? (typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
+    this.#storage = opts.storage ?? (typeof indexedDB === 'undefined' ? 'memory' : 'auto')
     const storage = this.#storage
     this.#createStore = opts.createStore ?? ((o) => createChunkStore(storage, o))
     this.#clock = opts.clock
     this.#hasher = opts.hasher
     this.#sha256 = opts.sha256
-    this.#registry = opts.registry ?? (opts.persist ? (storage === 'indexeddb' ? new IdbTorrentRegistry() : new MemoryTorrentRegistry()) : null)
+    this.#registry = opts.registry ?? (opts.persist ? (storage === 'memory' ? new MemoryTorrentRegistry() : new IdbTorrentRegistry()) : null)
     this.restored = this.#restore()
     this.#upLimit.setRate(opts.uploadLimit ?? Infinity)
     this.#downLimit.setRate(opts.downloadLimit ?? Infinity)

@@ -27,6 +27,8 @@ export interface LibrarySizes {
   webSeeds: Size
   /** Added (to a Client's) when a BitTorrent v2 or hybrid torrent starts (hash store, hash exchange, per-block verification). */
   v2: Size
+  /** Added when a torrent first keeps its pieces in the origin private file system (the OPFS store and its worker). */
+  opfs: Size
 }
 
 export interface AppSizes {
@@ -101,7 +103,15 @@ export function librarySizes(outDir: string): LibrarySizes {
   const media = minus(closureOf('media'), core, tracker)
   const webSeeds = minus(closureOf('webseed'), core, tracker)
   const v2 = minus(closureOf('v2'), core, tracker)
-  return { core: measure(outDir, core), tracker: measure(outDir, tracker), media: measure(outDir, media), webSeeds: measure(outDir, webSeeds), v2: measure(outDir, v2) }
+  const opfs = minus(closureOf('opfs'), core, tracker)
+  return {
+    core: measure(outDir, core),
+    tracker: measure(outDir, tracker),
+    media: measure(outDir, media),
+    webSeeds: measure(outDir, webSeeds),
+    v2: measure(outDir, v2),
+    opfs: measure(outDir, opfs),
+  }
 }
 
 export function elementSize(outDir: string): Size {

@@ -16,12 +16,13 @@ import { PROBE_FILES, PROBE_MAGNET, probeBytes } from './library-probe.mjs'
  * Raise a figure only on purpose, and update the README's table with it.
  */
 const BUDGET = {
-  core: { raw: 127_000, gzip: 42_000 }, // +1.5 KB raw for first playback: early offers, a video's ends critical at metadata, reads before the commit
+  core: { raw: 128_500, gzip: 42_500 }, // first playback (+1.5 KB raw: early offers, a video's ends critical at metadata, reads before the commit); send batching, slab reads, the store choice (+0.8 KB)
   tracker: { raw: 83_000, gzip: 23_500 },
   media: { raw: 145_000, gzip: 42_500 },
   webSeeds: { raw: 13_000, gzip: 5_000 },
   v2: { raw: 13_500, gzip: 5_000 },
-  element: { raw: 381_000, gzip: 116_000 },
+  opfs: { raw: 6_000, gzip: 2_700 },
+  element: { raw: 386_000, gzip: 118_500 },
   appInitial: { raw: 206_500, gzip: 69_500 },
 }
 
@@ -137,7 +138,7 @@ describe('the built modules', () => {
   it('load the tracker, media, web seed and BitTorrent v2 code only through dynamic imports', () => {
     const sizes = librarySizes(out.lib)
     expect(sizes.v2.files, 'the v2 session is a sibling of its own').toHaveLength(1)
-    const lazy = new Set([...sizes.tracker.files, ...sizes.media.files, ...sizes.webSeeds.files, ...sizes.v2.files])
+    const lazy = new Set([...sizes.tracker.files, ...sizes.media.files, ...sizes.webSeeds.files, ...sizes.v2.files, ...sizes.opfs.files])
     for (const file of sizes.core.files) {
       const statics = moduleSpecifiers(file, readFileSync(join(out.lib, file), 'utf8')).filter((s) => !s.dynamic)
       for (const { specifier } of statics) expect(lazy.has(specifier.slice(2)), `${file} imports ${specifier} statically`).toBe(false)
@@ -161,12 +162,13 @@ describe('size budget', () => {
   }
 
   it('the library: core, tracker, media, web seed and v2 steps', () => {
-    const { core, tracker, media, webSeeds, v2 } = librarySizes(out.lib)
+    const { core, tracker, media, webSeeds, v2, opfs } = librarySizes(out.lib)
     within('core', core)
     within('tracker', tracker)
     within('media', media)
     within('webSeeds', webSeeds)
     within('v2', v2)
+    within('opfs', opfs)
   })
 
   it('a Client that downloads (core + tracker) loads less than WebTorrent 3', () => {

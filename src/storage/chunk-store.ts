@@ -6,6 +6,8 @@ export interface ChunkStore {
   readonly chunkLength: number
   /** Total torrent bytes. */
   readonly length: number
+  /** Reading from this store costs less than reading a seed's own files again (OPFS, memory). */
+  readonly fastReads?: boolean
   /** Resolves only when the data is committed (for IndexedDB: after the transaction completes). */
   put(index: number, data: Uint8Array): Promise<void>
   /** Returns the bytes [offset, offset+length) of chunk `index`, or null when the chunk is not stored. */

@@ -45,9 +45,11 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
     this.#chunkSize = opts.chunkSize ?? 0
   }
 
-  send(data: Uint8Array): void {
+  send(data: Uint8Array, tail?: Uint8Array): void {
     if (this.closed) return
-    const copy = data.slice()
+    const copy = new Uint8Array(data.length + (tail?.length ?? 0))
+    copy.set(data)
+    if (tail) copy.set(tail, data.length)
     const remote = this.remote
     const now = this.#clock.now()
     this.bufferedAmount += copy.length

@@ -40,10 +40,11 @@ export class TcpChannel extends TypedEmitter<PeerChannelEvents> implements PeerC
     return this.#closed ? 0 : this.#socket.writableLength
   }
 
-  send(data: Uint8Array): void {
+  send(data: Uint8Array, tail?: Uint8Array): void {
     if (this.#closed) return
-    // The socket may hold the array until it is written: give it a copy the caller cannot reuse.
+    // The socket may hold the arrays until they are written: give it copies the caller cannot reuse.
     this.#socket.write(data.slice())
+    if (tail) this.#socket.write(tail.slice())
   }
 
   close(reason = 'closed locally'): void {

@@ -5,16 +5,23 @@ import type { BlobSource } from './blob-source.ts'
 export const CACHE_BYTES = 16 * 1024 * 1024
 /**
  * Seeded Files are read in slabs of about this size: each Blob read is an IPC round trip to the
- * browser process, so reading one small piece per request costs more than the network.
+ * browser process, so reading one small piece per request costs more than the network (and at 1 MiB
+ * slabs, `slice` + `arrayBuffer` still cost the seeder's page ~6 ms per MB sent).
  */
-export const SLAB_BYTES = 1024 * 1024
+export const SLAB_BYTES = 4 * 1024 * 1024
+
+/** A cached read: its promise, and its bytes once it settled (null: not stored). */
+interface CacheEntry {
+  read: Promise<Uint8Array | null>
+  bytes?: Uint8Array | null
+}
 
 /**
  * Reads verified pieces for uploads and file streams: an LRU of whole pieces in front of
  * the seeded Files (when seeding) and the chunk store.
  */
 export class PieceReader {
-  #cache = new Map<number, Promise<Uint8Array | null>>()
+  #cache = new Map<number, CacheEntry>()
   #maxPieces: number
   #slabPieces: number
 
@@ -23,7 +30,7 @@ export class PieceReader {
     private readonly pieceLength: number,
     private readonly numPieces: number,
     private readonly pieceSize: (index: number) => number,
-    private readonly source: BlobSource | null,
+    private source: BlobSource | null,
   ) {
     this.#maxPieces = Math.max(8, Math.floor(CACHE_BYTES / pieceLength))
     this.#slabPieces = Math.max(1, Math.floor(SLAB_BYTES / pieceLength))
@@ -31,23 +38,38 @@ export class PieceReader {
 
   /** The whole piece, or null when it is not stored. */
   readPiece(index: number): Promise<Uint8Array | null> {
-    const hit = this.#cache.get(index)
-    if (hit) {
-      this.#cache.delete(index)
-      this.#cache.set(index, hit)
-      return hit
-    }
+    const hit = this.#touch(index)
+    if (hit) return hit.read
     if (this.source) return this.#readSlab(this.source, index)
     return this.#remember(index, this.store.get(index))
   }
 
+  /** The piece when it is in memory already (no await needed), else undefined. */
+  cached(index: number): Uint8Array | undefined {
+    return this.#touch(index)?.bytes ?? undefined
+  }
+
   /** A freshly verified piece goes into the cache, since peers will ask for it next. */
   remember(index: number, data: Uint8Array): void {
-    void this.#remember(index, Promise.resolve(data))
+    void this.#remember(index, Promise.resolve(data), data)
+  }
+
+  #touch(index: number): CacheEntry | undefined {
+    const hit = this.#cache.get(index)
+    if (hit) {
+      this.#cache.delete(index)
+      this.#cache.set(index, hit)
+    }
+    return hit
   }
 
   clear(): void {
     this.#cache.clear()
+  }
+
+  /** The seed's files are all in the store now: read from there from now on. */
+  stopReadingSource(): void {
+    this.source = null
   }
 
   #readSlab(source: BlobSource, index: number): Promise<Uint8Array | null> {
@@ -66,13 +88,17 @@ export class PieceReader {
     return wanted
   }
 
-  #remember(index: number, read: Promise<Uint8Array | null>): Promise<Uint8Array | null> {
-    this.#cache.set(index, read)
+  #remember(index: number, read: Promise<Uint8Array | null>, bytes?: Uint8Array): Promise<Uint8Array | null> {
+    const entry: CacheEntry = bytes ? { read, bytes } : { read }
+    this.#cache.set(index, entry)
     read.then(
       (bytes) => {
-        if (!bytes && this.#cache.get(index) === read) this.#cache.delete(index)
+        entry.bytes = bytes
+        if (!bytes && this.#cache.get(index) === entry) this.#cache.delete(index)
       },
-      () => this.#cache.delete(index),
+      () => {
+        if (this.#cache.get(index) === entry) this.#cache.delete(index)
+      },
     )
     while (this.#cache.size > this.#maxPieces) this.#cache.delete(this.#cache.keys().next().value!)
     return read

@@ -41,6 +41,23 @@ describe('RequestScheduler', () => {
     expect(h.stats.snapshot().byPeer[peerIdOf(1)]).toMatchObject({ receivedBytes: GEOMETRY.length, discardedBytes: 0 })
   })
 
+  it('tops the pipeline up only once a quarter of it is free, so requests leave several to a message', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    const remote = h.connect(1, null)
+    await h.clock.advance(45)
+    const peer = h.record(1)
+    const asked = [...peer.download.requests.values()]
+    expect(asked).toHaveLength(MIN_PIPELINE)
+    const quarter = MIN_PIPELINE / 4
+    for (const r of asked.slice(0, quarter - 1)) h.scheduler.onBlock(peer, r.index, r.begin, new Uint8Array(r.length))
+    expect(peer.download.requests.size, 'no refill for a few free slots').toBe(MIN_PIPELINE - quarter + 1)
+    const last = asked[quarter - 1]!
+    h.scheduler.onBlock(peer, last.index, last.begin, new Uint8Array(last.length))
+    expect(peer.download.requests.size).toBeGreaterThanOrEqual(MIN_PIPELINE)
+    await h.clock.advance(20)
+    expect(h.requestsOf(remote).length).toBeGreaterThanOrEqual(MIN_PIPELINE + quarter)
+  })
+
   it('tells a peer it is not interested once it has nothing we need', async () => {
     const h = schedulerHarness(GEOMETRY)
     for (let i = 0; i < GEOMETRY.numPieces; i++) h.picker.markHave(i)

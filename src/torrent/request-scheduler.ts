@@ -27,6 +27,11 @@ export const MIN_PIPELINE = 16
 export const MAX_PIPELINE = 256
 /** Requests in flight should cover this much time at the peer's current rate. */
 const PIPELINE_SECONDS = 0.5
+/**
+ * After a block arrives the pipeline is topped up only once this share of it is free: requests then go
+ * out several at a time, in one channel message, instead of one message per block received.
+ */
+const REFILL_SHARE = 1 / 4
 
 export interface SchedulerDeps {
   picker: PiecePicker
@@ -102,15 +107,16 @@ export class RequestScheduler {
     this.#deps.picker.peerLeft(peer)
   }
 
-  /** Tops up the peer's request pipeline. */
-  fill(peer: PeerRecord): void {
+  /** Tops up the peer's request pipeline; `batched`: only once REFILL_SHARE of it is free. */
+  fill(peer: PeerRecord, batched = false): void {
     const { session, download } = peer
     const { picker, clock, limiter } = this.#deps
     if (session.closed || session.peerChoking || !session.amInterested || !session.pieces || !this.#deps.mayRequest()) return
     const now = clock.now()
     if (limiter.delay(now) > 0) return
-    const room = this.#pipelineLength(peer, now) - download.requests.size
-    if (room <= 0) return
+    const pipeline = this.#pipelineLength(peer, now)
+    const room = pipeline - download.requests.size
+    if (room <= 0 || (batched && room < Math.max(1, Math.floor(pipeline * REFILL_SHARE)))) return
     const inFlight = (index: number, begin: number) => download.requests.has(blockKey(index, begin))
     const picked = picker.pick(peer, session.pieces, room, inFlight, { critical: isFast(peer, this.#deps.peers(), now) })
     if (picked.length > 0) this.#deps.requesting?.(peer, picked)
@@ -139,7 +145,7 @@ export class RequestScheduler {
       this.#cancelDuplicates(peer, index, begin, block.length)
       this.#deps.accept(peer, index, begin, block)
     }
-    this.fill(peer)
+    this.fill(peer, true)
   }
 
   onReject(peer: PeerRecord, index: number, begin: number): void {

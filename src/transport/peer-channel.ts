@@ -21,7 +21,12 @@ export interface PeerChannel extends TypedEmitter<PeerChannelEvents> {
   readonly initiator?: boolean
   /** Bytes queued but not yet sent. */
   readonly bufferedAmount: number
-  send(data: Uint8Array): void
+  /**
+   * Queues bytes for the remote: `data`, then `tail` when given (a piece header and its block, kept in
+   * one channel message when they fit). The channel copies or sends them before it returns, so the
+   * caller may reuse both.
+   */
+  send(data: Uint8Array, tail?: Uint8Array): void
   close(reason?: string): void
 }
 

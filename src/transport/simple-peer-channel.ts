@@ -1,5 +1,6 @@
 import { TypedEmitter } from '../util/typed-emitter.ts'
 import { LOW_WATER_MARK, type PeerChannel, type PeerChannelEvents } from './peer-channel.ts'
+import { SendBatcher } from './send-batcher.ts'
 
 /** The part of a `@thaunknown/simple-peer` instance we use. */
 export interface SimplePeerLike {
@@ -8,6 +9,7 @@ export interface SimplePeerLike {
   initiator?: boolean
   destroyed: boolean
   _channel: RTCDataChannel | null
+  _pc?: RTCPeerConnection | null
   on(event: 'data', listener: (data: Uint8Array) => void): void
   on(event: 'connect' | 'close', listener: () => void): void
   on(event: 'error', listener: (err: Error) => void): void
@@ -19,13 +21,15 @@ export interface SimplePeerLike {
 
 /**
  * Adapts a connected simple-peer to a PeerChannel. Sends go straight to the RTCDataChannel
- * (simple-peer's stream layer would add a copy and its own 64 KiB high-water mark).
+ * (simple-peer's stream layer would add a copy and its own 64 KiB high-water mark), packed into
+ * few large messages by a SendBatcher.
  */
 export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implements PeerChannel {
   readonly label: string
   readonly initiator: boolean | undefined
   #peer: SimplePeerLike
   #channel: RTCDataChannel
+  #batcher: SendBatcher
   #closed = false
 
   constructor(peer: SimplePeerLike, label: string) {
@@ -35,6 +39,7 @@ export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implement
     this.initiator = peer.initiator
     this.#peer = peer
     this.#channel = peer._channel
+    this.#batcher = new SendBatcher((bytes) => this.#sendNow(bytes), peer._pc?.sctp?.maxMessageSize ?? 0)
     this.#channel.bufferedAmountLowThreshold = LOW_WATER_MARK
     this.#channel.addEventListener('bufferedamountlow', () => this.emit('drain'))
     // simple-peer ends its stream itself when the channel closes, and may not emit 'close' then.
@@ -49,13 +54,18 @@ export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implement
   }
 
   get bufferedAmount(): number {
-    return this.#closed ? 0 : this.#channel.bufferedAmount
+    return this.#closed ? 0 : this.#channel.bufferedAmount + this.#batcher.pending
   }
 
-  send(data: Uint8Array): void {
+  send(data: Uint8Array, tail?: Uint8Array): void {
+    if (this.#closed) return
+    this.#batcher.write(data, tail)
+  }
+
+  #sendNow(bytes: Uint8Array): void {
     if (this.#closed || this.#channel.readyState !== 'open') return
     try {
-      this.#channel.send(data as Uint8Array<ArrayBuffer>)
+      this.#channel.send(bytes as Uint8Array<ArrayBuffer>)
     } catch (err) {
       this.close(`send failed: ${(err as Error).message}`)
     }
@@ -63,6 +73,7 @@ export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implement
 
   close(reason = 'closed locally'): void {
     if (this.#closed) return
+    this.#batcher.flush()
     this.#peer.destroy()
     this.#onClose(reason)
   }
@@ -70,6 +81,7 @@ export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implement
   #onClose(reason: string): void {
     if (this.#closed) return
     this.#closed = true
+    this.#batcher.clear()
     this.emit('close', reason)
     this.removeAllListeners()
   }

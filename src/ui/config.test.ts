@@ -60,6 +60,17 @@ describe('resolveConfig', () => {
   })
 })
 
+describe('resolveConfig ?storage=', () => {
+  it('picks the piece store for this load, and reports an unknown one', () => {
+    expect(resolveConfig({ search: '?storage=indexeddb', metaTracker: null, saved: null }).storage).toBe('indexeddb')
+    expect(resolveConfig({ search: '?storage=opfs', metaTracker: null, saved: null }).storage).toBe('opfs')
+    expect(resolveConfig({ search: '', metaTracker: null, saved: null }).storage).toBeUndefined()
+    const bad = resolveConfig({ search: '?storage=disk', metaTracker: null, saved: null })
+    expect(bad.storage).toBeUndefined()
+    expect(bad.problems).toEqual([expect.stringMatching(/Unknown \?storage=disk/)])
+  })
+})
+
 describe('parseTrackerList', () => {
   it('reads one URL per line, trims, drops blanks and duplicates, and collects bad lines', () => {
     const text = ' wss://a.example \n\nws://b.example:8000/announce\r\nwss://a.example\nhttp://c.example\nnonsense\n'

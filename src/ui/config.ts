@@ -27,6 +27,8 @@ export interface AppConfig {
   defaults: string[]
   /** Problems found while reading the settings, in words (shown as warnings). */
   problems: string[]
+  /** `?storage=opfs|indexeddb`: where pieces are kept (absent: the library chooses; see createChunkStore). */
+  storage?: 'opfs' | 'indexeddb'
 }
 
 export interface ConfigSources {
@@ -79,6 +81,10 @@ export function resolveConfig(sources: ConfigSources): AppConfig {
     if (ice !== null) problems.push(`Ignored ?ice=${ice}: private mode is on, so peers are reached only through your TURN server.`)
   } else if (ice === 'none') config.rtcConfig = { iceServers: [] }
   else if (ice !== null) problems.push(`Unknown ?ice=${ice}: only "none" is supported, so the default STUN servers are used.`)
+
+  const storage = params.get('storage')
+  if (storage === 'opfs' || storage === 'indexeddb') config.storage = storage
+  else if (storage !== null) problems.push(`Unknown ?storage=${storage}: use "opfs" or "indexeddb"; the default is used.`)
 
   const fromUrl = params.getAll('announce')
   if (fromUrl.length > 0) {

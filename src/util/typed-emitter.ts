@@ -35,7 +35,12 @@ export class TypedEmitter<Events extends EventMap> {
 
   protected emit<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): void {
     const set = this.#listeners.get(event)
-    if (!set) return
+    if (!set || set.size === 0) return
+    if (set.size === 1) {
+      // The common case, on every received chunk: no copy of the listener set.
+      for (const listener of set) (listener as (...a: Parameters<Events[K]>) => void)(...args)
+      return
+    }
     for (const listener of [...set]) (listener as (...a: Parameters<Events[K]>) => void)(...args)
   }
 }

@@ -1,11 +1,13 @@
 // (1) Raw RTCDataChannel between two pages (own origins): 16 KiB messages, bufferedAmount high 1 MiB /
-// low 256 KiB. The ceiling any client can reach here.
+// low 256 KiB. The ceiling any client can reach here. Also 64 KiB messages (what coalescing can reach),
+// CPU by process and a profile of both pages for the side-by-side tables.
 import type { Page } from '@playwright/test'
+import { profileTransfer, summarizeRuns, TransferProbe, type RunMeasure } from '../breakdown.ts'
 import { MB, type BenchContext } from '../context.ts'
-import { stat, type Row } from '../report.ts'
+import { stat, type Row, type Stat } from '../report.ts'
 import { startWtServer } from '../wt-server.ts'
 
-const MESSAGE = 16 * 1024
+export const LIMIT_LABEL = 'raw channel, 16 KiB'
 const HIGH = 1024 * 1024
 const LOW = 256 * 1024
 
@@ -57,66 +59,102 @@ async function connect(a: Page, b: Page): Promise<void> {
   await b.evaluate(() => window.benchChannel!.then(() => undefined))
 }
 
-export async function runLimit(ctx: BenchContext): Promise<Row[]> {
+interface Pair {
+  a: Page
+  b: Page
+}
+
+async function openPair(ctx: BenchContext): Promise<Pair> {
+  const a = await blankPage(ctx, 'limit sender')
+  const b = await blankPage(ctx, 'limit receiver')
+  await connect(a, b)
+  // The receiver listens before the first byte is sent (messages without a listener are lost).
+  await b.evaluate(async (size) => {
+    const dc = await window.benchChannel!
+    let got = 0
+    window.benchReceived = new Promise<void>((resolve) => {
+      dc.onmessage = (e: MessageEvent<ArrayBuffer>) => {
+        got += e.data.byteLength
+        if (got >= size) resolve()
+      }
+    })
+  }, ctx.opts.size)
+  return { a, b }
+}
+
+/** Sends `size` bytes in `message`-byte messages within the flow-control marks; resolves once all arrived. */
+async function pump({ a, b }: Pair, size: number, message: number): Promise<void> {
+  const received = b.evaluate(() => window.benchReceived)
+  await a.evaluate(
+    async ({ size, message, HIGH, LOW }) => {
+      const dc = await window.benchChannel!
+      const msg = new Uint8Array(message)
+      dc.bufferedAmountLowThreshold = LOW
+      let sent = 0
+      await new Promise<void>((resolve) => {
+        const pump = () => {
+          while (sent < size) {
+            if (dc.bufferedAmount > HIGH) {
+              dc.onbufferedamountlow = () => {
+                dc.onbufferedamountlow = null
+                pump()
+              }
+              return
+            }
+            dc.send(msg)
+            sent += message
+          }
+          resolve()
+        }
+        pump()
+      })
+    },
+    { size, message, HIGH, LOW },
+  )
+  await received
+}
+
+async function closePair({ a, b }: Pair): Promise<void> {
+  await a.close()
+  await b.close()
+}
+
+async function measureLimit(ctx: BenchContext, message: number): Promise<{ speed: Stat; cpu: Stat; runs: RunMeasure[] }> {
   const size = ctx.opts.size
   const speeds: number[] = []
   const cpu: number[] = []
+  const runs: RunMeasure[] = []
   for (let run = 0; run < ctx.opts.runs; run++) {
-    const a = await blankPage(ctx, 'limit sender')
-    const b = await blankPage(ctx, 'limit receiver')
-    await connect(a, b)
-    // The receiver listens before the first byte is sent (messages without a listener are lost).
-    await b.evaluate(async (size) => {
-      const dc = await window.benchChannel!
-      let got = 0
-      window.benchReceived = new Promise<void>((resolve) => {
-        dc.onmessage = (e: MessageEvent<ArrayBuffer>) => {
-          got += e.data.byteLength
-          if (got >= size) resolve()
-        }
-      })
-    }, size)
-    const received = b.evaluate(() => window.benchReceived)
-    const cpu0 = ctx.lab.cpuSeconds()
+    const pair = await openPair(ctx)
+    const probe = await TransferProbe.start(ctx.lab, pair.a, pair.b)
     const t0 = performance.now()
-    await a.evaluate(
-      async ({ size, MESSAGE, HIGH, LOW }) => {
-        const dc = await window.benchChannel!
-        const msg = new Uint8Array(MESSAGE)
-        dc.bufferedAmountLowThreshold = LOW
-        let sent = 0
-        await new Promise<void>((resolve) => {
-          const pump = () => {
-            while (sent < size) {
-              if (dc.bufferedAmount > HIGH) {
-                dc.onbufferedamountlow = () => {
-                  dc.onbufferedamountlow = null
-                  pump()
-                }
-                return
-              }
-              dc.send(msg)
-              sent += MESSAGE
-            }
-            resolve()
-          }
-          pump()
-        })
-      },
-      { size, MESSAGE, HIGH, LOW },
-    )
-    await received
+    await pump(pair, size, message)
     const seconds = (performance.now() - t0) / 1000
-    const cpuSeconds = ctx.lab.cpuSeconds() - cpu0
+    const measure = await probe.stop(size)
+    const cpuSeconds = [...measure.cpu.values()].reduce((x, y) => x + y, 0)
+    runs.push(measure)
     speeds.push(size / MB / seconds)
-    cpu.push(cpuSeconds / (size / MB))
-    ctx.log(`limit run ${run + 1}: ${(size / MB / seconds).toFixed(1)} MB/s, ${cpuSeconds.toFixed(1)} CPU-s`)
-    await a.close()
-    await b.close()
+    cpu.push((1000 * cpuSeconds) / (size / MB))
+    ctx.log(`limit ${message / 1024} KiB run ${run + 1}: ${(size / MB / seconds).toFixed(1)} MB/s, ${cpuSeconds.toFixed(1)} CPU-s`)
+    await closePair(pair)
   }
+  return { speed: stat(speeds), cpu: stat(cpu), runs }
+}
+
+export async function runLimit(ctx: BenchContext): Promise<Row[]> {
+  const size = ctx.opts.size
+  const small = await measureLimit(ctx, 16 * 1024)
+  const large = await measureLimit(ctx, 64 * 1024)
+  const breakdown = summarizeRuns(LIMIT_LABEL, small.runs)
+  const pair = await openPair(ctx)
+  breakdown.profile = await profileTransfer({ page: pair.a }, { page: pair.b }, size, () => pump(pair, size, 16 * 1024))
+  await closePair(pair)
+  ctx.breakdowns.set(LIMIT_LABEL, breakdown)
   const sizeNote = `${(size / 2 ** 20).toFixed(0)} MiB`
   return [
-    { scenario: 'limit', figure: `raw RTCDataChannel, 16 KiB msgs, ${sizeNote}`, unit: 'MB/s', value: stat(speeds), references: [], target: '', met: null },
-    { scenario: 'limit', figure: 'raw RTCDataChannel browser CPU', unit: 'CPU-s/MB', value: stat(cpu), references: [], target: '', met: null },
+    { scenario: 'limit', figure: `raw RTCDataChannel, 16 KiB msgs, ${sizeNote}`, unit: 'MB/s', value: small.speed, references: [], target: '', met: null },
+    { scenario: 'limit', figure: 'raw RTCDataChannel browser CPU, 16 KiB msgs', unit: 'CPU ms/MB', value: small.cpu, references: [], target: '', met: null },
+    { scenario: 'limit', figure: `raw RTCDataChannel, 64 KiB msgs, ${sizeNote}`, unit: 'MB/s', value: large.speed, references: [{ label: '16 KiB', value: small.speed }], target: '', met: null },
+    { scenario: 'limit', figure: 'raw RTCDataChannel browser CPU, 64 KiB msgs', unit: 'CPU ms/MB', value: large.cpu, references: [{ label: '16 KiB', value: small.cpu }], target: '', met: null },
   ]
 }
