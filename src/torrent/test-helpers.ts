@@ -50,7 +50,10 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
       peer.session.setPieceCount(geometry.numPieces)
       scheduler.onPieces(peer)
     },
-    left: (peer) => scheduler.removePeer(peer),
+    left: (peer) => {
+      scheduler.removePeer(peer)
+      uploader.onPeerLeft(peer)
+    },
     extendedHandshake: () => undefined,
     drain: (peer) => uploader.onDrain(peer),
   })

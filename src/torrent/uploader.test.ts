@@ -49,6 +49,18 @@ describe('Uploader', () => {
     expect(unchoked).toHaveLength(UNCHOKE_SLOTS + 1)
   })
 
+  it('gives the slot of an unchoked peer that leaves to a waiting peer at once', async () => {
+    const h = await seed()
+    const peers = Array.from({ length: UNCHOKE_SLOTS + 2 }, (_, i) => h.connect(10 + i, null))
+    for (const p of peers) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    const unchoked = (p: (typeof peers)[number]) => p.received.some((m) => m.type === 'unchoke')
+    const waiting = peers.find((p) => !unchoked(p))!
+    peers.find(unchoked)!.disconnect()
+    await h.clock.advance(30)
+    expect(unchoked(waiting)).toBe(true)
+  })
+
   it('ignores requests while choked, and drops a peer that floods them', async () => {
     const h = await seed()
     const rude = h.connect(1, null)

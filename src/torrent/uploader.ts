@@ -116,6 +116,13 @@ export class Uploader {
     void this.#serve(peer)
   }
 
+  /** An unchoked peer left (e.g. done and gone): its slot goes to a waiting peer now, not at the next rechoke. */
+  onPeerLeft(peer: PeerRecord): void {
+    if (peer.session.amChoking) return
+    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking && !other.session.closed)
+    if (waiting) this.onInterested(waiting)
+  }
+
   #choke(peer: PeerRecord): void {
     peer.session.send({ type: 'choke' })
     peer.upload.queue = []
