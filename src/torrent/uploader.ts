@@ -2,7 +2,8 @@ import { sleep, type Clock } from '../util/clock.ts'
 import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
-import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
+import { BLOCK_LENGTH, MAX_REQUEST_LENGTH } from '../wire/index.ts'
+import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { Choker, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import type { PeerRecord } from './peer-record.ts'
 import type { PieceReader } from './piece-reader.ts'
@@ -14,6 +15,14 @@ export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
  * already in flight when our choke reached it, so more than a full queue since our last choke is a flood.
  */
 export const MAX_REQUESTS_WHILE_CHOKED = MAX_QUEUED_REQUESTS_PER_PEER
+/**
+ * Blocks queued in a peer's channel beyond about this much sending time only delay what we send it next
+ * (our requests, haves) behind them: on a slow uplink a full HIGH_WATER_MARK is seconds of data. The
+ * channel's marks still bound it (a fast loopback link keeps the whole HIGH_WATER_MARK).
+ */
+export const UPLOAD_BUFFER_SECONDS = 0.25
+/** The least we keep queued: above LOW_WATER_MARK, so 'drain' still fires. */
+export const MIN_UPLOAD_BUFFER = LOW_WATER_MARK + 4 * BLOCK_LENGTH
 
 export interface UploaderDeps {
   clock: Clock
@@ -123,6 +132,14 @@ export class Uploader {
     if (waiting) this.onInterested(waiting)
   }
 
+  /** Whether more blocks may go into the peer's channel now: under the channel's mark and ~UPLOAD_BUFFER_SECONDS. */
+  #mayQueue(peer: PeerRecord): boolean {
+    const { session } = peer
+    if (!session.writable) return false
+    const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(this.#deps.clock.now()) * UPLOAD_BUFFER_SECONDS)
+    return session.channel.bufferedAmount < budget
+  }
+
   #choke(peer: PeerRecord): void {
     peer.session.send({ type: 'choke' })
     peer.upload.queue = []
@@ -144,7 +161,7 @@ export class Uploader {
     try {
       for (;;) {
         const queue = upload.queue
-        if (queue.length === 0 || session.closed || session.amChoking || !session.writable) return
+        if (queue.length === 0 || session.closed || session.amChoking || !this.#mayQueue(peer)) return
         const next = queue[0]!
         // A piece in memory is served without an await, so a burst of blocks leaves in one task (and one channel message).
         let piece: Uint8Array | null | undefined = this.#deps.reader.cached(next.index)
