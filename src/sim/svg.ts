@@ -125,10 +125,12 @@ export function lineChart(c: LineChart): string {
     const color = COLORS[i % COLORS.length]
     body.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${pts.join(' ')}"/>`)
   })
+  let xMarkers = 0
   for (const m of c.markers ?? []) {
     if (m.x !== undefined) {
       body.push(`<line x1="${sx(m.x).toFixed(1)}" y1="${M.top}" x2="${sx(m.x).toFixed(1)}" y2="${H - M.bottom}" stroke="#555" stroke-dasharray="3 3"/>`)
-      body.push(`<text x="${(sx(m.x) + 4).toFixed(1)}" y="${M.top + 14}" fill="#555">${esc(m.label)}</text>`)
+      // Each vertical marker's label on its own line, so close markers stay readable.
+      body.push(`<text x="${(sx(m.x) + 4).toFixed(1)}" y="${M.top + 14 * ++xMarkers}" fill="#555">${esc(m.label)}</text>`)
     }
     if (m.y !== undefined) {
       body.push(`<line x1="${M.left}" y1="${sy(m.y).toFixed(1)}" x2="${W - M.right}" y2="${sy(m.y).toFixed(1)}" stroke="#555" stroke-dasharray="3 3"/>`)
