@@ -143,10 +143,15 @@ export class SimChannel extends TypedEmitter<PeerChannelEvents> implements PeerC
     this.#clock = clock
   }
 
-  send(data: Uint8Array): void {
+  /** `data`, then `tail` (a piece header and its block): both by reference, as nothing mutates them after. */
+  send(data: Uint8Array, tail?: Uint8Array): void {
     if (this.closed || (this.sendFilter && !this.sendFilter(data))) return
     this.sentBytes += data.length
     this.#out?.send(data)
+    if (tail) {
+      this.sentBytes += tail.length
+      this.#out?.send(tail)
+    }
   }
 
   close(reason = 'closed locally'): void {
