@@ -9,8 +9,6 @@ export interface TrackerLike {
   on(event: 'warning', listener: (err: SwarmstreamError) => void): unknown
   start(): void
   complete(): void
-  /** Announce now (with new offers), before the tracker's interval. */
-  update?(): void
   destroy(): void
 }
 
