@@ -208,7 +208,7 @@ export class PieceEngine {
   /** A peer left. One we dropped (`error`) or banned loses its unverified blocks at once. */
   removePeer(peer: PeerRecord, error: SwarmstreamError | null): void {
     this.#scheduler.removePeer(peer)
-    this.#uploader.onPeerLeft(peer)
+    this.#uploader.freeSlot()
     if (error) this.#assembler.discard(peer)
     for (const other of this.#deps.peers()) this.#scheduler.fill(other)
   }

@@ -52,7 +52,7 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
     },
     left: (peer) => {
       scheduler.removePeer(peer)
-      uploader.onPeerLeft(peer)
+      uploader.freeSlot()
     },
     extendedHandshake: () => undefined,
     drain: (peer) => uploader.onDrain(peer),

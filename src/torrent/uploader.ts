@@ -2,8 +2,7 @@ import { sleep, type Clock } from '../util/clock.ts'
 import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
-import { BLOCK_LENGTH, MAX_REQUEST_LENGTH } from '../wire/index.ts'
-import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
+import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
 import { Choker, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import type { PeerRecord } from './peer-record.ts'
 import type { PieceReader } from './piece-reader.ts'
@@ -21,8 +20,8 @@ export const MAX_REQUESTS_WHILE_CHOKED = MAX_QUEUED_REQUESTS_PER_PEER
  * channel's marks still bound it (a fast loopback link keeps the whole HIGH_WATER_MARK).
  */
 export const UPLOAD_BUFFER_SECONDS = 0.25
-/** The least we keep queued: above LOW_WATER_MARK, so 'drain' still fires. */
-export const MIN_UPLOAD_BUFFER = LOW_WATER_MARK + 4 * BLOCK_LENGTH
+/** The least we keep queued: above LOW_WATER_MARK (256 KiB), so the channel still fires drain. */
+export const MIN_UPLOAD_BUFFER = 320 * 1024
 
 export interface UploaderDeps {
   clock: Clock
@@ -74,8 +73,7 @@ export class Uploader {
   onNotInterested(peer: PeerRecord): void {
     if (peer.session.amChoking) return
     this.#choke(peer)
-    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking)
-    if (waiting) this.onInterested(waiting)
+    this.freeSlot()
   }
 
   /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
@@ -125,20 +123,12 @@ export class Uploader {
     void this.#serve(peer)
   }
 
-  /** An unchoked peer left (e.g. done and gone): its slot goes to a waiting peer now, not at the next rechoke. */
-  onPeerLeft(peer: PeerRecord): void {
-    if (peer.session.amChoking) return
-    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking && !other.session.closed)
+  /** A peer left (e.g. done and gone): a free slot goes to a waiting peer now, not at the next rechoke. */
+  freeSlot(): void {
+    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking)
     if (waiting) this.onInterested(waiting)
   }
 
-  /** Whether more blocks may go into the peer's channel now: under the channel's mark and ~UPLOAD_BUFFER_SECONDS. */
-  #mayQueue(peer: PeerRecord): boolean {
-    const { session } = peer
-    if (!session.writable) return false
-    const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(this.#deps.clock.now()) * UPLOAD_BUFFER_SECONDS)
-    return session.channel.bufferedAmount < budget
-  }
 
   #choke(peer: PeerRecord): void {
     peer.session.send({ type: 'choke' })
@@ -161,7 +151,9 @@ export class Uploader {
     try {
       for (;;) {
         const queue = upload.queue
-        if (queue.length === 0 || session.closed || session.amChoking || !this.#mayQueue(peer)) return
+        // Up to ~UPLOAD_BUFFER_SECONDS queued, and under the channel's mark.
+        const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(this.#deps.clock.now()) * UPLOAD_BUFFER_SECONDS)
+        if (queue.length === 0 || session.amChoking || !session.writable || session.channel.bufferedAmount >= budget) return
         const next = queue[0]!
         // A piece in memory is served without an await, so a burst of blocks leaves in one task (and one channel message).
         let piece: Uint8Array | null | undefined = this.#deps.reader.cached(next.index)
