@@ -22,8 +22,8 @@ const BUDGET = {
   webSeeds: { raw: 13_000, gzip: 5_000 },
   v2: { raw: 13_500, gzip: 5_000 },
   opfs: { raw: 6_000, gzip: 2_700 },
-  element: { raw: 386_000, gzip: 118_500 },
-  appInitial: { raw: 206_500, gzip: 69_500 },
+  element: { raw: 386_500, gzip: 118_500 }, // +0.5 KB raw: the uploader frees slots when peers leave and keeps ~0.25 s queued per peer (swarm simulator)
+  appInitial: { raw: 206_500, gzip: 69_600 }, // +0.1 KB gzip: the same uploader changes (swarm simulator)
 }
 
 /** WebTorrent 3's browser bundle (the dev dependency), the size to beat. */

@@ -40,6 +40,8 @@ export interface PieceEngineDeps {
   clock: Clock
   hasher: Hasher
   random: () => number
+  /** Whole pieces kept for uploads (default: CACHE_BYTES worth, at least 8). */
+  readCachePieces?: number
   stats: PeerStats
   /** The swarm's admitted peers. */
   peers: () => readonly PeerRecord[]
@@ -95,7 +97,7 @@ export class PieceEngine {
     this.store = store
     const numPieces = pieceCount(info)
     const picker = (this.#picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length }, deps.random))
-    this.#reader = new PieceReader(store, info.pieceLength, numPieces, (i) => picker.pieceSize(i), deps.source)
+    this.#reader = new PieceReader(store, info.pieceLength, numPieces, (i) => picker.pieceSize(i), deps.source, deps.readCachePieces)
     this.#waiters = new PieceWaiters((i) => picker.hasPiece(i) || this.#unstored.has(i))
     this.#writer = new StoreWriter({
       store,
@@ -206,6 +208,7 @@ export class PieceEngine {
   /** A peer left. One we dropped (`error`) or banned loses its unverified blocks at once. */
   removePeer(peer: PeerRecord, error: SwarmstreamError | null): void {
     this.#scheduler.removePeer(peer)
+    this.#uploader.freeSlot()
     if (error) this.#assembler.discard(peer)
     for (const other of this.#deps.peers()) this.#scheduler.fill(other)
   }

@@ -31,8 +31,9 @@ export class PieceReader {
     private readonly numPieces: number,
     private readonly pieceSize: (index: number) => number,
     private source: BlobSource | null,
+    cachePieces?: number,
   ) {
-    this.#maxPieces = Math.max(8, Math.floor(CACHE_BYTES / pieceLength))
+    this.#maxPieces = cachePieces ?? Math.max(8, Math.floor(CACHE_BYTES / pieceLength))
     this.#slabPieces = Math.max(1, Math.floor(SLAB_BYTES / pieceLength))
   }
 

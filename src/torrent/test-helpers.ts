@@ -50,7 +50,10 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
       peer.session.setPieceCount(geometry.numPieces)
       scheduler.onPieces(peer)
     },
-    left: (peer) => scheduler.removePeer(peer),
+    left: (peer) => {
+      scheduler.removePeer(peer)
+      uploader.freeSlot()
+    },
     extendedHandshake: () => undefined,
     drain: (peer) => uploader.onDrain(peer),
   })
@@ -82,8 +85,8 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
   const targets: DispatchTargets = { pieces: () => ({ scheduler, uploader }), metadata, stats, downloaded: () => undefined }
 
   /** A remote peer with every piece that unchokes on interest and answers requests with `answer` (default: zeros). */
-  const connect = (n: number, answer: BlockAnswer | null = (_i, _b, length) => new Uint8Array(length), latencyMs = 10): Attacker => {
-    const remote = new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock, latencyMs } }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
+  const connect = (n: number, answer: BlockAnswer | null = (_i, _b, length) => new Uint8Array(length), latencyMs = 10, bytesPerSecond?: number): Attacker => {
+    const remote = new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock, latencyMs, ...(bytesPerSecond ? { bytesPerSecond } : {}) } }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
     remote.offerEverything(geometry.numPieces)
     if (answer) remote.serve(answer)
     return remote

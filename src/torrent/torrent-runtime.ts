@@ -268,6 +268,7 @@ export class TorrentRuntime implements TorrentControl {
       clock: this.clock,
       hasher: this.#hasher,
       random: this.#deps.random ?? Math.random,
+      readCachePieces: this.#deps.readCachePieces,
       stats: this.stats,
       peers: () => swarm.peers,
       uploadLimit: this.#deps.uploadLimit,

@@ -54,6 +54,8 @@ export interface TorrentDeps {
   sha256?: Hasher
   /** Randomness for piece order and optimistic unchokes; default Math.random (the simulator seeds its own). */
   random?: () => number
+  /** Whole pieces the upload read cache keeps (default 16 MiB worth); the simulator, whose store shares one copy, keeps none. */
+  readCachePieces?: number
 }
 
 export interface StartOptions {

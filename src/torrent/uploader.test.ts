@@ -3,8 +3,9 @@ import { bytesEqual } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { patternBytes } from '../test-support/swarm-lab.ts'
 import { RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
+import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { schedulerHarness } from './test-helpers.ts'
-import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED } from './uploader.ts'
+import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_UPLOAD_BUFFER } from './uploader.ts'
 
 const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
 const data = patternBytes(GEOMETRY.length)
@@ -47,6 +48,42 @@ describe('Uploader', () => {
     await h.clock.advance(30)
     const unchoked = peers.filter((p) => p.received.some((m) => m.type === 'unchoke'))
     expect(unchoked).toHaveLength(UNCHOKE_SLOTS + 1)
+  })
+
+  it('gives the slot of an unchoked peer that leaves to a waiting peer at once', async () => {
+    const h = await seed()
+    const peers = Array.from({ length: UNCHOKE_SLOTS + 2 }, (_, i) => h.connect(10 + i, null))
+    for (const p of peers) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    const unchoked = (p: (typeof peers)[number]) => p.received.some((m) => m.type === 'unchoke')
+    const waiting = peers.find((p) => !unchoked(p))!
+    peers.find(unchoked)!.disconnect()
+    await h.clock.advance(30)
+    expect(unchoked(waiting)).toBe(true)
+  })
+
+  it('keeps a slow peer\'s channel queue short, so what we send it next is not stuck behind seconds of blocks', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = schedulerHarness(big)
+    for (let i = 0; i < big.numPieces; i++) {
+      await h.store.put(i, new Uint8Array(big.pieceLength))
+      h.picker.markHave(i)
+    }
+    const slow = 200_000
+    const leecher = h.connect(1, null, 10, slow)
+    leecher.send({ type: 'interested' })
+    await h.clock.advance(30)
+    for (let i = 0; i < big.numPieces; i++) for (const begin of [0, BLOCK_LENGTH]) leecher.send(request(i, begin))
+    let most = 0
+    for (let t = 0; t < 5000; t += 50) {
+      await h.clock.advance(50)
+      most = Math.max(most, h.record(1).session.channel.bufferedAmount)
+    }
+    expect(most).toBeGreaterThan(LOW_WATER_MARK)
+    expect(most).toBeLessThanOrEqual(MIN_UPLOAD_BUFFER + BLOCK_LENGTH + 64)
+    // It still gets its blocks at the channel's full rate.
+    const got = leecher.received.filter((m) => m.type === 'piece').length * BLOCK_LENGTH
+    expect(got).toBeGreaterThan(0.8 * slow * 5)
   })
 
   it('ignores requests while choked, and drops a peer that floods them', async () => {

@@ -14,6 +14,14 @@ export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
  * already in flight when our choke reached it, so more than a full queue since our last choke is a flood.
  */
 export const MAX_REQUESTS_WHILE_CHOKED = MAX_QUEUED_REQUESTS_PER_PEER
+/**
+ * Blocks queued in a peer's channel beyond about this much sending time only delay what we send it next
+ * (our requests, haves) behind them: on a slow uplink a full HIGH_WATER_MARK is seconds of data. The
+ * channel's marks still bound it (a fast loopback link keeps the whole HIGH_WATER_MARK).
+ */
+export const UPLOAD_BUFFER_SECONDS = 0.25
+/** The least we keep queued: above LOW_WATER_MARK (256 KiB), so the channel still fires drain. */
+export const MIN_UPLOAD_BUFFER = 320 * 1024
 
 export interface UploaderDeps {
   clock: Clock
@@ -65,8 +73,7 @@ export class Uploader {
   onNotInterested(peer: PeerRecord): void {
     if (peer.session.amChoking) return
     this.#choke(peer)
-    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking)
-    if (waiting) this.onInterested(waiting)
+    this.freeSlot()
   }
 
   /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
@@ -116,6 +123,13 @@ export class Uploader {
     void this.#serve(peer)
   }
 
+  /** A peer left (e.g. done and gone): a free slot goes to a waiting peer now, not at the next rechoke. */
+  freeSlot(): void {
+    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking)
+    if (waiting) this.onInterested(waiting)
+  }
+
+
   #choke(peer: PeerRecord): void {
     peer.session.send({ type: 'choke' })
     peer.upload.queue = []
@@ -137,7 +151,9 @@ export class Uploader {
     try {
       for (;;) {
         const queue = upload.queue
-        if (queue.length === 0 || session.closed || session.amChoking || !session.writable) return
+        // Up to ~UPLOAD_BUFFER_SECONDS queued, and under the channel's mark.
+        const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(this.#deps.clock.now()) * UPLOAD_BUFFER_SECONDS)
+        if (queue.length === 0 || session.amChoking || !session.writable || session.channel.bufferedAmount >= budget) return
         const next = queue[0]!
         // A piece in memory is served without an await, so a burst of blocks leaves in one task (and one channel message).
         let piece: Uint8Array | null | undefined = this.#deps.reader.cached(next.index)

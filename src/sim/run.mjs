@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm run sim -- <scenario> [options]`: builds the simulator (src/sim/cli.ts and the session code it
+// runs, as one Node module, with Vite) into node_modules/.cache, then runs it. Node 20 cannot run the
+// TypeScript sources directly; the bundle is plain, unminified code, so profiles (`--cpu-prof`) read well.
+import { mkdir } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build } from 'vite'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const outDir = join(root, 'node_modules/.cache/swarmstream-sim')
+await mkdir(outDir, { recursive: true })
+await build({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    ssr: join(root, 'src/sim/cli.ts'),
+    outDir,
+    emptyOutDir: true,
+    minify: false,
+    target: 'node20',
+    rollupOptions: { output: { format: 'es', entryFileNames: 'cli.mjs' } },
+  },
+})
+const { main } = await import(pathToFileURL(join(outDir, 'cli.mjs')).href)
+process.exitCode = await main(process.argv.slice(2))
