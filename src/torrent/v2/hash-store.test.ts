@@ -84,6 +84,24 @@ describe('the v2 hash store', () => {
     expect(store.pieceHash(last)).toEqual(tree.pieceHashes(PIECE)[last])
   })
 
+  it('completes a piece layer whose chunks arrive out of order or at once', async () => {
+    const { created, info } = await made([700 * PIECE + 123])
+    const entry = info.files[0]!
+    const tree = created.trees.get(toHex(entry.piecesRoot!))!
+    const last = Math.ceil(entry.length / PIECE) - 1
+    const backwards = await V2HashStore.create(info, new Map())
+    const [first, second] = backwards.missingLayers()
+    expect(await backwards.acceptLayer(entry.piecesRoot!, second!.range, tree.answer(second!.range)!)).toBe(true)
+    expect(backwards.complete).toBe(false)
+    expect(await backwards.acceptLayer(entry.piecesRoot!, first!.range, tree.answer(first!.range)!)).toBe(true)
+    expect(backwards.pieceHash(last)).toEqual(tree.pieceHashes(PIECE)[last])
+    const together = await V2HashStore.create(info, new Map())
+    const answers = together.missingLayers().flatMap((n) => [n, n]).map((n) => together.acceptLayer(entry.piecesRoot!, n.range, tree.answer(n.range)!))
+    expect(await Promise.all(answers)).toEqual([true, true, true, true])
+    expect(together.complete).toBe(true)
+    expect(together.pieceHash(0)).toEqual(tree.pieceHashes(PIECE)[0])
+  })
+
   it('keeps a piece\'s leaves only when they prove out against its piece hash', async () => {
     const { created, info, piece } = await made([200_000])
     const store = await V2HashStore.create(info, created.metainfo.pieceLayers)

@@ -160,13 +160,17 @@ export class V2HashStore {
     const trusted = (layer: number, i: number) => (layer === f.height && i === 0 ? f.entry.piecesRoot : undefined)
     const base = await verifyHashes(range, hashes, f.blocks, trusted)
     if (!base || range.baseLayer !== pieceLayerIndex(this.info.pieceLength)) return false
+    // Another answer may have completed the layer while this one was being checked.
+    if (f.tree || !f.partial) return true
+    const layer = f.partial
     base.forEach((h, i) => {
-      if (range.index + i < f.pieces) f.partial![range.index + i] = h
+      if (range.index + i < f.pieces) layer[range.index + i] = h
     })
-    const layer = f.partial!
-    if (layer.length < f.pieces || layer.some((h) => h === undefined)) return true
-    const hashesOfLayer = layer as Uint8Array[]
+    // Chunks arrive in any order: a hole is an index never set (which `some` would skip).
+    for (let i = 0; i < f.pieces; i++) if (layer[i] === undefined) return true
+    const hashesOfLayer = layer.slice(0, f.pieces) as Uint8Array[]
     if (!(await verifyPieceLayer(hashesOfLayer, this.info.pieceLength, f.entry.length, f.entry.piecesRoot!))) return false
+    if (f.tree) return true
     f.tree = await MerkleTree.fromPieceLayer(hashesOfLayer, this.info.pieceLength, f.entry.length)
     f.partial = null
     return true
