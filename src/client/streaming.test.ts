@@ -1,22 +1,15 @@
 /** Streaming priorities, limits and pause, on real torrent sessions in virtual time (deterministic order). */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { bytesEqual } from '../util/bytes.ts'
 import { MemoryChunkStore } from '../storage/index.ts'
 import { readAll, testClients } from '../test-support/clients.ts'
 import { once } from '../test-support/connect.ts'
+import { testLabs } from '../test-support/labs.ts'
 import { memoryChannelPair } from '../test-support/memory-channel.ts'
 import { syncSha1 } from '../test-support/node-hasher.ts'
-import { SwarmLab, makeMeta } from '../test-support/swarm-lab.ts'
+import { makeMeta } from '../test-support/swarm-lab.ts'
 
-const labs: SwarmLab[] = []
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((l) => l.destroy()))
-})
-function newLab(): SwarmLab {
-  const lab = new SwarmLab()
-  labs.push(lab)
-  return lab
-}
+const newLab = testLabs()
 const client = testClients()
 const LATENCY = { latencyMs: 5 }
 

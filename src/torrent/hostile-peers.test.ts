@@ -2,26 +2,18 @@
  * Hostile peers against a real torrent session in virtual time: real wire codec over in-memory
  * channels, scripted peers (test-support/attacker.ts), multi-block pieces so that pieces mix sources.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { bytesEqual, toHex } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { withoutRefusedPeer } from '../tracker/tracker-client.ts'
 import type { Attacker } from '../test-support/attacker.ts'
+import { testLabs } from '../test-support/labs.ts'
 import { SwarmLab, labPeerId, makeMeta, patternBytes, seededRandom, type LabMeta } from '../test-support/swarm-lab.ts'
 import { PROTOCOL_ERROR_BACKOFF_MS } from './refusals.ts'
 import type { Torrent } from './torrent.ts'
 import type { TrackerFactoryOptions, TrackerLike } from './torrent-tracker.ts'
 
-const labs: SwarmLab[] = []
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((l) => l.destroy()))
-})
-
-function newLab(): SwarmLab {
-  const lab = new SwarmLab()
-  labs.push(lab)
-  return lab
-}
+const newLab = testLabs()
 
 const id = (n: number) => toHex(labPeerId(n))
 const LATENCY = { latencyMs: 10 }
