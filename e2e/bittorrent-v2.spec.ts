@@ -8,20 +8,7 @@ import { addMagnet, openApp, saveFile, seedFiles, seedFolder, waitForDone, waitF
 import { newPeerPage } from './support/browser.ts'
 import { sha256, writeTestFile } from './support/files.ts'
 import { seedInPage, testMedia } from './support/media.ts'
-import { expect, test as base } from './support/peers.ts'
-import { WebTorrentPeer } from './support/webtorrent.ts'
-
-const test = base.extend<{ openWebTorrent: (label: string) => Promise<WebTorrentPeer> }>({
-  openWebTorrent: async ({ browser, baseURL }, use) => {
-    const peers: WebTorrentPeer[] = []
-    await use(async (label) => {
-      const peer = await WebTorrentPeer.open(browser, baseURL!, label)
-      peers.push(peer)
-      return peer
-    })
-    for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
-})
+import { expect, test } from './support/webtorrent-test.ts'
 
 /** The 20-byte swarm id of a v2 magnet link: its SHA-256 info hash cut to 20 bytes (hex). */
 function truncatedV2Hash(magnet: string): string {

@@ -5,21 +5,9 @@ import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { addMagnet, infoHashOf, saveFile, seedFiles, seedFolder, waitForDone, waitForMagnet } from './support/app.ts'
 import { sha256, writeTestFile } from './support/files.ts'
-import { expect, test as base } from './support/peers.ts'
-import { WebTorrentPeer } from './support/webtorrent.ts'
+import { expect, test } from './support/webtorrent-test.ts'
+import type { WebTorrentPeer } from './support/webtorrent.ts'
 
-
-const test = base.extend<{ openWebTorrent: (label: string) => Promise<WebTorrentPeer> }>({
-  openWebTorrent: async ({ browser, baseURL }, use) => {
-    const peers: WebTorrentPeer[] = []
-    await use(async (label) => {
-      const peer = await WebTorrentPeer.open(browser, baseURL!, label)
-      peers.push(peer)
-      return peer
-    })
-    for (const peer of peers) await peer.context.close().catch(() => undefined)
-  },
-})
 
 interface TestFile {
   /** Path inside the torrent, top folder included for folders. */
