@@ -57,7 +57,7 @@ function serviceWorker(): Plugin {
 
 // The library's lazily loaded siblings: WebRTC/WebSocket code loads with a Client's first tracker,
 // the players when something plays, the HTTP web seed code with the first torrent that has web seeds,
-// the OPFS store with the first torrent that stores pieces there.
+// the OPFS store with the first torrent that stores pieces there, torrent creation with the first seed.
 // Listed first wins what both share: a page that plays has a Client.
 const LIBRARY_SEAMS = [
   { name: 'tracker', root: /[\\/]node_modules[\\/]bittorrent-tracker[\\/]/ },
@@ -65,6 +65,7 @@ const LIBRARY_SEAMS = [
   { name: 'webseed', root: /[\\/]src[\\/]torrent[\\/]web-seed-worker\.ts$/ },
   { name: 'v2', root: /[\\/]src[\\/]torrent[\\/]v2[\\/]v2-session\.ts$/ },
   { name: 'opfs', root: /[\\/]src[\\/]storage[\\/]opfs-chunk-store\.ts$/ },
+  { name: 'create', root: /[\\/]src[\\/]client[\\/]create\.ts$/ },
 ]
 
 // The web app lives in src/ (src/index.html); `--mode lib` builds the minified library (dist/swarmstream.js

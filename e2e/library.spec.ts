@@ -7,6 +7,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import createTorrent from 'create-torrent'
+import { parseTorrentFile } from '../src/metainfo/torrent-file.ts'
 import { librarySizes, REPO, viteBuild, type LibrarySizes } from '../src/node/bundle-sizes.ts'
 import { PROBE_FILES, probeBytes } from '../src/node/library-probe.mjs'
 import { openApp, seedFolder, waitForMagnet } from './support/app.ts'
@@ -90,7 +91,57 @@ test('in a module worker the built library parses, creates torrents and names it
     )
     expect(inWorker, 'the worker answers as Node does').toEqual(inNode)
     expect(inWorker).toMatchObject({ errors: { badMagnet: { name: 'InvalidMagnetError' }, noInfo: { name: 'InvalidTorrentError' } } })
-    expect(libraryFiles(server.fetched), 'the worker loads the core only').toEqual(sizes.core.files)
+    expect(libraryFiles(server.fetched), 'the worker loads the core, and torrent creation when it creates one').toEqual([...sizes.core.files, ...sizes.create.files].sort())
+  } finally {
+    await context.close()
+    await server.close()
+  }
+})
+
+/** Bytes of a file of the large-torrent test: the same in Node and in the page. */
+function patternBytes(length: number, seed: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(length)
+  for (let i = 0; i < length; i++) out[i] = (Math.imul(i, 2654435761) >>> 24) ^ seed ^ (i >> 16)
+  return out
+}
+
+test('a large torrent is hashed on workers, with the info hash create-torrent gives the same files', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const lengths = [17_000_001, 5, 23_456_789]
+  const blobs = lengths.map((n, i) => Object.assign(new Blob([patternBytes(n, i + 1)]), { name: `part-${i}.bin` }))
+  const reference = await new Promise<Uint8Array>((resolve, reject) =>
+    createTorrent(blobs, { name: 'big', announceList: [] }, (err, torrent) => (err ? reject(err) : resolve(new Uint8Array(torrent)))),
+  )
+  const server = await startModuleServer(build.dir, { '/': PAGE })
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    forwardPageErrors(page, 'hashing page')
+    await page.addInitScript(() => {
+      const W = window.Worker
+      ;(window as unknown as { workersStarted: number }).workersStarted = 0
+      window.Worker = class extends W {
+        constructor(url: string | URL, opts?: WorkerOptions) {
+          super(url, opts)
+          ;(window as unknown as { workersStarted: number }).workersStarted++
+        }
+      }
+    })
+    await page.goto(server.url + '/')
+    await page.waitForFunction(() => !!window.swarmstreamLib)
+    const made = await page.evaluate(
+      async ({ lengths, pattern }) => {
+        const make = new Function(`return (${pattern})`)() as (n: number, seed: number) => Uint8Array<ArrayBuffer>
+        const files = lengths.map((n, i) => new File([make(n, i + 1)], `part-${i}.bin`))
+        const progress: number[] = []
+        const { metainfo } = await window.swarmstreamLib!.createTorrent(files, { name: 'big', onProgress: (n) => progress.push(n) })
+        return { infoHash: metainfo.infoHashHex, workers: (window as unknown as { workersStarted: number }).workersStarted, lastProgress: progress.at(-1) }
+      },
+      { lengths, pattern: patternBytes.toString() },
+    )
+    expect(made.workers, 'hashing ran on workers').toBeGreaterThanOrEqual(2)
+    expect(made.lastProgress).toBe(lengths.reduce((a, b) => a + b, 0))
+    expect(made.infoHash, "create-torrent's info hash for the same files").toBe((await parseTorrentFile(reference)).infoHashHex)
   } finally {
     await context.close()
     await server.close()

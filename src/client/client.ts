@@ -3,7 +3,6 @@ import { InvalidInputError, SwarmstreamError } from '../util/errors.ts'
 import type { Hasher } from '../util/sha1.ts'
 import { TokenBucket } from '../util/token-bucket.ts'
 import { TypedEmitter } from '../util/typed-emitter.ts'
-import { createTorrent } from '../metainfo/create-torrent.ts'
 import { parseTorrentFile } from '../metainfo/torrent-file.ts'
 import type { TorrentVersion } from '../metainfo/types.ts'
 import {
@@ -324,7 +323,8 @@ export class Client extends TypedEmitter<ClientEvents> {
     try {
       const control = this.#control(torrent)
       const files = toSeedFiles(input)
-      const { metainfo, torrentFile, files: ordered, trees } = await createTorrent(files, {
+      const { createFromFiles } = await import('./create.ts')
+      const { metainfo, torrentFile, files: ordered, trees } = await createFromFiles(files, {
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.pieceLength ? { pieceLength: opts.pieceLength } : {}),
         ...(opts.version ? { version: opts.version } : {}),

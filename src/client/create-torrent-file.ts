@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../util/errors.ts'
-import { createTorrent as buildTorrent, type CreateTorrentOptions, type SeedFileInput } from '../metainfo/create-torrent.ts'
+import type { CreateTorrentOptions, SeedFileInput } from '../metainfo/create-torrent.ts'
 import { formatMagnet } from '../metainfo/magnet.ts'
 import type { Metainfo } from '../metainfo/types.ts'
 import { toSeedFiles, type SeedInput } from './seed-input.ts'
@@ -29,7 +29,8 @@ export async function createTorrent(input: SeedInput | readonly SeedFileInput[],
     throw new InvalidInputError('INVALID_SEED_INPUT', 'Give createTorrent either Blobs and Files or { path, length, read } readers, not both.')
   }
   const files = readers.length > 0 ? readers : toSeedFiles(list as Blob[])
-  const { metainfo, torrentFile } = await buildTorrent(files, { createdBy: 'Swarmstream', ...opts })
+  const { createFromFiles } = await import('./create.ts')
+  const { metainfo, torrentFile } = await createFromFiles(files, { createdBy: 'Swarmstream', ...opts })
   const magnetURI = formatMagnet({
     infoHashHex: metainfo.infoHashHex,
     infoHashV2Hex: metainfo.infoHashV2Hex,

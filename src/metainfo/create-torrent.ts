@@ -4,7 +4,7 @@ import { toHex } from '../util/bytes.ts'
 import type { MerkleTree } from '../merkle/index.ts'
 import { hashV2, v2InfoDictionary } from './create-v2.ts'
 import { MAX_PIECE_LENGTH } from './info-dictionary.ts'
-import { hashPieces } from './piece-hasher.ts'
+import { hashPieces, type HashOptions, type HashSource } from './piece-hasher.ts'
 import { planSeed, type SeedFileInput, type SeedPlan } from './seed-plan.ts'
 import { encodeTorrentFile, parseTorrentFile } from './torrent-file.ts'
 import type { Metainfo, TorrentVersion } from './types.ts'
@@ -46,6 +46,9 @@ export interface CreateTorrentOptions {
   signal?: AbortSignal
 }
 
+/** Hashes v1 pieces: `hashPieces`, or one that spreads the work (client/hash-workers.ts). */
+export type PieceHasher = (sources: readonly HashSource[], pieceLength: number, opts: HashOptions) => Promise<Uint8Array>
+
 export interface CreatedTorrent<T extends SeedFileInput> {
   metainfo: Metainfo
   torrentFile: Uint8Array
@@ -75,9 +78,9 @@ function checkedPieceLength(pieceLength: number, version: TorrentVersion): numbe
   return pieceLength
 }
 
-async function v1Info(plan: SeedPlan, pieceLength: number, opts: CreateTorrentOptions): Promise<Uint8Array> {
-  const sources = plan.files.map((f) => ({ path: f.input.path, length: f.length, read: f.input.read.bind(f.input) }))
-  const pieces = await hashPieces(sources, pieceLength, { onProgress: opts.onProgress, signal: opts.signal })
+async function v1Info(plan: SeedPlan, pieceLength: number, opts: CreateTorrentOptions, hasher: PieceHasher): Promise<Uint8Array> {
+  // The inputs themselves: a hasher may read a Blob an input carries instead of calling `read`.
+  const pieces = await hasher(plan.files.map((f) => f.input), pieceLength, { onProgress: opts.onProgress, signal: opts.signal })
   const total = plan.files.reduce((sum, f) => sum + f.length, 0)
   const info: Record<string, Encodable> = { name: plan.name, 'piece length': pieceLength, pieces }
   if (plan.singleFile) info['length'] = total
@@ -90,6 +93,7 @@ async function v1Info(plan: SeedPlan, pieceLength: number, opts: CreateTorrentOp
 export async function createTorrent<T extends SeedFileInput>(
   files: readonly T[],
   opts: CreateTorrentOptions = {},
+  hasher: PieceHasher = hashPieces,
 ): Promise<CreatedTorrent<T>> {
   const version = opts.version ?? 'v1'
   const plan = planSeed(files, opts.name, version !== 'v1')
@@ -101,7 +105,7 @@ export async function createTorrent<T extends SeedFileInput>(
   const trees = new Map<string, MerkleTree>()
   let info: Uint8Array
   let pieceLayers: Map<string, Uint8Array[]> | undefined
-  if (version === 'v1') info = await v1Info(plan, pieceLength, opts)
+  if (version === 'v1') info = await v1Info(plan, pieceLength, opts, hasher)
   else {
     const hashes = await hashV2(plan, pieceLength, version === 'hybrid', { onProgress: opts.onProgress, signal: opts.signal })
     ;({ info, pieceLayers } = v2InfoDictionary(plan, pieceLength, hashes, version === 'hybrid', opts.private))

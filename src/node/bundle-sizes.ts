@@ -29,6 +29,7 @@ export interface LibrarySizes {
   v2: Size
   /** Added when a torrent first keeps its pieces in the origin private file system (the OPFS store and its worker). */
   opfs: Size
+  create: Size
 }
 
 export interface AppSizes {
@@ -104,6 +105,7 @@ export function librarySizes(outDir: string): LibrarySizes {
   const webSeeds = minus(closureOf('webseed'), core, tracker)
   const v2 = minus(closureOf('v2'), core, tracker)
   const opfs = minus(closureOf('opfs'), core, tracker)
+  const create = minus(closureOf('create'), core) // a page that only creates torrents loads no tracker
   return {
     core: measure(outDir, core),
     tracker: measure(outDir, tracker),
@@ -111,6 +113,7 @@ export function librarySizes(outDir: string): LibrarySizes {
     webSeeds: measure(outDir, webSeeds),
     v2: measure(outDir, v2),
     opfs: measure(outDir, opfs),
+    create: measure(outDir, create),
   }
 }
 
