@@ -34,6 +34,47 @@ function legacyMediaPolyfills(): Plugin {
   }
 }
 
+// Dependencies swapped for small equivalents in every build, without changing what the code does: the `debug`
+// logging of bittorrent-tracker, simple-peer, simple-websocket and render-media is compiled out (a no-op logger,
+// as an ES module or CommonJS like its importer), and streamx's text decoder, reached only through
+// `setEncoding` (which neither simple-peer nor simple-websocket calls), is the platform's TextDecoder instead
+// of one that brings its own Buffer helpers (b4a).
+const NOOP_DEBUG = 'function noop() {}\nnoop.enabled = false\nnoop.extend = () => noop\nfunction debug() { return noop }\n'
+const node = (packages: string) => new RegExp(`[\\\\/]node_modules[\\\\/](${packages})[\\\\/]`)
+const SHIMS: { source: string; importer: RegExp; code: string }[] = [
+  { source: 'debug', importer: node('bittorrent-tracker|@thaunknown/simple-(peer|websocket)'), code: `${NOOP_DEBUG}export default debug` },
+  { source: 'debug', importer: node('render-media'), code: `${NOOP_DEBUG}module.exports = debug` },
+  {
+    source: 'text-decoder',
+    importer: node('streamx'),
+    code: `module.exports = class TextDecoder {
+  constructor(encoding = 'utf8') {
+    if (!/^utf-?8$/i.test(encoding)) throw new Error('Unsupported encoding: ' + encoding)
+    this.encoding = 'utf8'
+    this.decoder = new globalThis.TextDecoder()
+  }
+  get remaining() { return 0 }
+  push(data) { return typeof data === 'string' ? data : this.decoder.decode(data, { stream: true }) }
+  write(data) { return this.push(data) }
+  end(data) { return (data ? this.push(data) : '') + this.decoder.decode() }
+}`,
+  },
+]
+const SHIM_PREFIX = '\0swarmstream-shim:'
+function dependencyShims(): Plugin {
+  return {
+    name: 'swarmstream:dependency-shims',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      const index = SHIMS.findIndex((shim) => shim.source === source && importer !== undefined && shim.importer.test(importer))
+      return index < 0 ? null : `${SHIM_PREFIX}${index}:${source}`
+    },
+    load(id) {
+      return id.startsWith(SHIM_PREFIX) ? SHIMS[Number.parseInt(id.slice(SHIM_PREFIX.length), 10)]?.code : null
+    },
+  }
+}
+
 // The file server worker (src/sw/sw.ts, one self-contained file) must be served at /sw.js so that
 // its scope can be /. In dev it is transpiled on request; the app build emits it as its own entry.
 const SW_SOURCE = here('./src/sw/sw.ts')
@@ -76,6 +117,7 @@ export default defineConfig(({ mode }) => ({
   define: { 'process.browser': 'true', 'process.env.NODE_DEBUG': 'false', global: 'globalThis' },
   plugins: [
     legacyMediaPolyfills(),
+    dependencyShims(),
     localTracker(),
     serviceWorker(),
     // The offline app: the worker learns the build's files (only the app build has a worker chunk).
@@ -84,7 +126,7 @@ export default defineConfig(({ mode }) => ({
   // Pre-bundled up front so that importing src/media later never triggers a dev-server reload.
   optimizeDeps: {
     include: ['render-media', 'mediasource', 'readable-stream'],
-    rolldownOptions: { plugins: [legacyMediaPolyfills()] },
+    rolldownOptions: { plugins: [legacyMediaPolyfills(), dependencyShims()] },
   },
   // The e2e suite turns off HMR and file watching: an edit must never reload a page mid-test.
   server: process.env['SWARMSTREAM_E2E']
