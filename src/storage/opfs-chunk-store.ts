@@ -1,6 +1,7 @@
 import { StorageError } from '../util/errors.ts'
 import { ChunkGeometry, closedError, type ChunkStore, type ChunkStoreOptions } from './chunk-store.ts'
 import { opfsAvailable } from './opfs-available.ts'
+import { PutBatcher, type BatchResult } from './opfs-batch.ts'
 import { opfsWorkerSource, type WorkerReply, type WorkerRequest } from './opfs-worker.ts'
 
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
@@ -11,6 +12,7 @@ class WorkerHost {
   readonly #worker: Worker
   readonly #url: string
   readonly #waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
+  readonly #puts = new PutBatcher((items, buffer) => this.#post<BatchResult>({ op: 'puts', items, buffer }, [buffer]))
   #nextId = 1
   #users = 0
 
@@ -28,6 +30,7 @@ class WorkerHost {
   }
 
   release(): void {
+    this.#puts.flush()
     if (--this.#users > 0 || this.#waiting.size > 0) return
     if (WorkerHost.#shared === this) WorkerHost.#shared = null
     this.#worker.terminate()
@@ -39,7 +42,18 @@ class WorkerHost {
     return this.#nextId++
   }
 
-  call<T>(request: Request, transfer: Transferable[] = []): Promise<T> {
+  /** Stores a piece with the others stored within a few milliseconds (one message); the caller keeps `data`. */
+  put(store: number, index: number, data: Uint8Array): Promise<void> {
+    return this.#puts.put(store, index, data)
+  }
+
+  call<T>(request: Request): Promise<T> {
+    // The worker sees every request in the order it was made: waiting puts go first.
+    this.#puts.flush()
+    return this.#post<T>(request)
+  }
+
+  #post<T>(request: Request, transfer: Transferable[] = []): Promise<T> {
     const id = this.#nextId++
     return new Promise<T>((resolve, reject) => {
       this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
@@ -123,11 +137,8 @@ export class OpfsChunkStore implements ChunkStore {
   async put(index: number, data: Uint8Array): Promise<void> {
     const host = this.#live()
     this.#geometry.checkData(index, data)
-    // A view of part of a buffer is copied out and handed over; a whole buffer is copied by postMessage (the caller keeps it).
-    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
-    const bytes = whole ? data : data.slice()
     try {
-      await host.call({ op: 'put', store: this.#id, index, data: bytes }, whole ? [] : [bytes.buffer])
+      await host.put(this.#id, index, data)
     } catch (err) {
       throw opfsError(err, `store piece ${index}`, 'OPFS_WRITE_FAILED')
     }

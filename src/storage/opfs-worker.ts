@@ -6,10 +6,13 @@
  * nothing outside itself: the library, the app and the one-file element all ship it without a worker file.
  */
 
+import type { BatchItem } from './opfs-batch.ts'
+
 /** A request from OpfsChunkStore; `store` names an open torrent store. */
 export type WorkerRequest =
   | { id: number; op: 'open'; store: number; dir: string; chunkLength: number; chunkCount: number }
-  | { id: number; op: 'put'; store: number; index: number; data: Uint8Array }
+  /** Pieces stored within a few milliseconds, their bytes in one staging buffer that the reply hands back. */
+  | { id: number; op: 'puts'; items: BatchItem[]; buffer: ArrayBuffer }
   | { id: number; op: 'get'; store: number; index: number; offset: number; length: number }
   | { id: number; op: 'keys' | 'close'; store: number }
   /** Closes the store if it is open, then deletes its folder. */
@@ -88,8 +91,34 @@ export function opfsWorkerMain(scope: { onmessage: ((e: MessageEvent) => void) |
     if (--f.users === 0) closeFiles(f)
   }
   const isSet = (bits: Uint8Array, i: number) => (bits[i >> 3]! & (0x80 >> (i & 7))) !== 0
+  const closed = () => Object.assign(new Error('This store is closed'), { name: 'InvalidStateError' })
+  const write = (item: BatchItem, buffer: ArrayBuffer) => {
+    const s = stores.get(item.store)
+    if (!s) throw closed()
+    const data = new Uint8Array(buffer, item.offset, item.length)
+    if (s.pieces.write(data, { at: item.index * s.chunkLength }) !== data.length) throw Object.assign(new Error('Short write'), { name: 'QuotaExceededError' })
+    // The piece counts as stored only after its bytes are written.
+    const byte = item.index >> 3
+    s.bits[byte] = s.bits[byte]! | (0x80 >> (item.index & 7))
+    s.have.write(s.bits.subarray(byte, byte + 1), { at: byte })
+  }
+  const failure = (err: unknown) => {
+    const { name = 'Error', message = String(err) } = (err ?? {}) as { name?: string; message?: string }
+    return { name, message }
+  }
   const handle = async (m: WorkerRequest): Promise<[unknown, Transferable[]]> => {
     if (m.op === 'open') return [await open(m), []]
+    if (m.op === 'puts') {
+      const errors = m.items.map((item) => {
+        try {
+          write(item, m.buffer)
+          return null
+        } catch (err) {
+          return failure(err)
+        }
+      })
+      return [{ buffer: m.buffer, errors }, [m.buffer]]
+    }
     if (m.op === 'destroy') {
       release(m.store)
       // Every other store of this torrent in the page closes with it (IndexedDB's deleteDatabase does the same).
@@ -102,16 +131,7 @@ export function opfsWorkerMain(scope: { onmessage: ((e: MessageEvent) => void) |
       return [undefined, []]
     }
     const s = stores.get(m.store)
-    if (!s) throw Object.assign(new Error('This store is closed'), { name: 'InvalidStateError' })
-    if (m.op === 'put') {
-      const at = m.index * s.chunkLength
-      if (s.pieces.write(m.data, { at }) !== m.data.length) throw Object.assign(new Error('Short write'), { name: 'QuotaExceededError' })
-      // The piece counts as stored only after its bytes are written.
-      const byte = m.index >> 3
-      s.bits[byte] = s.bits[byte]! | (0x80 >> (m.index & 7))
-      s.have.write(s.bits.subarray(byte, byte + 1), { at: byte })
-      return [undefined, []]
-    }
+    if (!s) throw closed()
     if (m.op === 'get') {
       if (!isSet(s.bits, m.index)) return [null, []]
       const out = new Uint8Array(m.length)
@@ -131,10 +151,7 @@ export function opfsWorkerMain(scope: { onmessage: ((e: MessageEvent) => void) |
     const m = e.data as WorkerRequest
     handle(m).then(
       ([result, transfer]) => scope.postMessage({ id: m.id, ok: true, result } satisfies WorkerReply, transfer),
-      (err: unknown) => {
-        const { name = 'Error', message = String(err) } = (err ?? {}) as { name?: string; message?: string }
-        scope.postMessage({ id: m.id, ok: false, name, message } satisfies WorkerReply)
-      },
+      (err: unknown) => scope.postMessage({ id: m.id, ok: false, ...failure(err) } satisfies WorkerReply),
     )
   }
 }
