@@ -102,6 +102,8 @@ export class PeerSession {
   #idle: TimerId | null = null
   /** When the peer counts as gone unless more bytes arrive (the idle timer re-arms itself until then). */
   #idleDeadline = 0
+  /** When the chunk being decoded arrived: every block in it counts at that time. */
+  #receivedAt = 0
   #opts: PeerSessionOptions
   #clock: Clock
   #sink: PeerSessionSink
@@ -192,7 +194,8 @@ export class PeerSession {
     if (this.#closed) return
     this.#decoder.append(chunk)
     // Only the deadline moves: re-arming a timer per message costs more than the rest of a small message.
-    this.#idleDeadline = this.#clock.now() + IDLE_TIMEOUT_MS
+    this.#receivedAt = this.#clock.now()
+    this.#idleDeadline = this.#receivedAt + IDLE_TIMEOUT_MS
     // One event at a time: once a message gets the peer dropped, the rest of its burst is never parsed.
     while (!this.#closed) {
       try {
@@ -260,7 +263,7 @@ export class PeerSession {
         break
       case 'piece':
         this.downloaded += message.block.length
-        this.downloadRate.add(message.block.length, this.#clock.now())
+        this.downloadRate.add(message.block.length, this.#receivedAt)
         break
       case 'extended':
         if (message.id === 0) return this.#onExtendedHandshake(decodeExtensionHandshake(message.payload))
