@@ -53,6 +53,26 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
     }
   })
 
+  test('one read gives a run of pieces: the stored ones, the last one short, null for those not stored', async ({ baseURL }) => {
+    const browser = await diskBackedChromium(baseURL!)
+    try {
+      const page = await browser.context.newPage()
+      await page.goto(BLANK_PATH)
+      const run = await page.evaluate(async (path) => {
+        const { OpfsChunkStore } = await (import(/* @vite-ignore */ path) as Promise<OpfsModule>)
+        const store = await OpfsChunkStore.open({ name: 'cd'.repeat(20), chunkLength: 1000, length: 4500 })
+        for (const i of [1, 2, 4]) await store.put(i, new Uint8Array(i === 4 ? 500 : 1000).fill(10 + i))
+        const pieces = await store.getRun(1, 8)
+        const none = await store.getRun(0, 1)
+        await store.destroy()
+        return { pieces: pieces.map((p) => (p ? [p.length, p[0], p[p.length - 1]] : null)), none }
+      }, OPFS)
+      expect(run).toEqual({ pieces: [[1000, 11, 11], [1000, 12, 12], null, [500, 14, 14]], none: [null] })
+    } finally {
+      await browser.close()
+    }
+  })
+
   test("'auto' stores a new torrent in OPFS, and keeps one that IndexedDB already holds there", async ({ baseURL }) => {
     const browser = await diskBackedChromium(baseURL!)
     try {

@@ -12,6 +12,8 @@ export interface ChunkStore {
   put(index: number, data: Uint8Array): Promise<void>
   /** Returns the bytes [offset, offset+length) of chunk `index`, or null when the chunk is not stored. */
   get(index: number, offset?: number, length?: number): Promise<Uint8Array | null>
+  /** Chunks [first, first + count) (cut at the last chunk) in one read: each one's bytes, or null when not stored. */
+  getRun?(first: number, count: number): Promise<(Uint8Array | null)[]>
   /** Indexes of all stored chunks, ascending (for resume). */
   keys(): Promise<number[]>
   close(): Promise<void>

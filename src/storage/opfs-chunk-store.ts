@@ -154,6 +154,19 @@ export class OpfsChunkStore implements ChunkStore {
     }
   }
 
+  async getRun(first: number, count: number): Promise<(Uint8Array | null)[]> {
+    const host = this.#live()
+    this.#geometry.checkIndex(first)
+    const n = Math.min(first + count, this.#geometry.chunkCount) - first
+    const length = (n - 1) * this.chunkLength + this.#geometry.lengthOf(first + n - 1)
+    try {
+      const { bytes, stored } = await host.call<{ bytes?: Uint8Array; stored: boolean[] }>({ op: 'run', store: this.#id, index: first, count: n, length })
+      return stored.map((has, i) => (has && bytes ? bytes.subarray(i * this.chunkLength, i * this.chunkLength + this.#geometry.lengthOf(first + i)) : null))
+    } catch (err) {
+      throw opfsError(err, `read pieces ${first} to ${first + n - 1}`, 'OPFS_READ_FAILED')
+    }
+  }
+
   async keys(): Promise<number[]> {
     const host = this.#live()
     const keys = await host.call<number[]>({ op: 'keys', store: this.#id }).catch((err: unknown) => {

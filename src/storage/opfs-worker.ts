@@ -14,6 +14,8 @@ export type WorkerRequest =
   /** Pieces stored within a few milliseconds, their bytes in one staging buffer that the reply hands back. */
   | { id: number; op: 'puts'; items: BatchItem[]; buffer: ArrayBuffer }
   | { id: number; op: 'get'; store: number; index: number; offset: number; length: number }
+  /** Chunks [index, index + count) in one read (`length` bytes), and which of them are stored. */
+  | { id: number; op: 'run'; store: number; index: number; count: number; length: number }
   | { id: number; op: 'keys' | 'close'; store: number }
   /** Closes the store if it is open, then deletes its folder. */
   | { id: number; op: 'destroy'; store: number; dir: string }
@@ -138,6 +140,14 @@ export function opfsWorkerMain(scope: { onmessage: ((e: MessageEvent) => void) |
       const n = s.pieces.read(out, { at: m.index * s.chunkLength + m.offset })
       if (n !== m.length) throw Object.assign(new Error(`Read ${n} of ${m.length} bytes`), { name: 'NotReadableError' })
       return [out, [out.buffer]]
+    }
+    if (m.op === 'run') {
+      const stored = Array.from({ length: m.count }, (_, i) => isSet(s.bits, m.index + i))
+      if (!stored.includes(true)) return [{ stored }, []]
+      const bytes = new Uint8Array(m.length)
+      const n = s.pieces.read(bytes, { at: m.index * s.chunkLength })
+      if (n !== m.length) throw Object.assign(new Error(`Read ${n} of ${m.length} bytes`), { name: 'NotReadableError' })
+      return [{ bytes, stored }, [bytes.buffer]]
     }
     if (m.op === 'keys') {
       const keys: number[] = []

@@ -35,3 +35,42 @@ describe('PieceReader', () => {
     expect(reader.cached(0)?.length).toBe(PIECE)
   })
 })
+
+describe('PieceReader over a store that reads runs', () => {
+  const LEN = 256 * 1024 // four pieces per 1 MiB extent
+  function runStore(stored: Set<number>, count: number) {
+    const calls: string[] = []
+    const bytes = (i: number) => new Uint8Array(i === count - 1 ? 1000 : LEN).fill(i + 1)
+    const store = {
+      chunkLength: LEN,
+      length: (count - 1) * LEN + 1000,
+      put: async () => {},
+      keys: async () => [...stored],
+      close: async () => {},
+      destroy: async () => {},
+      get: async (i: number) => (calls.push(`get ${i}`), stored.has(i) ? bytes(i) : null),
+      getRun: async (first: number, n: number) => (calls.push(`run ${first}+${n}`), Array.from({ length: n }, (_, k) => (stored.has(first + k) ? bytes(first + k) : null))),
+    }
+    const reader = new PieceReader(store, LEN, count, (i) => (i === count - 1 ? 1000 : LEN), null)
+    return { reader, calls }
+  }
+
+  it("reads the piece's whole extent at once and serves the rest of it from memory", async () => {
+    const { reader, calls } = runStore(new Set([4, 5, 6, 7]), 10)
+    expect((await reader.readPiece(6))![0]).toBe(7)
+    expect(calls).toEqual(['run 4+4'])
+    await new Promise((resolve) => setTimeout(resolve)) // the run's other pieces settle in later jobs
+    expect([4, 5, 7].map((i) => reader.cached(i)?.[0])).toEqual([5, 6, 8])
+    await reader.readPiece(5)
+    expect(calls, 'no second read for the same extent').toEqual(['run 4+4'])
+  })
+
+  it('cuts the last extent at the last piece, and gives null for pieces not stored', async () => {
+    const { reader, calls } = runStore(new Set([8]), 10)
+    expect((await reader.readPiece(9)), 'piece 9 is not stored').toBeNull()
+    expect(calls).toEqual(['run 8+2'])
+    await new Promise((resolve) => setTimeout(resolve))
+    expect(reader.cached(8)?.[0]).toBe(9)
+    expect(reader.cached(9), 'a piece not stored is not cached').toBeUndefined()
+  })
+})

@@ -1,4 +1,5 @@
 import type { ChunkStore } from '../storage/chunk-store.ts'
+import { EXTENT_BYTES } from '../picker/types.ts'
 import type { BlobSource } from './blob-source.ts'
 
 /** Memory for whole pieces kept for serving: peers ask for a piece's blocks one after another. */
@@ -24,6 +25,8 @@ export class PieceReader {
   #cache = new Map<number, CacheEntry>()
   #maxPieces: number
   #slabPieces: number
+  /** Pieces per store read: the picker's extent, which peers ask for one piece after another. */
+  #runPieces: number
 
   constructor(
     private readonly store: ChunkStore,
@@ -35,6 +38,7 @@ export class PieceReader {
   ) {
     this.#maxPieces = cachePieces ?? Math.max(8, Math.floor(CACHE_BYTES / pieceLength))
     this.#slabPieces = Math.max(1, Math.floor(SLAB_BYTES / pieceLength))
+    this.#runPieces = Math.max(1, Math.floor(EXTENT_BYTES / pieceLength))
   }
 
   /** The whole piece, or null when it is not stored. */
@@ -42,6 +46,7 @@ export class PieceReader {
     const hit = this.#touch(index)
     if (hit) return hit.read
     if (this.source) return this.#readSlab(this.source, index)
+    if (this.store.getRun && this.#runPieces > 1) return this.#readRun(this.store.getRun.bind(this.store), index)
     return this.#remember(index, this.store.get(index))
   }
 
@@ -83,6 +88,19 @@ export class PieceReader {
     for (let i = first; i <= last; i++) {
       const offset = (i - first) * this.pieceLength
       const piece = slab.then((bytes) => bytes.subarray(offset, offset + this.pieceSize(i)))
+      if (i === index) wanted = this.#remember(i, piece)
+      else if (!this.#cache.has(i)) void this.#remember(i, piece)
+    }
+    return wanted
+  }
+
+  /** The rest of the piece's extent comes along in the same read (peers ask for it next). */
+  #readRun(getRun: NonNullable<ChunkStore['getRun']>, index: number): Promise<Uint8Array | null> {
+    const first = Math.floor(index / this.#runPieces) * this.#runPieces
+    const run = getRun(first, Math.min(this.numPieces - first, this.#runPieces))
+    let wanted: Promise<Uint8Array | null> = Promise.resolve(null)
+    for (let i = first; i < first + this.#runPieces && i < this.numPieces; i++) {
+      const piece = run.then((pieces) => pieces[i - first] ?? null)
       if (i === index) wanted = this.#remember(i, piece)
       else if (!this.#cache.has(i)) void this.#remember(i, piece)
     }
