@@ -12,6 +12,8 @@ export class PartialPiece {
   readonly state: Uint8Array
   readonly requests: Uint8Array
   received = 0
+  /** Blocks in the free state (a pick skips a piece with none without looking at its blocks). */
+  free: number
   owner: object | null = null
 
   constructor(
@@ -20,6 +22,7 @@ export class PartialPiece {
   ) {
     this.state = new Uint8Array(blocks)
     this.requests = new Uint8Array(blocks)
+    this.free = blocks
   }
 
   get blocks(): number {
@@ -42,6 +45,7 @@ export class PartialPiece {
 
   /** Marks a free block requested by `peer`. */
   take(block: number, peer: object): void {
+    if (this.state[block] === FREE) this.free--
     this.state[block] = REQUESTED
     this.requests[block] = 1
     if (this.singleSource && this.owner === null) this.owner = peer
@@ -49,6 +53,7 @@ export class PartialPiece {
 
   /** A requested (or, late, a free) block arrived. */
   receive(block: number): void {
+    if (this.state[block] === FREE) this.free--
     this.state[block] = RECEIVED
     this.received++
   }
@@ -56,7 +61,10 @@ export class PartialPiece {
   /** A request ended without data. */
   release(block: number): void {
     if (this.requests[block]! > 0) this.requests[block]!--
-    if (this.state[block] === REQUESTED && this.requests[block] === 0) this.state[block] = FREE
+    if (this.state[block] === REQUESTED && this.requests[block] === 0) {
+      this.state[block] = FREE
+      this.free++
+    }
   }
 
   /** A received block was thrown away (its source was dropped): it must be fetched again. */
@@ -64,5 +72,6 @@ export class PartialPiece {
     if (this.state[block] !== RECEIVED) return
     this.received--
     this.state[block] = this.requests[block]! > 0 ? REQUESTED : FREE
+    if (this.state[block] === FREE) this.free++
   }
 }

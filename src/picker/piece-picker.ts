@@ -130,7 +130,11 @@ export class PiecePicker {
     const { critical, readahead } = this.#priorities
     for (const i of critical) if (this.#needs(pieces, i)) return true
     for (const i of readahead) if (this.#needs(pieces, i)) return true
-    for (let i = 0; i < this.numPieces; i++) if (pieces.get(i) && this.#wanted.get(i) && !this.#have.get(i)) return true
+    // Byte by byte: a Bitfield never has spare bits set, so whole bytes can be compared.
+    const theirs = pieces.bytes
+    const wanted = this.#wanted.bytes
+    const have = this.#have.bytes
+    for (let j = 0; j < have.length; j++) if ((theirs[j]! & wanted[j]! & ~have[j]!) !== 0) return true
     return false
   }
 
@@ -156,7 +160,7 @@ export class PiecePicker {
       if (out.length >= max) return out
     }
     for (const [index, partial] of this.#partial) {
-      if (!pieces.get(index)) continue
+      if (partial.free === 0 || !pieces.get(index)) continue
       this.#takeFree(peer, index, partial, out, max)
       if (out.length >= max) return out
     }
@@ -276,7 +280,7 @@ export class PiecePicker {
   }
 
   #takeFree(peer: object, index: number, partial: PartialPiece, out: BlockRequest[], max: number): void {
-    if (!partial.admits(peer)) return
+    if (partial.free === 0 || !partial.admits(peer)) return
     for (let b = 0; b < partial.blocks && out.length < max; b++) {
       if (partial.state[b] !== FREE) continue
       partial.take(b, peer)
@@ -292,8 +296,13 @@ export class PiecePicker {
   /** Unstarted wanted pieces the peer has, rarest first (see RarestFirst). */
   #rarestNewPieces(pieces: Bitfield): number[] {
     const candidates: number[] = []
-    for (let i = 0; i < this.numPieces; i++) {
-      if (pieces.get(i) && this.#wanted.get(i) && !this.#have.get(i) && !this.#partial.has(i)) candidates.push(i)
+    const theirs = pieces.bytes
+    const wanted = this.#wanted.bytes
+    const have = this.#have.bytes
+    for (let j = 0; j < have.length; j++) {
+      const bits = theirs[j]! & wanted[j]! & ~have[j]!
+      if (bits === 0) continue
+      for (let k = 0; k < 8; k++) if ((bits & (0x80 >> k)) !== 0 && !this.#partial.has(8 * j + k)) candidates.push(8 * j + k)
     }
     return this.#order.sort(candidates, (i) => this.#availability.count(i))
   }

@@ -35,6 +35,12 @@ export function expireRequests(ctx: ExpiryContext, now: number): void {
     const { download } = peer
     const overdue = Math.max(CRITICAL_OVERDUE_FLOOR_MS, CRITICAL_OVERDUE_FACTOR * download.latency.average)
     let silent = false
+    // Requests are kept in the order they were sent: when none is critical and the oldest is not due, none is.
+    const oldest = critical.size === 0 ? download.requests.values().next().value : undefined
+    if (oldest && now - oldest.sentAt < ctx.requestTimeoutMs) {
+      download.late.prune(now)
+      continue
+    }
     for (const [k, r] of download.requests) {
       const age = now - r.sentAt
       const late = critical.has(r.index) && age > overdue && someoneElseCanServe(ctx, peer, r.index, now)

@@ -118,7 +118,9 @@ export class RequestScheduler {
     const room = pipeline - download.requests.size
     if (room <= 0 || (batched && room < Math.max(1, Math.floor(pipeline * REFILL_SHARE)))) return
     const inFlight = (index: number, begin: number) => download.requests.has(blockKey(index, begin))
-    const picked = picker.pick(peer, session.pieces, room, inFlight, { critical: isFast(peer, this.#deps.peers(), now) })
+    // Ranking peers costs a rate per peer: only worth it while readers wait for critical pieces.
+    const critical = picker.priorities.critical.length > 0 && isFast(peer, this.#deps.peers(), now)
+    const picked = picker.pick(peer, session.pieces, room, inFlight, { critical })
     if (picked.length > 0) this.#deps.requesting?.(peer, picked)
     for (const r of picked) {
       download.requests.set(blockKey(r.index, r.begin), { ...r, sentAt: now })
