@@ -2,6 +2,7 @@
  * `npm run sim -- <scenario> [options]` (see USAGE). Runs scenarios in virtual time, prints their targets
  * and speed, and writes figures, pages and plots under docs/sim (or --out).
  */
+import { setRunLimit } from './simulation.ts'
 import { figuresJson, previousFigures, writeOutput } from './report.ts'
 import type { ScenarioOptions, ScenarioOutput } from './scenario.ts'
 import { churn } from './scenarios/churn.ts'
@@ -11,7 +12,7 @@ import { lastPiecesScenario } from './scenarios/last-pieces.ts'
 import { validate } from './scenarios/validate.ts'
 import { viewers } from './scenarios/viewers.ts'
 
-const USAGE = `usage: npm run sim -- <scenario> [--peers N] [--seed S] [--stay] [--size MiB] [--resolution ms] [--out DIR] [--check] [--no-write] [--quiet]
+const USAGE = `usage: npm run sim -- <scenario> [--peers N] [--seed S] [--stay] [--size MiB] [--resolution ms] [--until s] [--out DIR] [--check] [--no-write] [--quiet]
 scenarios:
   validate      the browser bench's swarm (seeder capped 4 MB/s, 4 leechers, 64 MiB) against its measured figures
   flash-crowd   one seeder capped 4 MB/s, N leechers within 10 s (default: 100, 300 and 1,000, leaving when done)
@@ -22,12 +23,13 @@ scenarios:
   all           every scenario above, as docs/sim shows them
 options:
   --seed S      seed of every random choice (default 1); the same seed gives the same figures
+  --until S     stop every run at S virtual seconds (a sample or a profile; its figures are of an unfinished run)
   --stay        leechers stay and seed once done (flash-crowd, free-riders)
   --check       compare the figures with those already written (same seed → same figures); exit 1 if they differ
   --no-write    print only
   --quiet       no progress lines`
 
-type Runner = (opts: ScenarioOptions) => Promise<{ output: ScenarioOutput; sim?: { shutdown(): Promise<void> } }>
+type Runner = (opts: ScenarioOptions) => Promise<{ output: ScenarioOutput; sim?: { shutdown(): Promise<void>; peers: readonly { totals(): { received: number } }[] } }>
 
 const RUNNERS: Record<string, Runner> = {
   validate,
@@ -73,6 +75,7 @@ function parse(argv: string[]): Args {
     else if (a === '--seed') args.opts.seed = value()
     else if (a === '--size') args.opts.sizeMiB = value()
     else if (a === '--resolution') args.opts.resolutionMs = value()
+    else if (a === '--until') setRunLimit(1000 * value())
     else if (a === '--stay') args.opts.stay = true
     else if (a === '--out') args.out = argv[++i] ?? args.out
     else if (a === '--check') args.check = true
@@ -109,11 +112,14 @@ export async function main(argv: string[]): Promise<number> {
   let failed = 0
   for (const [name, opts] of plan(args)) {
     const { output, sim } = await RUNNERS[name]!(opts)
+    // Blocks received by every peer, before shutdown: what the CPU per block below is per.
+    const blocks = (sim?.peers ?? []).reduce((n, p) => n + p.totals().received, 0) / 16384
     await sim?.shutdown()
     const s = output.speed
     console.log(`\n${output.title}  [${output.path}]`)
     for (const t of output.targets) console.log(`  ${t.met ? 'MET ' : 'MISS'} ${t.figure}: ${t.value} (target ${t.target})`)
     console.log(`  ${output.run.virtualSeconds} s virtual in ${s.wallSeconds.toFixed(1)} s wall (${s.simPerWall.toFixed(2)} sim s per wall s, ${s.cpuSeconds.toFixed(1)} CPU s), digest ${output.run.digest}`)
+    if (blocks > 0) console.log(`  ${output.run.events} timer events, ${Math.round(blocks)} blocks received, ${((1e6 * s.cpuSeconds) / blocks).toFixed(1)} µs CPU per block`)
     if (args.check) {
       const before = await previousFigures(output, args.out)
       const same = before === figuresJson(output)

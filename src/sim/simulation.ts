@@ -46,6 +46,13 @@ export interface RunResult {
   samples: Sample[]
 }
 
+/** A cap on every run's virtual time, ms (`--until`: profile or sample a big crowd without running it to the end). */
+let runLimitMs = Infinity
+
+export function setRunLimit(ms: number): void {
+  runLimitMs = ms > 0 ? ms : Infinity
+}
+
 export class Simulation {
   readonly clock: SimClock
   readonly tracker: SimTrackerServer
@@ -101,7 +108,7 @@ export class Simulation {
       }, peer.spec.joinAtMs)
     }
     const sampler = this.clock.setInterval(() => this.#sample(), this.#sampleMs)
-    const end = await this.clock.run(maxMs, stop)
+    const end = await this.clock.run(Math.min(maxMs, runLimitMs), stop)
     this.clock.clearInterval(sampler)
     this.#sample()
     const cpu = process.cpuUsage(cpu0)
