@@ -5,18 +5,22 @@ import { EXTENT_BYTES, type PickerGeometry } from './types.ts'
  * (drawn once per picker), then in order within it, so a seeder reads each extent sequentially.
  */
 export class RarestFirst {
-  readonly #extentPieces: number
-  readonly #extentRank: Float64Array
+  /** Each piece's place in the tie order (extent rank, then index), and the piece at each place. */
+  readonly #place: Uint32Array
+  readonly #piece: Uint32Array
 
   constructor(geometry: PickerGeometry, random: () => number) {
-    this.#extentPieces = Math.max(1, Math.floor(EXTENT_BYTES / geometry.pieceLength))
-    this.#extentRank = new Float64Array(Math.ceil(geometry.numPieces / this.#extentPieces)).map(() => random())
+    const extent = Math.max(1, Math.floor(EXTENT_BYTES / geometry.pieceLength))
+    const rank = new Float64Array(Math.ceil(geometry.numPieces / extent)).map(() => random())
+    this.#piece = new Uint32Array(geometry.numPieces).map((_, i) => i).sort((a, b) => rank[Math.floor(a / extent)]! - rank[Math.floor(b / extent)]! || a - b)
+    this.#place = new Uint32Array(geometry.numPieces)
+    this.#piece.forEach((piece, place) => (this.#place[piece] = place))
   }
 
-  /** Sorts `pieces` in place by that order, given each piece's availability. */
+  /** `pieces` in that order, given each piece's availability (one numeric key each: a sort without a comparator). */
   sort(pieces: number[], availability: (index: number) => number): number[] {
-    const rank = this.#extentRank
-    const extent = this.#extentPieces
-    return pieces.sort((a, b) => availability(a) - availability(b) || rank[Math.floor(a / extent)]! - rank[Math.floor(b / extent)]! || a - b)
+    const n = this.#place.length
+    const keys = Float64Array.from(pieces, (i) => availability(i) * n + this.#place[i]!).sort()
+    return Array.from(keys, (key) => this.#piece[key % n]!)
   }
 }

@@ -375,9 +375,11 @@ export class PieceEngine {
     this.#blockWaiters.wake(index)
     if (this.#readers.active) this.#updatePriorities()
     for (const peer of this.#deps.peers()) {
-      if (!peer.session.pieces) continue
+      const { pieces } = peer.session
+      if (!pieces) continue
       peer.session.send({ type: 'have', index })
-      this.#scheduler.updateInterest(peer)
+      // Only a peer that has the piece can have stopped being of interest.
+      if (pieces.get(index)) this.#scheduler.updateInterest(peer)
     }
     this.#deps.verified(index)
   }

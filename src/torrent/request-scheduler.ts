@@ -89,10 +89,13 @@ export class RequestScheduler {
   }
 
   onHave(peer: PeerRecord, index: number): void {
+    const { picker } = this.#deps
     if (!peer.session.pieces) return
-    this.#deps.picker.peerHas(peer, index)
-    this.updateInterest(peer)
-    this.fill(peer)
+    picker.peerHas(peer, index)
+    // A have only adds a piece: if we have it, neither interest nor a pick can change; else interest can only begin.
+    if (picker.hasPiece(index)) return
+    if (!peer.session.amInterested) this.updateInterest(peer)
+    this.fill(peer, true)
   }
 
   onChoke(peer: PeerRecord): void {
