@@ -54,27 +54,29 @@ export function makeData(length: number, pieceLength: number, seed = 1): Uint8Ar
  * misplaced or truncated block apart from the right one; it is not a defence against forgery.
  */
 export function cheapDigest(data: Uint8Array): Uint8Array {
-  const h = [0x811c9dc5, 0x01000193 ^ data.length, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35]
-  const mix = (lane: number, v: number) => {
-    h[lane] = Math.imul(h[lane]! ^ v, 0x01000193) ^ (h[(lane + 1) % 5]! >>> 7)
-  }
+  // Int32 lanes and a plain function keep this monomorphic: it runs once per verified piece per peer.
+  const h = Int32Array.of(0x811c9dc5, 0x01000193 ^ data.length, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35)
   if (data.length <= FULL_DIGEST_BYTES) {
-    for (let i = 0; i < data.length; i++) mix(i % 5, data[i]! + (i << 8))
+    for (let i = 0; i < data.length; i++) mix(h, i % 5, data[i]! + (i << 8))
   } else {
     for (let at = 0, b = 0; at < data.length; at += BLOCK_LENGTH, b++) {
       const end = Math.min(data.length, at + BLOCK_LENGTH)
       const len = end - at
-      for (let i = 0; i < 8 && at + i < end; i++) mix(i % 5, data[at + i]!)
-      for (let i = Math.max(at, end - 4); i < end; i++) mix((i + 2) % 5, data[i]!)
-      mix(b % 5, data[at + ((b * 2654435761) >>> 0) % len]!)
-      mix((b + 3) % 5, data[at + ((b * 40503 + 7919) % len)]!)
+      for (let i = 0; i < 8 && at + i < end; i++) mix(h, i % 5, data[at + i]!)
+      for (let i = Math.max(at, end - 4); i < end; i++) mix(h, (i + 2) % 5, data[i]!)
+      mix(h, b % 5, data[at + ((b * 2654435761) >>> 0) % len]!)
+      mix(h, (b + 3) % 5, data[at + ((b * 40503 + 7919) % len)]!)
     }
   }
-  for (let r = 0; r < 3; r++) for (let lane = 0; lane < 5; lane++) mix(lane, h[(lane + 2) % 5]!)
+  for (let r = 0; r < 3; r++) for (let lane = 0; lane < 5; lane++) mix(h, lane, h[(lane + 2) % 5]!)
   const out = new Uint8Array(20)
   const view = new DataView(out.buffer)
   h.forEach((v, i) => view.setUint32(i * 4, v >>> 0))
   return out
+}
+
+function mix(h: Int32Array, lane: number, v: number): void {
+  h[lane] = Math.imul(h[lane]! ^ v, 0x01000193) ^ (h[(lane + 1) % 5]! >>> 7)
 }
 
 /** A single-file v1 torrent of `data` whose piece hashes and info hash are `hashSync` digests. */
