@@ -238,6 +238,13 @@ export class PiecePicker {
     if (partial && block >= 0) partial.unreceive(block)
   }
 
+  /** Requests out for the block: more than one means copies to cancel once it arrives. */
+  requestCount(index: number, begin: number): number {
+    const partial = this.#partial.get(index)
+    const block = this.#blockOf(partial, begin)
+    return partial && block >= 0 ? partial.requests[block]! : 0
+  }
+
   isPieceComplete(index: number): boolean {
     return this.#partial.get(index)?.complete ?? false
   }

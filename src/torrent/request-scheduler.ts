@@ -147,7 +147,8 @@ export class RequestScheduler {
     if (picker.received(index, begin) !== 'new') {
       stats.recordDiscarded(peer.id, block.length)
     } else {
-      this.#cancelDuplicates(peer, index, begin, block.length)
+      // Asking every other peer costs a map lookup each: only when the picker counts copies out.
+      if (picker.requestCount(index, begin) > 1) this.#cancelDuplicates(peer, index, begin, block.length)
       this.#deps.accept(peer, index, begin, block)
     }
     this.fill(peer, true)
