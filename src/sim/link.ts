@@ -27,6 +27,15 @@ export class Link {
   readonly #inRing = new Set<Lane>()
   #cursor = 0
   #busy = false
+  /** The unit being sent, its lane and when it ends (one at a time: no closure per unit). */
+  #lane: Lane | null = null
+  #unit: Unit | null = null
+  #endAt = 0
+  readonly #sent = () => {
+    const lane = this.#lane!
+    lane.sent(this.#unit!, this.#endAt)
+    this.#next(this.#endAt)
+  }
   /** Bytes that crossed this link. */
   carried = 0
   /** Virtual ms this link was busy. */
@@ -63,10 +72,10 @@ export class Link {
       const endAt = startAt + ms
       this.carried += unit.bytes
       this.busyMs += ms
-      this.#clock.setTimeout(() => {
-        lane.sent(unit, endAt)
-        this.#next(endAt)
-      }, endAt - this.#clock.now())
+      this.#lane = lane
+      this.#unit = unit
+      this.#endAt = endAt
+      this.#clock.setTimeout(this.#sent, endAt - this.#clock.now())
       return
     }
     this.#busy = false

@@ -31,6 +31,19 @@ class Flow {
   /** The newest unit not yet delivered: small sends append to it and keep their order. */
   tail: Unit | null = null
   readonly arrived: Unit[] = []
+  /** Units on the path between the links, in order (they arrive in the order they left). */
+  readonly #onPath: Unit[] = []
+  #onPathHead = 0
+  readonly #arrived = () => {
+    const unit = this.#onPath[this.#onPathHead++]!
+    if (this.#onPathHead === this.#onPath.length) {
+      this.#onPath.length = 0
+      this.#onPathHead = 0
+    }
+    if (this.dead) return
+    this.arrived.push(unit)
+    this.dst.down.wake(this.down)
+  }
   dead = false
   readonly up: Lane
   readonly down: Lane
@@ -98,11 +111,8 @@ class Flow {
   }
 
   #arrive(unit: Unit, at: number): void {
-    this.clock.setTimeout(() => {
-      if (this.dead) return
-      this.arrived.push(unit)
-      this.dst.down.wake(this.down)
-    }, at - this.clock.now())
+    this.#onPath.push(unit)
+    this.clock.setTimeout(this.#arrived, at - this.clock.now())
   }
 
   #deliver(unit: Unit): void {
