@@ -66,6 +66,35 @@ describe('RequestScheduler', () => {
     expect(remote.received.some((m) => m.type === 'interested')).toBe(false)
   })
 
+  it('says not interested once its last request is answered and it has nothing else we need (it keeps no unchoke slot for us)', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    for (let i = 1; i < GEOMETRY.numPieces; i++) h.picker.markHave(i)
+    const remote = h.connect(1, null)
+    await h.clock.advance(45)
+    const asked = h.requestsOf(remote)
+    expect(asked).toHaveLength(4)
+    // Piece 0 was completed from elsewhere meanwhile; this peer's copies still arrive.
+    h.picker.markHave(0)
+    for (const r of asked) if (r.type === 'request') remote.sendPiece(r.index, r.begin, new Uint8Array(r.length))
+    await h.clock.advance(20)
+    expect(remote.received.at(-1)?.type).toBe('not-interested')
+  })
+
+  it('a have of a piece we already have neither asks for more nor re-sends interest', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    h.picker.markHave(7)
+    const remote = h.connect(1, null)
+    await h.clock.advance(45)
+    const peer = h.record(1)
+    // A few blocks in: room for a few requests, below the batched refill's quarter.
+    for (const r of [...peer.download.requests.values()].slice(0, MIN_PIPELINE / 4 - 1)) h.scheduler.onBlock(peer, r.index, r.begin, new Uint8Array(r.length))
+    const inFlight = peer.download.requests.size
+    expect(inFlight).toBeLessThan(MIN_PIPELINE)
+    h.scheduler.onHave(peer, 7)
+    expect(peer.download.requests.size).toBe(inFlight)
+    expect(remote.received.filter((m) => m.type === 'interested')).toHaveLength(1)
+  })
+
   it('in endgame, cancels the other copy when the first lands; the late copy is counted, not held against the peer', async () => {
     const h = schedulerHarness({ numPieces: 1, pieceLength: BLOCK_LENGTH, length: BLOCK_LENGTH })
     const fast = h.connect(1, null)

@@ -124,6 +124,8 @@ export class RequestScheduler {
     // Ranking peers costs a rate per peer: only worth it while readers wait for critical pieces.
     const critical = picker.priorities.critical.length > 0 && isFast(peer, this.#deps.peers(), now)
     const picked = picker.pick(peer, session.pieces, room, inFlight, { critical })
+    // Nothing to ask for and nothing in flight: tell the peer, so it does not keep an unchoke slot for us.
+    if (download.requests.size === 0 && picked.length === 0) this.updateInterest(peer)
     if (picked.length > 0) this.#deps.requesting?.(peer, picked)
     for (const r of picked) {
       download.requests.set(blockKey(r.index, r.begin), { ...r, sentAt: now })
