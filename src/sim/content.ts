@@ -69,9 +69,9 @@ export function cheapDigest(data: Uint8Array): Uint8Array {
     }
   }
   for (let r = 0; r < 3; r++) for (let lane = 0; lane < 5; lane++) mix(h, lane, h[(lane + 2) % 5]!)
+  // Big-endian words written byte by byte: a DataView would move this small array's bytes off the heap.
   const out = new Uint8Array(20)
-  const view = new DataView(out.buffer)
-  h.forEach((v, i) => view.setUint32(i * 4, v >>> 0))
+  for (let i = 0; i < 20; i++) out[i] = h[i >> 2]! >>> (24 - 8 * (i & 3))
   return out
 }
 

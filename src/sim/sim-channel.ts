@@ -184,38 +184,16 @@ export class SimChannel extends TypedEmitter<PeerChannelEvents> implements PeerC
     }
   }
 
-  /** @internal a unit arrived; runs of small sends are handed over as one chunk, like one burst. */
+  /**
+   * @internal a unit arrived: its sends, each as a chunk (the decoder queues chunks, so a burst needs no
+   * concatenation; every small copy would be one more off-heap buffer for the garbage collector).
+   */
   receive(chunks: Uint8Array[]): void {
-    if (this.closed) return
-    let run: Uint8Array[] = []
     for (const chunk of chunks) {
-      if (chunk.length < SMALL_SEND) {
-        run.push(chunk)
-        continue
-      }
-      if (run.length > 0) this.#emitRun(run)
-      run = []
       if (this.closed) return
       this.receivedBytes += chunk.length
       this.emit('data', chunk)
-      if (this.closed) return
     }
-    if (run.length > 0) this.#emitRun(run)
-  }
-
-  #emitRun(run: Uint8Array[]): void {
-    if (this.closed) return
-    let chunk = run[0]!
-    if (run.length > 1) {
-      chunk = new Uint8Array(run.reduce((n, c) => n + c.length, 0))
-      let at = 0
-      for (const c of run) {
-        chunk.set(c, at)
-        at += c.length
-      }
-    }
-    this.receivedBytes += chunk.length
-    this.emit('data', chunk)
   }
 
   #shut(reason: string): void {
