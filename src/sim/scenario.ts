@@ -126,9 +126,10 @@ export function availabilityPlot(samples: readonly Sample[], leechers: number, t
 }
 
 export function target(figure: string, value: number, limit: number, op: '<=' | '>=', unit = ''): Target {
-  const met = op === '<=' ? value <= limit : value >= limit
-  // An unfinished run (--until) has no median: the figure is NaN and the target missed.
-  return { figure, value: Number((value ?? NaN).toPrecision(4)), target: `${op === '<=' ? '≤' : '≥'} ${limit}${unit}`, met }
+  // An unfinished run (--until) has no median (null once rounded): the figure is NaN and the target missed.
+  const v = value ?? NaN
+  const met = op === '<=' ? v <= limit : v >= limit
+  return { figure, value: Number(v.toPrecision(4)), target: `${op === '<=' ? '≤' : '≥'} ${limit}${unit}`, met }
 }
 
 export { distribution }
