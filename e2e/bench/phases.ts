@@ -27,8 +27,16 @@ declare global {
   interface Window {
     /** Absolute page times (performance.now()) of the first occurrence of each phase. */
     __phases?: PhaseTimes
+    /** BitTorrent request (6), piece (7) and cancel (8) messages on the page's data channels: [epoch ms, 'o'|'i' + id, index]. */
+    __wire?: WireEvent[]
+    /** Set by a scenario: the first chunk posted to a service worker after this page time is noted in `__afterBytes`. */
+    __bytesAfter?: number
+    __afterBytes?: number
   }
 }
+
+/** [epoch ms (timeOrigin + now), direction ('o' sent, 'i' received) + message id, piece index]. */
+export type WireEvent = [number, string, number]
 
 /**
  * Runs in the page before its scripts (page.addInitScript). Self-contained: Playwright serialises it.
@@ -64,10 +72,53 @@ export function phaseProbe(): void {
     },
   })
 
+  // The wire seen from outside, for both clients: each direction of a channel is parsed as the BitTorrent
+  // byte stream it is (68-byte handshake, then length-prefixed messages, split across sends however the
+  // client packs them); request, piece and cancel messages are logged with their piece index.
+  const wire: [number, string, number][] = []
+  ;(window as unknown as { __wire: typeof wire }).__wire = wire
+  const parser = (direction: string) => {
+    let skip = 68
+    const head = new Uint8Array(9)
+    let have = 0
+    return (data: unknown) => {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null
+      if (!bytes) return
+      let at = 0
+      while (at < bytes.length) {
+        if (skip > 0) {
+          const n = Math.min(skip, bytes.length - at)
+          skip -= n
+          at += n
+          continue
+        }
+        head[have++] = bytes[at++]!
+        const length = ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0
+        if (have === 4 && length === 0) have = 0 // keep-alive
+        else if (have === 5 && (head[4]! < 6 || head[4]! > 8)) {
+          skip = length - 1
+          have = 0
+        } else if (have === 9) {
+          wire.push([performance.timeOrigin + performance.now(), direction + head[4]!, ((head[5]! << 24) | (head[6]! << 16) | (head[7]! << 8) | head[8]!) >>> 0])
+          skip = length - 5
+          have = 0
+        }
+      }
+    }
+  }
+
   const NativePeerConnection = window.RTCPeerConnection
   const watchChannel = (channel: RTCDataChannel) => {
     if (channel.readyState === 'open') mark('channelOpen')
     else channel.addEventListener('open', () => mark('channelOpen'), { once: true })
+    const incoming = parser('i')
+    channel.addEventListener('message', (event: MessageEvent) => incoming(event.data))
+    const outgoing = parser('o')
+    const send = channel.send.bind(channel) as (data: unknown) => void
+    channel.send = ((data: unknown) => {
+      outgoing(data)
+      send(data)
+    }) as RTCDataChannel['send']
   }
   window.RTCPeerConnection = new Proxy(NativePeerConnection, {
     construct(target, args: ConstructorParameters<typeof RTCPeerConnection>) {
@@ -86,13 +137,19 @@ export function phaseProbe(): void {
   const append = SourceBuffer.prototype.appendBuffer
   SourceBuffer.prototype.appendBuffer = function (this: SourceBuffer, data: BufferSource) {
     mark('firstBytes')
+    const w = window as unknown as { __bytesAfter?: number; __afterBytes?: number }
+    if (w.__bytesAfter !== undefined && w.__afterBytes === undefined) w.__afterBytes = performance.now()
     return append.call(this, data)
   }
   const post = MessagePort.prototype.postMessage as (this: MessagePort, message: unknown, transfer?: Transferable[]) => void
   MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, transfer?: Transferable[]) {
     // A chunk of a file response to a service worker: Swarmstream's { type: 'chunk' } or WebTorrent's bare bytes.
     const bytes = message instanceof Uint8Array ? message : (message as { type?: string; bytes?: unknown } | null)?.type === 'chunk' ? (message as { bytes: unknown }).bytes : null
-    if (bytes instanceof Uint8Array && bytes.length > 0) mark('firstBytes')
+    if (bytes instanceof Uint8Array && bytes.length > 0) {
+      mark('firstBytes')
+      const w = window as unknown as { __bytesAfter?: number; __afterBytes?: number }
+      if (w.__bytesAfter !== undefined && w.__afterBytes === undefined) w.__afterBytes = performance.now()
+    }
     return post.call(this, message, transfer ?? [])
   } as typeof MessagePort.prototype.postMessage
 

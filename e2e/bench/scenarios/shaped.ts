@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { MEDIA_DIR } from '../../support/media.ts'
 import type { BenchContext } from '../context.ts'
-import { phaseTable, playbackTimes } from '../playback.ts'
+import { phaseTable, playbackTimes, seekTable } from '../playback.ts'
 import type { Row, Stat } from '../report.ts'
 import { PLAYERS } from './stream.ts'
 
@@ -75,6 +75,7 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
   const mse = times['Swarmstream renderTo (MediaSource)']!
   const wt = times['WebTorrent 3 streamTo']!
   ctx.tables.push(phaseTable(`shaped: 60 s 720p MP4 (${(bytes / 1e6).toFixed(0)} MB), seeder at 2× its bitrate, loopback ${LINK}: first playback in phases (s from add(magnet))`, times))
+  ctx.tables.push(seekTable('shaped: seek to 75 % in phases (ms from the seek, medians (min–max))', times))
   const ref = (label: string, value: Stat | number) => ({ label, value })
   const video = `60 s 720p MP4 over 20 Mbit/s, seeder at 2× bitrate`
   return [

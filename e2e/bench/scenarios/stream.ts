@@ -4,7 +4,7 @@
 // WebTorrent 3: its service worker (scope /) + createServer + file.streamTo(video).
 import { testMedia } from '../../support/media.ts'
 import type { BenchContext } from '../context.ts'
-import { phaseTable, playbackTimes, type Player } from '../playback.ts'
+import { phaseTable, playbackTimes, seekTable, type Player } from '../playback.ts'
 import type { Row, Stat } from '../report.ts'
 
 export const PLAYERS = {
@@ -19,6 +19,7 @@ export async function runStream(ctx: BenchContext): Promise<Row[]> {
   const mse = times['Swarmstream renderTo (MediaSource)']!
   const wt = times['WebTorrent 3 streamTo']!
   ctx.tables.push(phaseTable('stream: 60 s faststart MP4 on loopback, first playback in phases (s from add(magnet), medians (min–max))', times))
+  ctx.tables.push(seekTable('stream: seek to 75 % in phases (ms from the seek, medians (min–max))', times))
   const ref = (label: string, value: Stat | number) => ({ label, value })
   return [
     {
