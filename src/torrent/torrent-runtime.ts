@@ -22,6 +22,7 @@ import type { TrackerStats } from '../tracker/tracker-client.ts'
 import type { BlobSource } from './blob-source.ts'
 import { dispatch, type DispatchTargets } from './dispatch.ts'
 import { MetadataExchange } from './metadata-exchange.ts'
+import { deferredStore } from './deferred-store.ts'
 import type { PeerRecord } from './peer-record.ts'
 import { PieceEngine } from './piece-engine.ts'
 import { ServedPeers } from './share-stats.ts'
@@ -163,13 +164,11 @@ export class TorrentRuntime implements TorrentControl {
       }
       if (this.destroyed) return
     }
-    let store: ChunkStore
-    try {
-      store = await this.#deps.createStore({ name: this.infoHash, chunkLength: info.pieceLength, length: info.length })
-    } catch (err) {
-      return this.fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('STORAGE_OPEN_FAILED', `Could not open storage: ${String(err)}`))
-    }
-    if (this.destroyed) return void store.close()
+    // The torrent starts while its storage opens (see deferred-store.ts); a store that cannot open fails it.
+    const storeOpts = { name: this.infoHash, chunkLength: info.pieceLength, length: info.length }
+    const opening = new Promise<ChunkStore>((resolve) => resolve(this.#deps.createStore(storeOpts)))
+    opening.catch((err: unknown) => this.fail(err instanceof SwarmstreamError ? err : new SwarmstreamError('STORAGE_OPEN_FAILED', `Could not open storage: ${String(err)}`)))
+    const store: ChunkStore = deferredStore(opening, storeOpts)
     this.#store = store
     this.name = info.name
     if (opts.urlList) this.urlList = [...new Set([...this.urlList, ...opts.urlList])]
