@@ -78,6 +78,8 @@ export interface PlaybackOptions {
   media: string
   players: Record<string, Player>
   runs: number
+  /** One seeder of this kind for every player (default: each player's own kind). */
+  seeder?: ClientKind
   /** Seeder upload limit, bytes/s (0: none). */
   uploadLimit: number
   /** Wraps each measurement (e.g. shapes the link while it runs). */
@@ -211,7 +213,8 @@ async function prepareApp(page: Page): Promise<void> {
 
 export async function playbackTimes(ctx: BenchContext, opts: PlaybackOptions): Promise<Record<string, PlayerTimes>> {
   const names = Object.keys(opts.players)
-  const kinds = [...new Set(names.map((n) => opts.players[n]!.kind))]
+  const seederOf = (name: string): ClientKind => opts.seeder ?? opts.players[name]!.kind
+  const kinds = [...new Set(names.map(seederOf))]
   return withTrackers(async (newTracker) => {
     const seeders = new Map<ClientKind, { peer: BenchPeer; magnet: string; infoHash: string; trackerUrl: string }>()
     for (const kind of kinds) {
@@ -227,7 +230,7 @@ export async function playbackTimes(ctx: BenchContext, opts: PlaybackOptions): P
       const order = names.map((_, i) => names[(i + run) % names.length]!)
       for (const name of order) {
         const player = opts.players[name]!
-        const seeder = seeders.get(player.kind)!
+        const seeder = seeders.get(seederOf(name))!
         const leecher = await openPeer(ctx.lab, player.kind, seeder.trackerUrl, `${name} ${opts.label} leecher`, { init: phaseProbe })
         if (player.kind === 'webtorrent') await prepareWebTorrent(leecher.page)
         else if (player.via === 'app') await prepareApp(leecher.page)

@@ -26,7 +26,7 @@ describe('deferredStore', () => {
     await put
     expect(await got).toEqual(new Uint8Array([1, 2, 3, 4]))
     expect(await opened!.get(1)).toEqual(new Uint8Array([1, 2, 3, 4]))
-    expect(store.fastReads).toBe(opened!.fastReads === true)
+    expect(store.fastReads).toBe((opened as ChunkStore | null)?.fastReads === true)
   })
 
   it('fails every call when the store cannot open, and still closes', async () => {

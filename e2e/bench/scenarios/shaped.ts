@@ -67,7 +67,7 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
   ip(['ip', 'link', 'set', 'lo', 'mtu', String(SHAPED_MTU)])
   let times
   try {
-    times = await playbackTimes(ctx, { media, players: PLAYERS, runs: ctx.opts.streamRuns, uploadLimit, around: shaped, label: 'shaped' })
+    times = await playbackTimes(ctx, { media, players: PLAYERS, runs: ctx.opts.streamRuns, uploadLimit, around: shaped, label: 'shaped', ...(process.env['SHAPED_SEEDER'] ? { seeder: process.env['SHAPED_SEEDER'] as 'swarmstream' } : {}) })
   } finally {
     ip(['ip', 'link', 'set', 'lo', 'mtu', '65536'])
   }
