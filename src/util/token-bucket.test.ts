@@ -21,6 +21,19 @@ describe('TokenBucket', () => {
     expect(sent / 10).toBeLessThan(115_000)
   })
 
+  it('lets a second of traffic through at once after a pause, and no more', () => {
+    const bucket = new TokenBucket(100_000)
+    expect(bucket.reserve(16384, 1000)).toBeGreaterThan(0) // starts empty
+    // Idle for 5 s: a full second's worth (100 kB) goes at once, then the rate holds again.
+    let now = 7000
+    let free = 0
+    while (bucket.reserve(10_000, now) === 0) free += 10_000
+    expect(free).toBeGreaterThanOrEqual(90_000)
+    expect(free).toBeLessThanOrEqual(100_000)
+    now += bucket.delay(now)
+    expect(bucket.reserve(10_000, now)).toBeCloseTo(100, 0)
+  })
+
   it('changes rate on the fly', () => {
     const bucket = new TokenBucket(1000)
     expect(bucket.reserve(20_000, 1)).toBeGreaterThan(1000)

@@ -22,8 +22,9 @@ export class TokenBucket {
 
   setRate(bytesPerSecond: number): void {
     this.#rate = bytesPerSecond > 0 && Number.isFinite(bytesPerSecond) ? bytesPerSecond : Infinity
-    // A tenth of a second of traffic (at least one 16 KiB block) may go out at once.
-    this.#burst = Math.max(16384, this.#rate / 10)
+    // The rate is kept on average over a second, like WebTorrent's limiter: after a pause, up to a
+    // second of traffic (at least one 16 KiB block) may go out at once.
+    this.#burst = Math.max(16384, this.#rate)
     this.#tokens = Math.min(this.#tokens, this.#burst)
   }
 
