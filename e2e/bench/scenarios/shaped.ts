@@ -2,6 +2,8 @@
 // (4 Mbit/s), a seeder capped to twice its bitrate, and the namespace's loopback shaped to 20 Mbit/s with
 // `tc … tbf` while each measurement runs (netem does not exist here). Only inside the bench's own
 // loopback-only network namespace: shaping the host's loopback would slow everything else on the machine.
+// Each player first streams from its own kind of seeder, both capped alike (a limit kept on average over
+// a second, as WebTorrent's speed-limiter and our TokenBucket do); then both from one WebTorrent seeder.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -66,8 +68,12 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
   ctx.log(`shaped: ${(bytes / 1e6).toFixed(1)} MB video (${((8 * bytes) / SECONDS / 1e6).toFixed(2)} Mbit/s), seeders capped at ${(uploadLimit / 1e6).toFixed(2)} MB/s, loopback ${LINK}`)
   ip(['ip', 'link', 'set', 'lo', 'mtu', String(SHAPED_MTU)])
   let times
+  let fromWebTorrent
   try {
-    times = await playbackTimes(ctx, { media, players: PLAYERS, runs: ctx.opts.streamRuns, uploadLimit, around: shaped, label: 'shaped', ...(process.env['SHAPED_SEEDER'] ? { seeder: process.env['SHAPED_SEEDER'] as 'swarmstream' } : {}) })
+    times = await playbackTimes(ctx, { media, players: PLAYERS, runs: ctx.opts.streamRuns, uploadLimit, around: shaped, label: 'shaped' })
+    // The same seek with one seeder for both players: WebTorrent 3's, as most of its network is.
+    const players = { 'Swarmstream app (file URL)': PLAYERS['Swarmstream app (file URL)'], 'WebTorrent 3 streamTo': PLAYERS['WebTorrent 3 streamTo'] }
+    fromWebTorrent = await playbackTimes(ctx, { media, players, seeder: 'webtorrent', runs: ctx.opts.streamRuns, uploadLimit, around: shaped, label: 'shaped, WebTorrent seeder' })
   } finally {
     ip(['ip', 'link', 'set', 'lo', 'mtu', '65536'])
   }
@@ -75,7 +81,10 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
   const mse = times['Swarmstream renderTo (MediaSource)']!
   const wt = times['WebTorrent 3 streamTo']!
   ctx.tables.push(phaseTable(`shaped: 60 s 720p MP4 (${(bytes / 1e6).toFixed(0)} MB), seeder at 2× its bitrate, loopback ${LINK}: first playback in phases (s from add(magnet))`, times))
-  ctx.tables.push(seekTable('shaped: seek to 75 % in phases (ms from the seek, medians (min–max))', times))
+  ctx.tables.push(seekTable('shaped: seek to 75 % in phases (ms from the seek, medians (min–max)), each player from its own kind of seeder', times))
+  ctx.tables.push(seekTable('shaped: seek to 75 % in phases, both players from one WebTorrent 3 seeder', fromWebTorrent))
+  const wtApp = fromWebTorrent['Swarmstream app (file URL)']!
+  const wtWt = fromWebTorrent['WebTorrent 3 streamTo']!
   const ref = (label: string, value: Stat | number) => ({ label, value })
   const video = `60 s 720p MP4 over 20 Mbit/s, seeder at 2× bitrate`
   return [
@@ -96,6 +105,15 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
       references: [ref('WebTorrent 3 streamTo', wt.seek), ref('0.5× WebTorrent', 0.5 * wt.seek.median), ref('renderTo', mse.seek)],
       target: '≤ 0.5× WebTorrent',
       met: app.seek.median <= 0.5 * wt.seek.median,
+    },
+    {
+      scenario: 'shaped',
+      figure: 'same seek, both players from one WebTorrent 3 seeder (capped alike), app (file URL)',
+      unit: 's',
+      value: wtApp.seek,
+      references: [ref('WebTorrent 3 streamTo', wtWt.seek), ref('first playback', wtApp.first), ref('WebTorrent 3 first playback', wtWt.first)],
+      target: '',
+      met: null,
     },
   ]
 }
