@@ -33,6 +33,20 @@ describe('streaming priority', () => {
     expect(order.slice(3).every((i) => i === 63 || i < 60)).toBe(true)
   })
 
+  it('a reader moving through pieces already asked for cancels nothing: no block is asked for twice', async () => {
+    const lab = newLab()
+    const data = new Uint8Array(96 * 16384).map((_, i) => (i * 11 + 5) & 0xff)
+    const meta = makeMeta(data, 16384, 'seq.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta)).torrent
+    const read = readAll(leecher.files[0]!.stream())
+    lab.connect(seeder, leecher, LATENCY)
+    const bytes = await lab.settle(read, 60_000)
+    expect(bytesEqual(bytes, data)).toBe(true)
+    const stats = leecher.stats!
+    expect({ late: stats.lateBlocks, discarded: stats.discardedBytes }).toEqual({ late: 0, discarded: 0 })
+  })
+
   it('serves many random ranges of one file at once with exactly the original bytes', async () => {
     const lab = newLab()
     const data = new Uint8Array(40 * 16384 + 777).map((_, i) => (i * 7 + 3) & 0xff)

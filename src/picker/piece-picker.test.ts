@@ -47,6 +47,20 @@ describe('PiecePicker rules (fixtures)', () => {
   })
 })
 
+describe('PiecePicker underway pieces', () => {
+  it('a piece is underway once every block is had, received or asked for, and no longer once one is released', () => {
+    const { picker } = setupPicker('11', '* ')
+    expect(picker.underway(0), 'had').toBe(true)
+    expect(picker.underway(1), 'not started').toBe(false)
+    picker.pick({}, bits(' *'), 2, never)
+    expect(picker.underway(1), 'two of four blocks asked for').toBe(false)
+    picker.pick({}, bits(' *'), 2, never)
+    expect(picker.underway(1), 'all four asked for').toBe(true)
+    picker.released(1, BLOCK_LENGTH)
+    expect(picker.underway(1), 'one released').toBe(false)
+  })
+})
+
 describe('PiecePicker single-source pieces (smart ban re-fetch)', () => {
   it('gives a piece that failed with several contributors to one peer only', () => {
     const { picker } = setupPicker('22', '  ')

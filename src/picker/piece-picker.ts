@@ -245,6 +245,11 @@ export class PiecePicker {
     return partial && block >= 0 ? partial.requests[block]! : 0
   }
 
+  /** Every block of the piece is had, received or asked for. */
+  underway(index: number): boolean {
+    return this.#have.get(index) || this.#partial.get(index)?.free === 0
+  }
+
   isPieceComplete(index: number): boolean {
     return this.#partial.get(index)?.complete ?? false
   }

@@ -395,13 +395,17 @@ export class PieceEngine {
     this.#readers.expect(ends?.pieces ?? [], ends ? { piece: ends.first, last: ends.last } : null)
   }
 
-  /** Recomputes streaming priorities from the readers; new critical pieces preempt queued requests. */
+  /**
+   * Recomputes streaming priorities from the readers; a new critical piece not yet fully asked for preempts
+   * queued requests (one already on its way, e.g. read ahead, gains nothing, and some peers answer
+   * cancelled requests anyway, so cancelling would only ask for the same blocks twice).
+   */
   #updatePriorities(): void {
     const picker = this.#picker
     const before = new Set(picker.priorities.critical)
     const next = this.#readers.priorities((i) => picker.hasPiece(i), this.info.pieceLength, this.#deps.downloadRate())
     picker.setPriorities(next)
-    if (next.critical.some((i) => !before.has(i))) this.#scheduler.preempt(new Set(next.critical))
+    if (next.critical.some((i) => !before.has(i) && !picker.underway(i))) this.#scheduler.preempt(new Set(next.critical))
     this.#refillAll()
   }
 
