@@ -21,6 +21,7 @@ import type { PeerChannel } from '../transport/peer-channel.ts'
 import type { TrackerStats } from '../tracker/tracker-client.ts'
 import type { BlobSource } from './blob-source.ts'
 import { dispatch, type DispatchTargets } from './dispatch.ts'
+import { IdleAnnouncer } from './idle-announce.ts'
 import { MetadataExchange } from './metadata-exchange.ts'
 import { deferredStore } from './deferred-store.ts'
 import type { PeerRecord } from './peer-record.ts'
@@ -79,6 +80,7 @@ export class TorrentRuntime implements TorrentControl {
   #v2Loading: Promise<V2Session> | null = null
   #tracker: TrackerLike | null = null
   #timer: TimerId | null = null
+  readonly #idle = new IdleAnnouncer()
   #store: ChunkStore | null = null
   #settingUp = false
   #initialSelection: readonly boolean[] | null = null
@@ -138,10 +140,7 @@ export class TorrentRuntime implements TorrentControl {
       extendedHandshake: (peer) => metadata.onExtendedHandshake(peer),
       drain: (peer) => this.engine?.drain(peer),
     })
-    this.#timer = this.clock.setInterval(() => {
-      this.#v2?.tick()
-      this.engine?.tick(this.done)
-    }, TICK_MS)
+    this.#timer = this.clock.setInterval(() => this.#tick(), TICK_MS)
     this.#emit('infoHash')
     this.#startTracker(infoHash)
   }
@@ -290,6 +289,16 @@ export class TorrentRuntime implements TorrentControl {
       fatal: (error) => this.fail(error),
       warn: (error) => this.#emit('warning', error),
     })
+  }
+
+  #tick(): void {
+    this.#v2?.tick()
+    const engine = this.engine
+    if (!engine) return
+    engine.tick(this.done)
+    const peers = this.swarm?.peers ?? []
+    const idle = !this.paused && (this.done ? !peers.some((p) => p.session.peerInterested) : !peers.some((p) => p.session.amInterested))
+    if (this.#idle.due(idle, this.clock.now())) this.#tracker?.update?.()
   }
 
   #addToEngine(peer: PeerRecord): void {

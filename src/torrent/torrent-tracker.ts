@@ -9,6 +9,8 @@ export interface TrackerLike {
   on(event: 'warning', listener: (err: SwarmstreamError) => void): unknown
   start(): void
   complete(): void
+  /** Announce now (with new offers), before the tracker's interval. */
+  update?(): void
   destroy(): void
 }
 

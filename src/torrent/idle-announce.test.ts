@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { IDLE_ANNOUNCE_MS, IdleAnnouncer, MAX_IDLE_ANNOUNCE_MS } from './idle-announce.ts'
+
+/** The times (ms) at which `due` says yes while idle from 0 to `until`, polled every second. */
+function announcesWhileIdle(idle: IdleAnnouncer, from: number, until: number): number[] {
+  const out: number[] = []
+  for (let t = from; t <= until; t += 1000) if (idle.due(true, t)) out.push(t)
+  return out
+}
+
+describe('IdleAnnouncer', () => {
+  it('announces after IDLE_ANNOUNCE_MS of idleness, then backs off by doubling up to the maximum', () => {
+    const times = announcesWhileIdle(new IdleAnnouncer(), 0, 600_000)
+    expect(times.slice(0, 4)).toEqual([IDLE_ANNOUNCE_MS, 3 * IDLE_ANNOUNCE_MS, 7 * IDLE_ANNOUNCE_MS, 15 * IDLE_ANNOUNCE_MS])
+    const gaps = times.slice(1).map((t, i) => t - times[i]!)
+    expect(Math.max(...gaps)).toBe(MAX_IDLE_ANNOUNCE_MS)
+  })
+
+  it('never announces while the torrent has a useful peer, and a useful peer resets the back-off', () => {
+    const idle = new IdleAnnouncer()
+    for (let t = 0; t <= 60_000; t += 1000) expect(idle.due(false, t)).toBe(false)
+    expect(announcesWhileIdle(idle, 61_000, 200_000).slice(0, 2)).toEqual([71_000, 91_000])
+    expect(idle.due(false, 201_000)).toBe(false)
+    expect(announcesWhileIdle(idle, 202_000, 230_000)).toEqual([212_000])
+  })
+})
