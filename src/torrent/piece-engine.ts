@@ -200,7 +200,8 @@ export class PieceEngine {
     const { session } = peer
     session.setPieceCount(this.numPieces)
     if (session.closed) return
-    if (this.#picker.haveCount > 0) session.send({ type: 'bitfield', bitfield: this.#picker.haveBitfield() })
+    const all = this.#picker.haveCount === this.numPieces
+    if (this.#picker.haveCount > 0) session.send({ type: 'bitfield', bitfield: this.#uploader.bitfield(peer, all) ?? this.#picker.haveBitfield() })
     this.#scheduler.onPieces(peer)
     if (session.peerInterested) this.#uploader.onInterested(peer)
   }

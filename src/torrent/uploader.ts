@@ -6,6 +6,7 @@ import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
 import { Choker, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import type { PeerRecord } from './peer-record.ts'
 import type { PieceReader } from './piece-reader.ts'
+import { OFFER_MIN_BYTES, OFFER_SECONDS, SuperSeed } from './super-seed.ts'
 
 /** Requests queued from one peer beyond this are a flood; the peer is dropped (WebTorrent keeps ~250 in flight at most). */
 export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
@@ -50,6 +51,7 @@ export class Uploader {
   readonly #choker: Choker
   #lastRechoke = -Infinity
   #paused = false
+  #seed: SuperSeed | null = null
 
   constructor(deps: UploaderDeps) {
     this.#deps = deps
@@ -63,11 +65,18 @@ export class Uploader {
     if (paused) for (const peer of this.#deps.peers()) if (!peer.session.amChoking) this.#choke(peer)
   }
 
+  /** What to tell a newly admitted peer we have: while we have every piece, only what we offer it (SuperSeed); else null: all we have. */
+  bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
+    if (!seeding) return null
+    this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
+    return this.#seed.admit(peer, this.#deps.clock.now())
+  }
+
   /** A newly interested peer is unchoked at once while a slot (regular or optimistic) is free; the choker decides later. */
   onInterested(peer: PeerRecord): void {
     if (!peer.session.amChoking || this.#paused) return
     const unchoked = this.#deps.peers().filter((p) => !p.session.amChoking).length
-    if (unchoked < UNCHOKE_SLOTS + 1) peer.session.send({ type: 'unchoke' })
+    if (unchoked < UNCHOKE_SLOTS + 1) this.#unchoke(peer)
   }
 
   onNotInterested(peer: PeerRecord): void {
@@ -79,6 +88,7 @@ export class Uploader {
   /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
   rechoke(seeding: boolean): void {
     const now = this.#deps.clock.now()
+    this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord))
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
@@ -89,7 +99,7 @@ export class Uploader {
     )
     for (const peer of peers) {
       const want = unchoked.has(peer.id)
-      if (want && peer.session.amChoking) peer.session.send({ type: 'unchoke' })
+      if (want && peer.session.amChoking) this.#unchoke(peer)
       else if (!want && !peer.session.amChoking) this.#choke(peer)
     }
   }
@@ -130,6 +140,17 @@ export class Uploader {
   }
 
 
+  #unchoke(peer: PeerRecord): void {
+    peer.session.send({ type: 'unchoke' })
+    this.#seed?.topUp(peer, this.#offerBytes(peer))
+  }
+
+  /** Offers a masked peer holds: none beyond one while choked; enough to keep our link to it busy while unchoked. */
+  #offerBytes(peer: PeerRecord): number {
+    const { session } = peer
+    return session.amChoking ? 0 : OFFER_MIN_BYTES + session.uploadRate.rate(this.#deps.clock.now()) * OFFER_SECONDS
+  }
+
   #choke(peer: PeerRecord): void {
     peer.session.send({ type: 'choke' })
     peer.upload.queue = []
@@ -169,6 +190,10 @@ export class Uploader {
         if (session.closed) return
         session.sendPiece(next.index, next.begin, block)
         this.#deps.uploaded(block.length)
+        if (this.#seed && next.begin + next.length === piece.length) {
+          this.#seed.sent(peer, next.index)
+          this.#seed.topUp(peer, this.#offerBytes(peer))
+        }
       }
     } catch {
       // A failed read (e.g. the seeded file vanished) drops this peer's queue; the torrent reports the error.

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { Bitfield } from '../util/bitfield.ts'
+import type { WireMessage } from '../wire/index.ts'
+import { OFFER_MIN_BYTES, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
+
+const PIECE = 64 * 1024
+const N = 64
+
+function peer(has: number[] = []) {
+  const sent: WireMessage[] = []
+  const pieces = new Bitfield(N)
+  for (const i of has) pieces.set(i)
+  const p = { session: { pieces, peerInterested: true, closed: false, send: (m: WireMessage) => void sent.push(m) }, sent }
+  return p as MaskedPeer & { sent: WireMessage[]; session: { peerInterested: boolean; closed: boolean } }
+}
+
+/** Every piece a peer was told of: its bitfield, then its haves. */
+function told(bitfield: Uint8Array, p: { sent: WireMessage[] }): number[] {
+  const field = new Bitfield(N, bitfield)
+  const fromField = Array.from({ length: N }, (_, i) => i).filter((i) => field.get(i))
+  return [...fromField, ...p.sent.flatMap((m) => (m.type === 'have' ? [m.index] : []))]
+}
+
+describe('SuperSeed', () => {
+  it('tells each peer of one piece, and several peers of different pieces until every piece was offered once', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const peers = [peer(), peer(), peer()]
+    const fields = peers.map((p) => seed.admit(p, 0))
+    for (const p of peers) seed.topUp(p, 8 * PIECE)
+    const lists = peers.map((p, k) => told(fields[k]!, p))
+    for (const list of lists) expect(list).toHaveLength(8)
+    expect(new Set(lists.flat()).size).toBe(24)
+    // The rest (40 pieces) are still offered once each before any is offered twice.
+    const more = peer()
+    const field = seed.admit(more, 0)
+    seed.topUp(more, 40 * PIECE)
+    expect(new Set([...lists.flat(), ...told(field, more)]).size).toBe(N)
+  })
+
+  it('keeps a lone leecher offered the bytes asked for, and offers more as each piece is sent', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const p = peer()
+    const first = told(seed.admit(p, 0), p)
+    expect(first).toHaveLength(1)
+    seed.topUp(p, OFFER_MIN_BYTES)
+    const offered = told(new Uint8Array(), p).concat(first)
+    expect(offered.length * PIECE).toBeGreaterThanOrEqual(OFFER_MIN_BYTES)
+    const haves = p.sent.length
+    seed.sent(p, offered[0]!)
+    seed.topUp(p, OFFER_MIN_BYTES)
+    expect(p.sent.length).toBe(haves + 1)
+  })
+
+  it('never offers a piece the peer has', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const has = Array.from({ length: N - 2 }, (_, i) => i)
+    const p = peer(has)
+    const field = seed.admit(p, 0)
+    seed.topUp(p, N * PIECE)
+    expect(told(field, p).sort((a, b) => a - b)).toEqual([N - 2, N - 1])
+  })
+
+  it('gives a departed peer\'s unsent offers to the next peer first', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const gone = peer()
+    const goneField = seed.admit(gone, 0)
+    seed.topUp(gone, 4 * PIECE)
+    const offered = told(goneField, gone)
+    const stays = peer()
+    seed.admit(stays, 0)
+    seed.topUp(stays, (N - 4) * PIECE)
+    gone.session.closed = true
+    seed.refresh(0, () => 0)
+    const next = peer()
+    const field = seed.admit(next, 0)
+    seed.topUp(next, 4 * PIECE)
+    expect(told(field, next).sort((a, b) => a - b)).toEqual(offered.sort((a, b) => a - b))
+  })
+
+  it('tells a peer every piece once it stays uninterested in its offers (it wants other files)', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const p = peer()
+    const field = seed.admit(p, 0)
+    p.session.peerInterested = false
+    seed.refresh(0, () => 0)
+    seed.refresh(UNMASK_AFTER_MS - 1, () => 0)
+    expect(told(field, p)).toHaveLength(1)
+    seed.refresh(UNMASK_AFTER_MS, () => 0)
+    expect(new Set(told(field, p)).size).toBe(N)
+  })
+})
