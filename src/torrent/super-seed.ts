@@ -32,6 +32,8 @@ export class SuperSeed {
   #floor = 0
   #atFloor: number
   #cursor = 0
+  /** Every piece was handed out once: peers are told everything and request what is rarest to them. */
+  over = false
 
   constructor(numPieces: number, pieceSize: (index: number) => number) {
     this.#count = new Uint32Array(numPieces)
@@ -67,6 +69,7 @@ export class SuperSeed {
 
   /** Each tick: departed peers give back unsent offers, had offers are spent, a peer uninterested in its offers is unmasked. */
   refresh(now: number, bytesFor: (peer: MaskedPeer) => number): void {
+    this.over ||= this.#floor > 0
     for (const [peer, mask] of this.#masks) {
       const { session } = peer
       if (session.closed) {
@@ -75,7 +78,7 @@ export class SuperSeed {
       }
       for (const i of mask.offers) if (session.pieces?.get(i)) mask.offers.delete(i)
       if (session.peerInterested || mask.offers.size === 0) mask.since = now
-      else if (now - mask.since >= UNMASK_AFTER_MS) {
+      if (this.over || now - mask.since >= UNMASK_AFTER_MS) {
         for (let i = 0; i < this.#count.length; i++) if (!mask.told.get(i)) session.send({ type: 'have', index: i })
         this.#forget(peer, mask)
         continue
