@@ -36,6 +36,19 @@ describe('Choker', () => {
     for (const id of ['p5', 'p4', 'p3', 'p2']) expect(set.has(id)).toBe(true)
   })
 
+  it('gives a peer that owes us (pieces we want, none sent for 20 s) only the optimistic slot, even with regular slots free', () => {
+    const list = peers([0, 0, 30])
+    list[0]!.owes = true
+    list[1]!.owes = true
+    const choker = new Choker({ random: () => 0 })
+    const set = choker.rechoke(list, 0, false)
+    expect(set.has('p2')).toBe(true)
+    expect(set.size).toBe(2)
+    expect(['p0', 'p1']).toContain(choker.optimistic)
+    // Seeding there is nothing to owe.
+    expect(new Choker().rechoke(list, 0, true).size).toBe(3)
+  })
+
   it('unchokes everyone interested when there are few peers', () => {
     const set = new Choker().rechoke(peers([1, 2]), 0, false)
     expect([...set].sort()).toEqual(['p0', 'p1'])

@@ -2,6 +2,8 @@
 export const UNCHOKE_SLOTS = 4
 export const RECHOKE_INTERVAL_MS = 10_000
 export const OPTIMISTIC_INTERVAL_MS = 30_000
+/** A peer with pieces we want that sent us none for this long (and was connected this long) owes us: tit-for-tat. */
+export const OWED_AFTER_MS = 20_000
 
 export interface ChokerPeer {
   id: string
@@ -10,6 +12,8 @@ export interface ChokerPeer {
   downloadRate: number
   /** Bytes/s we give this peer. */
   uploadRate: number
+  /** Downloading: it has pieces we want and sent us none for OWED_AFTER_MS; it gets only the optimistic slot. */
+  owes?: boolean
 }
 
 export interface ChokerOptions {
@@ -20,7 +24,8 @@ export interface ChokerOptions {
 
 /**
  * Decides who is unchoked. Pure: peers, time and randomness come in; the set of unchoked ids goes out.
- * Downloading, peers are ranked by what they give us; seeding, by how fast we upload to them.
+ * Downloading, peers are ranked by what they give us, and one that owes us gets no regular slot (so a free
+ * rider cannot fill the slots contributors leave free); seeding, by how fast we upload to them.
  */
 export class Choker {
   #slots: number
@@ -42,9 +47,9 @@ export class Choker {
   rechoke(peers: readonly ChokerPeer[], now: number, seeding: boolean): Set<string> {
     const interested = peers.filter((p) => p.interested)
     const score = (p: ChokerPeer) => (seeding ? p.uploadRate : p.downloadRate)
-    const ranked = [...interested].sort((a, b) => score(b) - score(a))
+    const ranked = interested.filter((p) => seeding || !p.owes).sort((a, b) => score(b) - score(a))
     const unchoked = new Set(ranked.slice(0, this.#slots).map((p) => p.id))
-    const others = ranked.filter((p) => !unchoked.has(p.id))
+    const others = interested.filter((p) => !unchoked.has(p.id))
     const current = others.find((p) => p.id === this.#optimistic)
     if (!current || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
       const pick = others.length > 0 ? others[Math.floor(this.#random() * others.length)]! : null

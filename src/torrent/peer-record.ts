@@ -49,6 +49,8 @@ export class UploadState {
   serving = false
   /** Requests it sent while choked, since we last choked it. */
   whileChoked = 0
+  /** When the uploader first saw it. */
+  since = NaN
 }
 
 /**

@@ -3,7 +3,7 @@ import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
 import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
-import { Choker, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
+import { Choker, OWED_AFTER_MS, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import type { PeerRecord } from './peer-record.ts'
 import type { PieceReader } from './piece-reader.ts'
 import { OFFER_MIN_BYTES, OFFER_SECONDS, SuperSeed } from './super-seed.ts'
@@ -51,6 +51,7 @@ export class Uploader {
   readonly #choker: Choker
   #lastRechoke = -Infinity
   #paused = false
+  #seeding = false
   #seed: SuperSeed | null = null
 
   constructor(deps: UploaderDeps) {
@@ -67,14 +68,14 @@ export class Uploader {
 
   /** What to tell a newly admitted peer we have: while we have every piece, only what we offer it (SuperSeed); else null: all we have. */
   bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
-    if (!seeding) return null
     this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
+    if (!seeding || this.#seed.over) return null
     return this.#seed.admit(peer, this.#deps.clock.now())
   }
 
-  /** A newly interested peer is unchoked at once while a slot (regular or optimistic) is free; the choker decides later. */
+  /** A newly interested peer that does not owe us is unchoked at once while a slot is free; the choker decides later. */
   onInterested(peer: PeerRecord): void {
-    if (!peer.session.amChoking || this.#paused) return
+    if (!peer.session.amChoking || this.#paused || this.#owes(peer, this.#deps.clock.now())) return
     const unchoked = this.#deps.peers().filter((p) => !p.session.amChoking).length
     if (unchoked < UNCHOKE_SLOTS + 1) this.#unchoke(peer)
   }
@@ -88,12 +89,16 @@ export class Uploader {
   /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
   rechoke(seeding: boolean): void {
     const now = this.#deps.clock.now()
+    this.#seeding = seeding
     this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord))
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
     const unchoked = this.#choker.rechoke(
-      peers.map(({ id, session: s }) => ({ id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now) })),
+      peers.map((p) => {
+        const s = p.session
+        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#owes(p, now) }
+      }),
       now,
       seeding,
     )
@@ -135,10 +140,18 @@ export class Uploader {
 
   /** A peer left (e.g. done and gone): a free slot goes to a waiting peer now, not at the next rechoke. */
   freeSlot(): void {
-    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking)
+    const now = this.#deps.clock.now()
+    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking && !this.#owes(other, now))
     if (waiting) this.onInterested(waiting)
   }
 
+
+  /** Tit-for-tat: downloading, a peer that has had OWED_AFTER_MS to send us a piece we want and sent none. */
+  #owes(peer: PeerRecord, now: number): boolean {
+    const { upload, session } = peer
+    if (Number.isNaN(upload.since)) upload.since = now
+    return !this.#seeding && session.amInterested && now - upload.since >= OWED_AFTER_MS && now - peer.download.lastBlockAt >= OWED_AFTER_MS
+  }
 
   #unchoke(peer: PeerRecord): void {
     peer.session.send({ type: 'unchoke' })
