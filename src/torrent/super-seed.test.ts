@@ -60,21 +60,34 @@ describe('SuperSeed', () => {
     expect(told(field, p).sort((a, b) => a - b)).toEqual([N - 2, N - 1])
   })
 
-  it('gives a departed peer\'s unsent offers to the next peer first', () => {
+  it('gives a departed peer\'s unsent offers back to the next peers', () => {
     const seed = new SuperSeed(N, () => PIECE)
     const gone = peer()
     const goneField = seed.admit(gone, 0)
     seed.topUp(gone, 4 * PIECE)
-    const offered = told(goneField, gone)
     const stays = peer()
     seed.admit(stays, 0)
-    seed.topUp(stays, (N - 4) * PIECE)
+    seed.topUp(stays, (N - 8) * PIECE)
     gone.session.closed = true
     seed.refresh(0, () => 0)
     const next = peer()
     const field = seed.admit(next, 0)
-    seed.topUp(next, 4 * PIECE)
-    expect(told(field, next).sort((a, b) => a - b)).toEqual(offered.sort((a, b) => a - b))
+    seed.topUp(next, 8 * PIECE)
+    expect(told(field, next).sort((a, b) => a - b)).toEqual([...told(goneField, gone), 60, 61, 62, 63].sort((a, b) => a - b))
+  })
+
+  it('tells every masked peer everything once every piece has been handed out', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const a = peer()
+    const b = peer()
+    const fields = [seed.admit(a, 0), seed.admit(b, 0)]
+    seed.topUp(a, (N / 2) * PIECE)
+    expect(seed.over).toBe(false)
+    seed.topUp(b, (N / 2) * PIECE)
+    seed.refresh(0, () => 0)
+    expect(seed.over).toBe(true)
+    expect(new Set(told(fields[0]!, a)).size).toBe(N)
+    expect(new Set(told(fields[1]!, b)).size).toBe(N)
   })
 
   it('tells a peer every piece once it stays uninterested in its offers (it wants other files)', () => {

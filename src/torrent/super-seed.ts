@@ -20,30 +20,28 @@ interface Mask {
 
 /**
  * Super-seeding in spirit (BEP 16): a peer that joins while we have every piece is told only of the pieces
- * we offer it, each the one handed out fewest times so far (in index order among equals), so a seeder's
- * upload goes to pieces the swarm lacks rather than to second copies. Unlike BEP 16 a peer is offered more
- * as soon as it has been sent its offers, not once they are seen at another peer, and enough to keep our
- * link to it full: a seeder alone with one leecher sends as fast as an unmasked one.
+ * we offer it, each one not yet handed out to anyone (in index order), so a seeder's upload goes to pieces
+ * the swarm lacks rather than to second copies. Unlike BEP 16 a peer is offered more as soon as it has been
+ * sent its offers, not once they are seen at another peer, and enough to keep our link to it full (a seeder
+ * alone with one leecher sends as fast as an unmasked one); and once every piece has been handed out,
+ * everyone is told everything, so leechers ask us for what is rarest to them.
  */
 export class SuperSeed {
-  readonly #count: Uint32Array
+  readonly #offered: Bitfield
   readonly #size: (index: number) => number
   readonly #masks = new Map<MaskedPeer, Mask>()
-  #floor = 0
-  #atFloor: number
   #cursor = 0
-  /** Every piece was handed out once: peers are told everything and request what is rarest to them. */
+  /** Every piece was handed out once: no more masking. */
   over = false
 
   constructor(numPieces: number, pieceSize: (index: number) => number) {
-    this.#count = new Uint32Array(numPieces)
-    this.#atFloor = numPieces
+    this.#offered = new Bitfield(numPieces)
     this.#size = pieceSize
   }
 
   /** Masks a newly admitted peer; returns its bitfield: one offer. */
   admit(peer: MaskedPeer, now: number): Uint8Array {
-    const mask: Mask = { told: new Bitfield(this.#count.length), offers: new Set(), since: now }
+    const mask: Mask = { told: new Bitfield(this.#offered.length), offers: new Set(), since: now }
     this.#masks.set(peer, mask)
     this.#offer(peer, mask, false)
     return mask.told.bytes.slice()
@@ -67,59 +65,38 @@ export class SuperSeed {
     this.#masks.get(peer)?.offers.delete(index)
   }
 
-  /** Each tick: departed peers give back unsent offers, had offers are spent, a peer uninterested in its offers is unmasked. */
+  /** Each tick: departed peers give back unsent offers, had offers are spent, a peer uninterested for UNMASK_AFTER_MS (or all, once over) is told everything. */
   refresh(now: number, bytesFor: (peer: MaskedPeer) => number): void {
-    this.over ||= this.#floor > 0
+    this.over ||= this.#offered.complete
     for (const [peer, mask] of this.#masks) {
       const { session } = peer
       if (session.closed) {
-        this.#forget(peer, mask)
+        this.#masks.delete(peer)
+        if (!this.over) for (const i of mask.offers) this.#offered.set(i, false)
         continue
       }
       for (const i of mask.offers) if (session.pieces?.get(i)) mask.offers.delete(i)
-      if (session.peerInterested || mask.offers.size === 0) mask.since = now
+      if (session.peerInterested) mask.since = now
       if (this.over || now - mask.since >= UNMASK_AFTER_MS) {
-        for (let i = 0; i < this.#count.length; i++) if (!mask.told.get(i)) session.send({ type: 'have', index: i })
-        this.#forget(peer, mask)
-        continue
-      }
-      this.topUp(peer, bytesFor(peer))
+        for (let i = 0; i < this.#offered.length; i++) if (!mask.told.get(i)) session.send({ type: 'have', index: i })
+        this.#masks.delete(peer)
+      } else this.topUp(peer, bytesFor(peer))
     }
   }
 
-  #forget(peer: MaskedPeer, mask: Mask): void {
-    this.#masks.delete(peer)
-    for (const i of mask.offers) {
-      if (--this.#count[i]! < this.#floor) this.#floor = this.#count[i]!
-    }
-    this.#atFloor = this.#count.reduce((n, c) => n + (c === this.#floor ? 1 : 0), 0)
-  }
-
-  /** Tells the peer of the piece handed out fewest times that it neither has nor was told of; -1 if none. */
+  /** Tells the peer of the next piece nobody was offered that it does not have; -1 if none. */
   #offer(peer: MaskedPeer, mask: Mask, send: boolean): number {
-    const count = this.#count
-    const n = count.length
-    const has = peer.session.pieces
-    let best = -1
+    const n = this.#offered.length
     for (let k = 0; k < n; k++) {
       const i = (this.#cursor + k) % n
-      if (mask.told.get(i) || has?.get(i) || (best >= 0 && count[i]! >= count[best]!)) continue
-      best = i
-      if (count[i] === this.#floor) break
+      if (this.#offered.get(i) || peer.session.pieces?.get(i)) continue
+      this.#cursor = i + 1
+      this.#offered.set(i)
+      mask.told.set(i)
+      mask.offers.add(i)
+      if (send) peer.session.send({ type: 'have', index: i })
+      return i
     }
-    if (best < 0) return best
-    const was = count[best]!
-    count[best] = was + 1
-    if (was === this.#floor) {
-      this.#cursor = best + 1
-      if (--this.#atFloor === 0) {
-        this.#floor++
-        this.#atFloor = count.reduce((m, c) => m + (c === this.#floor ? 1 : 0), 0)
-      }
-    }
-    mask.told.set(best)
-    mask.offers.add(best)
-    if (send) peer.session.send({ type: 'have', index: best })
-    return best
+    return -1
   }
 }
