@@ -2,7 +2,7 @@
 export const UNCHOKE_SLOTS = 4
 export const RECHOKE_INTERVAL_MS = 10_000
 export const OPTIMISTIC_INTERVAL_MS = 30_000
-/** A peer with pieces we want that sent us none for this long (and was connected this long) owes us: tit-for-tat. */
+/** A peer with pieces we want that sent us none for this long (and was known this long) owes us: tit-for-tat. */
 export const OWED_AFTER_MS = 20_000
 
 export interface ChokerPeer {

@@ -49,7 +49,7 @@ export class UploadState {
   serving = false
   /** Requests it sent while choked, since we last choked it. */
   whileChoked = 0
-  /** When the uploader first saw it. */
+  /** When the uploader first saw it (NaN: not yet). */
   since = NaN
 }
 

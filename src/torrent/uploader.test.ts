@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { bytesEqual } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { patternBytes } from '../test-support/swarm-lab.ts'
-import { RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
+import { OWED_AFTER_MS, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { schedulerHarness } from './test-helpers.ts'
 import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_UPLOAD_BUFFER } from './uploader.ts'
@@ -84,6 +84,24 @@ describe('Uploader', () => {
     // It still gets its blocks at the channel's full rate.
     const got = leecher.received.filter((m) => m.type === 'piece').length * BLOCK_LENGTH
     expect(got).toBeGreaterThan(0.8 * slow * 5)
+  })
+
+  it('downloading, does not unchoke on interest a peer that has pieces we want and sent us none for a while', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = schedulerHarness(big)
+    const rider = h.connect(1, null)
+    const giver = h.connect(2, undefined, 10, BLOCK_LENGTH)
+    await h.clock.advance(30)
+    h.uploader.rechoke(false)
+    await h.clock.advance(OWED_AFTER_MS)
+    expect(h.record(1).session.amInterested && h.record(2).session.amInterested).toBe(true)
+    rider.send({ type: 'interested' })
+    giver.send({ type: 'interested' })
+    const unchoked = (p: typeof rider) => p.received.some((m) => m.type === 'unchoke')
+    // The giver's interest waits behind the blocks it is sending us on its slow link.
+    await h.clock.runUntil(() => unchoked(giver), 60_000)
+    expect(h.record(1).session.peerInterested).toBe(true)
+    expect(unchoked(rider)).toBe(false)
   })
 
   it('ignores requests while choked, and drops a peer that floods them', async () => {

@@ -90,6 +90,7 @@ export class Uploader {
   rechoke(seeding: boolean): void {
     const now = this.#deps.clock.now()
     this.#seeding = seeding
+    for (const p of this.#deps.peers()) if (Number.isNaN(p.upload.since)) p.upload.since = now
     this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord))
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
@@ -146,11 +147,9 @@ export class Uploader {
   }
 
 
-  /** Tit-for-tat: downloading, a peer that has had OWED_AFTER_MS to send us a piece we want and sent none. */
+  /** Tit-for-tat: downloading, a peer known for OWED_AFTER_MS that has pieces we want and sent us none for as long. */
   #owes(peer: PeerRecord, now: number): boolean {
-    const { upload, session } = peer
-    if (Number.isNaN(upload.since)) upload.since = now
-    return !this.#seeding && session.amInterested && now - upload.since >= OWED_AFTER_MS && now - peer.download.lastBlockAt >= OWED_AFTER_MS
+    return !this.#seeding && peer.session.amInterested && now - peer.upload.since >= OWED_AFTER_MS && now - peer.download.lastBlockAt >= OWED_AFTER_MS
   }
 
   #unchoke(peer: PeerRecord): void {
