@@ -86,6 +86,17 @@ describe('Uploader', () => {
     expect(got).toBeGreaterThan(0.8 * slow * 5)
   })
 
+  it('seeding, masks what it has (super-seeding) only for a peer that joins a crowd: more peers than unchoke slots', async () => {
+    const h = await seed()
+    h.connect(1, null)
+    await h.clock.advance(30)
+    expect(h.uploader.bitfield(h.record(1), true)).toBeNull()
+    for (let n = 2; n <= UNCHOKE_SLOTS + 2; n++) h.connect(n, null)
+    await h.clock.advance(30)
+    expect(h.uploader.bitfield(h.record(UNCHOKE_SLOTS + 2), true)).not.toBeNull()
+    expect(h.uploader.bitfield(h.record(UNCHOKE_SLOTS + 2), false)).toBeNull()
+  })
+
   it('downloading, does not unchoke on interest a peer that has pieces we want and sent us none for a while', async () => {
     const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = schedulerHarness(big)

@@ -66,10 +66,14 @@ export class Uploader {
     if (paused) for (const peer of this.#deps.peers()) if (!peer.session.amChoking) this.#choke(peer)
   }
 
-  /** What to tell a newly admitted peer we have: while we have every piece, only what we offer it (SuperSeed); else null: all we have. */
+  /**
+   * What to tell a newly admitted peer we have: null, all we have; but while we have every piece and more
+   * peers than unchoke slots (our upload is what the swarm waits for), only what we offer it (SuperSeed).
+   * A few peers, e.g. one viewer seeking, see every piece.
+   */
   bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
     this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
-    if (!seeding || this.#seed.over) return null
+    if (!seeding || this.#seed.over || this.#deps.peers().length <= UNCHOKE_SLOTS + 1) return null
     return this.#seed.admit(peer, this.#deps.clock.now())
   }
 
