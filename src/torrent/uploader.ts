@@ -67,13 +67,12 @@ export class Uploader {
   }
 
   /**
-   * What to tell a newly admitted peer we have: null, all we have; but while we have every piece and more
-   * peers than unchoke slots (our upload is what the swarm waits for), only what we offer it (SuperSeed).
-   * A few peers, e.g. one viewer seeking, see every piece.
+   * What to tell a newly admitted peer we have: null, all we have; but while we have every piece and it is
+   * not our only peer, only what we offer it (SuperSeed). A lone leecher (e.g. one viewer seeking) sees all.
    */
   bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
     this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
-    if (!seeding || this.#seed.over || this.#deps.peers().length <= UNCHOKE_SLOTS + 1) return null
+    if (!seeding || this.#seed.over || this.#deps.peers().length < 2) return null
     return this.#seed.admit(peer, this.#deps.clock.now())
   }
 
