@@ -86,8 +86,8 @@ describe('Uploader', () => {
     expect(got).toBeGreaterThan(0.8 * slow * 5)
   })
 
-  it('seeding, masks what it has (super-seeding) from a peer that is not its only one', async () => {
-    const h = await seed()
+  it('seeding with a capped upload, masks what it has (super-seeding) from a peer that is not its only one', async () => {
+    const h = await seed({ uploadLimit: 1_000_000 })
     h.connect(1, null)
     await h.clock.advance(30)
     expect(h.uploader.bitfield(h.record(1), true)).toBeNull()
@@ -95,6 +95,14 @@ describe('Uploader', () => {
     await h.clock.advance(30)
     expect(h.uploader.bitfield(h.record(2), true)).not.toBeNull()
     expect(h.uploader.bitfield(h.record(2), false)).toBeNull()
+  })
+
+  it('seeding without a cap, masks nothing: a viewer may ask for any piece at once (a seek)', async () => {
+    const h = await seed()
+    h.connect(1, null)
+    h.connect(2, null)
+    await h.clock.advance(30)
+    expect(h.uploader.bitfield(h.record(2), true)).toBeNull()
   })
 
   it('downloading, does not unchoke on interest a peer that has pieces we want and sent us none for a while', async () => {

@@ -68,11 +68,13 @@ export class Uploader {
 
   /**
    * What to tell a newly admitted peer we have: null, all we have; but while we have every piece and it is
-   * not our only peer, only what we offer it (SuperSeed). A lone leecher (e.g. one viewer seeking) sees all.
+   * not our only peer and our upload is capped (a scarce uplink, the swarm's bottleneck), only what we offer
+   * it (SuperSeed). A lone leecher sees all; so does everyone of an uncapped seeder, since a viewer that seeks
+   * could not ask a masked seeder for the piece under its playhead until it is offered (up to a round).
    */
   bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
     this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
-    if (!seeding || this.#seed.over || this.#deps.peers().length < 2) return null
+    if (!seeding || this.#seed.over || this.#deps.peers().length < 2 || !this.#deps.limiter.limited) return null
     return this.#seed.admit(peer, this.#deps.clock.now())
   }
 
