@@ -30,7 +30,8 @@ import { StoreWriter } from './store-writer.ts'
 import type { PieceAccess } from './torrent-file.ts'
 import { Uploader } from './uploader.ts'
 import type { V2EngineHooks } from './v2/v2-session.ts'
-import type { WebSeedStats, WebSeedWorker } from './web-seed-worker.ts'
+import type { WebSeedStats } from './web-seed-worker.ts'
+import { WebSeeds } from './web-seeds.ts'
 
 export interface PieceEngineDeps {
   info: InfoDictionary
@@ -85,8 +86,7 @@ export class PieceEngine {
    * for an IndexedDB commit (~0.1 s on a busy disk) to see bytes that passed their hash.
    */
   readonly #unstored = new Map<number, Uint8Array>()
-  readonly #webSeeds: WebSeedWorker[] = []
-  #loadingWebSeeds: string[] = []
+  readonly #webSeeds = new WebSeeds()
   #paused = false
   #stopped = false
 
@@ -189,10 +189,8 @@ export class PieceEngine {
     return this.#scheduler.requestedPieces()
   }
 
-  /** Web seeds whose code is still loading are listed as not asked yet. */
   webSeedStats(): WebSeedStats[] {
-    const loading = this.#loadingWebSeeds.map((url): WebSeedStats => ({ url, downloaded: 0, failures: 0, demoted: false, status: 'idle' }))
-    return [...this.#webSeeds.map((w) => w.stats), ...loading]
+    return this.#webSeeds.stats()
   }
 
   /** A peer was admitted (or metadata arrived while it was connected). */
@@ -218,12 +216,11 @@ export class PieceEngine {
     this.#uploader.onDrain(peer)
   }
 
-  /** Housekeeping: request timeouts and hot swap, rechoking, refilling pipelines, closing useless links. */
+  /** Housekeeping: request timeouts and hot swap, rechoking, refilling pipelines, closing links between seeders. */
   tick(done: boolean): void {
     this.#scheduler.expire()
     this.#uploader.rechoke(done)
     for (const peer of this.#deps.peers()) {
-      // Two seeders have nothing to trade.
       if (done && this.#picker.haveCount === this.numPieces && peer.session.pieces?.complete) peer.session.close('both are seeding')
       else this.#scheduler.fill(peer)
     }
@@ -281,23 +278,8 @@ export class PieceEngine {
    * is a module of its own in the build, loaded only by torrents that have web seeds.
    */
   startWebSeeds(urls: readonly string[], done: () => boolean): void {
-    this.#loadingWebSeeds = [...new Set(urls.filter((url) => /^https?:\/\//i.test(url)))]
-    if (this.#loadingWebSeeds.length === 0) return
-    import('./web-seed-worker.ts').then(
-      ({ WebSeedWorker, isWebSeedUrl }) => {
-        this.#loadingWebSeeds = []
-        for (const url of urls) {
-          if (this.#stopped || !isWebSeedUrl(url) || this.#webSeeds.some((w) => w.url === url)) continue
-          const worker = new WebSeedWorker(url, this.info, this.#scheduler, this.#deps.clock, done, (error) => this.#deps.warn(error))
-          this.#webSeeds.push(worker)
-          worker.start()
-        }
-      },
-      (err: unknown) => {
-        this.#loadingWebSeeds = []
-        this.#deps.warn(new SwarmstreamError('WEBSEED_UNAVAILABLE', `Could not load the web seed code (${(err as Error).message}); reload the page to use this torrent's web seeds.`))
-      },
-    )
+    const { clock, warn } = this.#deps
+    this.#webSeeds.start(urls, (m, url) => new m.WebSeedWorker(url, this.info, this.#scheduler, clock, done, warn), warn)
   }
 
   /** After a reload: pieces found intact in storage count as had (see verifyStored). Returns how many. */
@@ -325,7 +307,7 @@ export class PieceEngine {
   /** Stops all work and rejects every waiting reader. */
   stop(error: SwarmstreamError): void {
     this.#stopped = true
-    for (const w of this.#webSeeds) w.stop()
+    this.#webSeeds.stop()
     this.#assembler.stop()
     this.#writer.stop()
     this.fail(error)
@@ -387,7 +369,7 @@ export class PieceEngine {
 
   #onOffence(source: BlockSource, error: ProtocolError): void {
     if (source.kind === 'peer') return this.#deps.ban(source.id, error)
-    this.#webSeeds.find((w) => w.id === source.id)?.hashFailed()
+    this.#webSeeds.hashFailed(source.id)
   }
 
   /** A video is likely to be played from its start: its header and end first, then its first pieces in order. */
@@ -397,9 +379,8 @@ export class PieceEngine {
   }
 
   /**
-   * Recomputes streaming priorities from the readers; a new critical piece not yet fully asked for preempts
-   * queued requests (one already on its way, e.g. read ahead, gains nothing, and some peers answer
-   * cancelled requests anyway, so cancelling would only ask for the same blocks twice).
+   * Recomputes streaming priorities from the readers; only a new critical piece not yet fully asked for
+   * preempts queued requests (some peers answer cancelled ones anyway: cancelling would ask twice).
    */
   #updatePriorities(): void {
     const picker = this.#picker
