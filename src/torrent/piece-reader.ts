@@ -82,27 +82,27 @@ export class PieceReader {
     const first = Math.floor(index / this.#slabPieces) * this.#slabPieces
     const last = Math.min(this.numPieces - 1, first + this.#slabPieces - 1)
     const start = first * this.pieceLength
-    const end = last * this.pieceLength + this.pieceSize(last)
-    const slab = source.read(start, end - start)
-    let wanted: Promise<Uint8Array | null> = Promise.resolve(null)
-    for (let i = first; i <= last; i++) {
-      const offset = (i - first) * this.pieceLength
-      const piece = slab.then((bytes) => bytes.subarray(offset, offset + this.pieceSize(i)))
-      if (i === index) wanted = this.#remember(i, piece)
-      else if (!this.#cache.has(i)) void this.#remember(i, piece)
-    }
-    return wanted
+    const slab = source.read(start, last * this.pieceLength + this.pieceSize(last) - start)
+    return this.#rememberRun(index, first, last, (i) => {
+      const at = (i - first) * this.pieceLength
+      return slab.then((bytes) => bytes.subarray(at, at + this.pieceSize(i)))
+    })
   }
 
   /** The rest of the piece's extent comes along in the same read (peers ask for it next). */
   #readRun(getRun: NonNullable<ChunkStore['getRun']>, index: number): Promise<Uint8Array | null> {
     const first = Math.floor(index / this.#runPieces) * this.#runPieces
-    const run = getRun(first, Math.min(this.numPieces - first, this.#runPieces))
+    const last = Math.min(this.numPieces - 1, first + this.#runPieces - 1)
+    const run = getRun(first, last - first + 1)
+    return this.#rememberRun(index, first, last, (i) => run.then((pieces) => pieces[i - first] ?? null))
+  }
+
+  /** Caches pieces first..last of one read (those not cached already) and returns `index`'s. */
+  #rememberRun(index: number, first: number, last: number, piece: (i: number) => Promise<Uint8Array | null>): Promise<Uint8Array | null> {
     let wanted: Promise<Uint8Array | null> = Promise.resolve(null)
-    for (let i = first; i < first + this.#runPieces && i < this.numPieces; i++) {
-      const piece = run.then((pieces) => pieces[i - first] ?? null)
-      if (i === index) wanted = this.#remember(i, piece)
-      else if (!this.#cache.has(i)) void this.#remember(i, piece)
+    for (let i = first; i <= last; i++) {
+      if (i === index) wanted = this.#remember(i, piece(i))
+      else if (!this.#cache.has(i)) void this.#remember(i, piece(i))
     }
     return wanted
   }
