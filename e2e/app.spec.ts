@@ -132,9 +132,13 @@ test('piece map, pause/resume, remove with or without data, and screenshots of t
   const paused = (await pieceCounts(map)).have
   expect(paused, 'paused before the end').toBeLessThan(seeded.pieces)
   // Blocks that arrived before the pause may still finish hashing and storing, so the piece count can
-  // still move; what must not move while paused is what peers deliver.
+  // still move; what must not move while paused is what peers deliver, but for late answers to the
+  // requests the pause cancelled (BEP 3 allows them; they are counted apart as late blocks).
   const receivedWhilePaused = () =>
-    b.page.evaluate((hash) => Object.values(window.swarmstream!.client.get(hash)!.stats!.byPeer).reduce((sum, p) => sum + p.receivedBytes, 0), infoHash)
+    b.page.evaluate((hash) => {
+      const stats = window.swarmstream!.client.get(hash)!.stats!
+      return Object.values(stats.byPeer).reduce((sum, p) => sum + p.receivedBytes, 0) - stats.lateBlocks * 16384
+    }, infoHash)
   const receivedAtPause = await receivedWhilePaused()
 
   await b.page.getByTestId('settings').locator('summary').click()
@@ -154,7 +158,7 @@ test('piece map, pause/resume, remove with or without data, and screenshots of t
   await screenshot(b.page, '05-phone')
   await b.page.setViewportSize({ width: 1100, height: 900 })
 
-  expect(await receivedWhilePaused(), 'nothing arrives while paused').toBe(receivedAtPause)
+  expect(await receivedWhilePaused(), 'nothing arrives while paused but late answers to cancelled requests').toBeLessThanOrEqual(receivedAtPause)
   await expect(map).toHaveAttribute('data-downloading', '0')
   const settled = (await pieceCounts(map)).have
   await pause.press('Enter')
