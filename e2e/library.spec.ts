@@ -105,7 +105,7 @@ function patternBytes(length: number, seed: number): Uint8Array<ArrayBuffer> {
   return out
 }
 
-test('a large torrent is hashed on workers, with the info hash create-torrent gives the same files', async ({ browser }) => {
+test('a large torrent is hashed on workers (started ahead by prepareSeed, reused while idle), with the info hash create-torrent gives', async ({ browser }) => {
   test.setTimeout(180_000)
   const lengths = [17_000_001, 5, 23_456_789]
   const blobs = lengths.map((n, i) => Object.assign(new Blob([patternBytes(n, i + 1)]), { name: `part-${i}.bin` }))
@@ -117,13 +117,14 @@ test('a large torrent is hashed on workers, with the info hash create-torrent gi
   try {
     const page = await context.newPage()
     forwardPageErrors(page, 'hashing page')
-    await page.addInitScript(() => {
+    await context.addInitScript(() => {
       const W = window.Worker
       ;(window as unknown as { workersStarted: number }).workersStarted = 0
       window.Worker = class extends W {
         constructor(url: string | URL, opts?: WorkerOptions) {
           super(url, opts)
           ;(window as unknown as { workersStarted: number }).workersStarted++
+          ;((window as unknown as { workerUrls?: string[] }).workerUrls ??= []).push(String(url))
         }
       }
     })
@@ -131,17 +132,59 @@ test('a large torrent is hashed on workers, with the info hash create-torrent gi
     await page.waitForFunction(() => !!window.swarmstreamLib)
     const made = await page.evaluate(
       async ({ lengths, pattern }) => {
+        const started = (): number => (window as unknown as { workersStarted: number }).workersStarted
         const make = new Function(`return (${pattern})`)() as (n: number, seed: number) => Uint8Array<ArrayBuffer>
         const files = lengths.map((n, i) => new File([make(n, i + 1)], `part-${i}.bin`))
         const progress: number[] = []
         const { metainfo } = await window.swarmstreamLib!.createTorrent(files, { name: 'big', onProgress: (n) => progress.push(n) })
-        return { infoHash: metainfo.infoHashHex, workers: (window as unknown as { workersStarted: number }).workersStarted, lastProgress: progress.at(-1) }
+        const workers = started()
+        // The finished workers wait for the next job: a second torrent starts none.
+        const again = await window.swarmstreamLib!.createTorrent(files, { name: 'big' })
+        return { infoHash: metainfo.infoHashHex, workers, lastProgress: progress.at(-1), againInfoHash: again.metainfo.infoHashHex, workersAfterAgain: started() }
       },
       { lengths, pattern: patternBytes.toString() },
     )
+    const expected = (await parseTorrentFile(reference)).infoHashHex
     expect(made.workers, 'hashing ran on workers').toBeGreaterThanOrEqual(2)
     expect(made.lastProgress).toBe(lengths.reduce((a, b) => a + b, 0))
-    expect(made.infoHash, "create-torrent's info hash for the same files").toBe((await parseTorrentFile(reference)).infoHashHex)
+    expect(made.infoHash, "create-torrent's info hash for the same files").toBe(expected)
+    expect(made.againInfoHash, 'the reused workers hash the same files alike').toBe(expected)
+    expect(made.workersAfterAgain, 'the second torrent reused the idle workers').toBe(made.workers)
+
+    // prepareSeed (the app calls it when a share picker is pressed or files are dragged over the page)
+    // starts the workers before any file is chosen; the seed that follows uses them.
+    const fresh = await context.newPage()
+    forwardPageErrors(fresh, 'prepared seeding page')
+    await fresh.goto(server.url + '/')
+    await fresh.waitForFunction(() => !!window.swarmstreamLib)
+    await fresh.evaluate(() => {
+      window.libClient = new window.swarmstreamLib!.Client({ announce: [] })
+      window.libClient.prepareSeed()
+    })
+    // The hashing workers share one script URL (a Client's storage worker has its own).
+    const hashUrl = await fresh.waitForFunction(() => {
+      const urls = (window as unknown as { workerUrls?: string[] }).workerUrls ?? []
+      return urls.find((u) => urls.filter((v) => v === u).length >= 2) ?? null
+    })
+    const seeded = await fresh.evaluate(
+      async ({ lengths, pattern, hashUrl }) => {
+        const started = (): number => ((window as unknown as { workerUrls: string[] }).workerUrls ?? []).filter((u) => u === hashUrl).length
+        const before = started()
+        const make = new Function(`return (${pattern})`)() as (n: number, seed: number) => Uint8Array<ArrayBuffer>
+        const files = lengths.map((n, i) => new File([make(n, i + 1)], `part-${i}.bin`))
+        const torrent = window.libClient!.seed(files, { name: 'big' })
+        await new Promise<void>((resolve, reject) => {
+          torrent.once('ready', () => resolve())
+          torrent.once('error', reject)
+        })
+        const infoHash = torrent.infoHash
+        await window.libClient!.destroy()
+        return { before, after: started(), infoHash }
+      },
+      { lengths, pattern: patternBytes.toString(), hashUrl: (await hashUrl.jsonValue()) as string },
+    )
+    expect(seeded.after, 'the seed hashed on the workers prepareSeed started').toBe(seeded.before)
+    expect(seeded.infoHash).toBe(expected)
   } finally {
     await context.close()
     await server.close()

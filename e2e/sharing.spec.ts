@@ -126,3 +126,26 @@ test("a seeder's row shows its ratio, uploaded total and peers served; speeds dr
   // The README's picture; refreshed only on request so that a test run leaves the tree clean.
   if (process.env['SWARMSTREAM_UPDATE_SCREENSHOT']) await copyFile(shot, README_SCREENSHOT)
 })
+
+/** Whether the page has fetched the seeding code (client/create.ts in dev, its chunk in a build). */
+function seedingCodeLoaded(page: Page): Promise<boolean> {
+  return page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/client\/create\.ts$|\/create-[\w-]{8}\.js$/.test(new URL(e.name).pathname)))
+}
+
+test('pressing "Share files" or dragging files over the page readies seeding before any file is chosen', async ({ openPeer }) => {
+  const a = await openPeer('A')
+  expect(await seedingCodeLoaded(a.page), 'a page that only downloads does not load the seeding code').toBe(false)
+  const chooser = a.page.waitForEvent('filechooser')
+  await a.page.locator('label', { has: a.page.getByTestId('seed-files-input') }).click()
+  await chooser
+  await expect.poll(() => seedingCodeLoaded(a.page), { message: 'the press loads the seeding code (and starts its hashing workers)' }).toBe(true)
+
+  const b = await openPeer('B')
+  await b.page.evaluate(() => {
+    const data = new DataTransfer()
+    data.items.add(new File(['x'], 'x.bin'))
+    document.querySelector('[data-testid="drop-zone"]')!.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }))
+  })
+  await expect.poll(() => seedingCodeLoaded(b.page), { message: 'files dragged over the page load the seeding code' }).toBe(true)
+  await expect(torrentItems(b.page), 'nothing is shared until the drop').toHaveCount(0)
+})

@@ -48,14 +48,24 @@ declare global {
 export interface Seeded {
   magnet: string
   infoHash: string
-  /** From setInputFiles to the magnet link (Swarmstream: shown in the UI; WebTorrent: seed callback). */
+  /** From the files' arrival in the page to the magnet link (Swarmstream: shown in the UI; WebTorrent: seed callback). */
   ms: number
 }
+
+/** How long a person spends in the file chooser between opening it and confirming (see SeedHow). */
+export const PICKING_MS = 1000
+
+/**
+ * `input`: the files are set on the input directly (no hint beforehand). `chooser` (Swarmstream): as a person
+ * does it, the "Share files" button is pressed, the chooser stays open PICKING_MS, then the files are
+ * confirmed; the clock starts at the confirmation.
+ */
+export type SeedHow = 'input' | 'chooser'
 
 export interface BenchPeer {
   kind: ClientKind
   page: Page
-  seed(path: string): Promise<Seeded>
+  seed(path: string, how?: SeedHow): Promise<Seeded>
   /** Adds the magnet and resolves when done; returns ms from add() to done. */
   download(magnet: string): Promise<number>
   /** Waits until seeding needs no more work of its own (Swarmstream: the dropped files are copied into IndexedDB). */
@@ -86,9 +96,19 @@ async function openSwarmstream(lab: Lab, trackerUrl: string, label: string, opts
   return {
     kind: 'swarmstream',
     page,
-    async seed(path) {
-      const start = performance.now()
-      await seedFiles(page, path)
+    async seed(path, how = 'input') {
+      let start: number
+      if (how === 'chooser') {
+        const opened = page.waitForEvent('filechooser')
+        await page.locator('label', { has: page.getByTestId('seed-files-input') }).click()
+        const chooser = await opened
+        await page.waitForTimeout(PICKING_MS)
+        start = performance.now()
+        await chooser.setFiles(path)
+      } else {
+        start = performance.now()
+        await seedFiles(page, path)
+      }
       const handle = await page.waitForFunction(
         () => {
           const links = document.querySelectorAll<HTMLInputElement>('[data-testid="magnet-link"]')

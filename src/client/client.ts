@@ -181,6 +181,14 @@ export class Client extends TypedEmitter<ClientEvents> {
     return torrent
   }
 
+  /**
+   * Readies seeding ahead of `seed()`: loads its code and starts the hashing workers (kept 30 s). For a page
+   * to call when someone shows they are about to share (opens a file picker, drags files over it).
+   */
+  prepareSeed(): void {
+    import('./create.ts').then((m) => m.warmHashWorkers(), () => undefined)
+  }
+
   /** Seeds files: the magnet link exists as soon as they are hashed; pieces are served from the Files. */
   seed(input: SeedInput, opts: SeedOptions = {}, onSeed?: (t: Torrent) => void): Torrent {
     const torrent = this.#create(opts.announce)

@@ -3,6 +3,8 @@
 import { createTorrent, type CreateTorrentOptions, type SeedFileInput } from '../metainfo/create-torrent.ts'
 import { hashPiecesParallel } from './hash-workers.ts'
 
+export { warmHashWorkers } from './hash-workers.ts'
+
 /** `createTorrent` with v1 pieces hashed on workers where that pays (see hash-workers.ts). */
 export function createFromFiles<T extends SeedFileInput>(files: readonly T[], opts: CreateTorrentOptions) {
   return createTorrent(files, opts, hashPiecesParallel)

@@ -23,6 +23,9 @@ export interface HashJob {
 
 export type HashReply = { progress: number } | { hashes: Uint8Array } | { error: string }
 
+/** Bytes a worker reads per step: Blob reads of 16 MiB beat 8 MiB ones by ~10 % here (fewer round trips). */
+const WORKER_WINDOW = 2 * WINDOW_TARGET
+
 /** Below this, starting workers costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
@@ -92,6 +95,37 @@ function workerCount(total: number): number {
   return Math.min(4, Math.max(2, globalThis.navigator?.hardwareConcurrency ?? 2))
 }
 
+/** Workers started ahead of a job (`warmHashWorkers`) or left from the last one, until this long unused. */
+export const IDLE_WORKER_MS = 30_000
+const idle: Worker[] = []
+let workerUrl: string | null = null
+let idleTimer: ReturnType<typeof setTimeout> | undefined
+
+function newWorker(): Worker {
+  workerUrl ??= URL.createObjectURL(new Blob([`(${hashWorkerMain.toString()})(self)`], { type: 'text/javascript' }))
+  return new Worker(workerUrl)
+}
+
+function keepIdle(workers: Worker[]): void {
+  idle.push(...workers)
+  for (const extra of idle.splice(workerCount(PARALLEL_MIN_BYTES))) extra.terminate()
+  clearTimeout(idleTimer)
+  idleTimer = setTimeout(() => {
+    for (const w of idle.splice(0)) w.terminate()
+    if (workerUrl) URL.revokeObjectURL(workerUrl)
+    workerUrl = null
+  }, IDLE_WORKER_MS)
+}
+
+/**
+ * Starts the workers a large torrent would be hashed on, so that a seed soon after (the person opened
+ * the file picker or is dragging files over the page) does not wait for them to boot (~0.05–0.1 s).
+ */
+export function warmHashWorkers(): void {
+  const missing = workerCount(PARALLEL_MIN_BYTES) - idle.length
+  if (missing > 0) keepIdle(Array.from({ length: missing }, newWorker))
+}
+
 /**
  * SHA-1 of each piece, like `hashPieces`, on up to four workers when every source is a Blob, the
  * torrent is large enough to pay for them and the platform has workers; otherwise on this thread.
@@ -104,12 +138,12 @@ export async function hashPiecesParallel(sources: readonly BlobHashSource[], pie
 
   const { onProgress, signal } = opts
   const out = new Uint8Array(pieces * 20)
-  const window = Math.max(pieceLength, Math.floor(WINDOW_TARGET / pieceLength) * pieceLength)
+  const window = Math.max(pieceLength, Math.floor(WORKER_WINDOW / pieceLength) * pieceLength)
   const per = Math.ceil(pieces / n)
   const count = Math.ceil(pieces / per)
-  const url = URL.createObjectURL(new Blob([`(${hashWorkerMain.toString()})(self)`], { type: 'text/javascript' }))
   const workers: Worker[] = []
   let hashed = 0
+  let finished = false
   let onAbort = (): void => {}
   try {
     const aborted = new Promise<never>((_, reject) => {
@@ -119,7 +153,7 @@ export async function hashPiecesParallel(sources: readonly BlobHashSource[], pie
     })
     const jobs = Array.from({ length: count }, (_, i) => {
       const first = i * per
-      const worker = new Worker(url)
+      const worker = idle.pop() ?? newWorker()
       workers.push(worker)
       return new Promise<void>((resolve, reject) => {
         worker.onerror = (e) => reject(new InvalidInputError('SEED_READ_FAILED', `Hashing failed (${e.message}). Choose the files again.`))
@@ -133,10 +167,12 @@ export async function hashPiecesParallel(sources: readonly BlobHashSource[], pie
       })
     })
     await Promise.race([Promise.all(jobs), aborted])
+    finished = true
     return out
   } finally {
     signal?.removeEventListener('abort', onAbort)
-    for (const w of workers) w.terminate()
-    URL.revokeObjectURL(url)
+    // Workers that finished their job wait for the next one; others may still be reading, so they go.
+    if (finished) keepIdle(workers)
+    else for (const w of workers) w.terminate()
   }
 }

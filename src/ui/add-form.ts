@@ -6,6 +6,8 @@ export interface AddFormHandlers {
   onEmptyLink(): void
   /** Files picked to share; folder picks carry `webkitRelativePath`. */
   onSeed(files: File[]): void
+  /** A share picker is about to open (pressed or focused): files may follow. */
+  onSeedIntent?(): void
   /** A .torrent file picked to download. */
   onOpenTorrentFile(file: File): void
 }
@@ -49,6 +51,9 @@ export function createAddForm(handlers: AddFormHandlers, beside: HTMLElement | n
   const seedFolder = filePicker('Share a folder', { 'data-testid': 'seed-folder-input', webkitdirectory: true, multiple: true }, (files) =>
     handlers.onSeed(files),
   )
+  for (const picker of [seedFiles, seedFolder]) {
+    for (const type of ['pointerdown', 'focusin']) picker.addEventListener(type, () => handlers.onSeedIntent?.())
+  }
   const openTorrent = filePicker(
     'Open .torrent',
     { 'data-testid': 'torrent-file-input', accept: '.torrent,application/x-bittorrent', multiple: true },

@@ -50,6 +50,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
     onAddLink: (text) => add(text, { kind: 'link', input: text }),
     onEmptyLink: () => notify('Paste a magnet link, a 40-character info hash or a .torrent URL first.', 'error'),
     onSeed: (files) => void share(files),
+    onSeedIntent: () => client.prepareSeed?.(),
     onOpenTorrentFile: (file) => void add(file, { kind: 'torrent-file', fileName: file.name }),
   }, seedVersion.element)
   const list = new TorrentList({
@@ -105,6 +106,7 @@ export function startApp({ client, config, root, dropTarget = document.documentE
   const dropZone = createDropZone()
   const detachDrop = attachDropTarget(dropTarget, dropZone, {
     onFiles: onDropped,
+    onIntent: () => client.prepareSeed?.(),
     onError: (err) => notify(describeError(err, { kind: 'seed' }), 'error'),
   })
   const settings = createAllSettings(config, client, notify)

@@ -80,6 +80,8 @@ export function createDropZone(): HTMLElement {
 export interface DropHandlers {
   onFiles(files: FileWithPath[]): void
   onError(err: unknown): void
+  /** Files are being dragged over the page: a drop may follow. */
+  onIntent?(): void
 }
 
 /** Accepts file drops anywhere in `target`; highlights `zone` while files are dragged over the page. */
@@ -93,7 +95,7 @@ export function attachDropTarget(target: HTMLElement, zone: HTMLElement, handler
   const onEnter = (e: DragEvent): void => {
     if (!hasFiles(e)) return
     e.preventDefault()
-    depth++
+    if (depth++ === 0) handlers.onIntent?.()
     setActive(true)
   }
   const onOver = (e: DragEvent): void => {

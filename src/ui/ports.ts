@@ -141,6 +141,8 @@ export interface UiClient {
   readonly restored?: Promise<unknown>
   add(torrentId: string | File): UiTorrent
   seed(input: SeedInput, opts?: UiSeedOptions): UiTorrent
+  /** Someone is about to share files: start what seeding needs (its code, hashing workers). */
+  prepareSeed?(): void
   /** Declared with `string` too so the library's `remove(torrent: Torrent | string)` fits this port. */
   remove(torrent: UiTorrent | string, opts?: { destroyStore?: boolean }): Promise<void>
   on<K extends keyof UiClientEvents>(event: K, listener: UiClientEvents[K]): unknown
