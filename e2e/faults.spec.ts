@@ -109,12 +109,15 @@ test('a reload while pieces are being written resumes without losing or refetchi
   const after = await leecher.page.evaluate(async () => {
     const [t] = await window.swarmstream!.client.restored
     if (!t) throw new Error('the torrent did not come back after the reload')
-    if (!t.ready) await new Promise<void>((resolve) => t.once('ready', () => resolve()))
+    // A failure (e.g. storage still locked by the page before the reload) ends the wait with its reason.
+    const failed = new Promise<never>((_, reject) => t.once('error', (err) => reject(new Error(`the restored torrent failed: ${String(err)}`))))
+    if (t.error) throw new Error(`the restored torrent failed: ${String(t.error)}`)
+    if (!t.ready) await Promise.race([failed, new Promise<void>((resolve) => t.once('ready', () => resolve()))])
     let have = 0
     for (let i = 0; i < t.numPieces; i++) if (t.hasPiece(i)) have++
     let fetched = have - t.resumedPieces
     t.on('verified', () => fetched++)
-    if (!t.done) await new Promise<void>((resolve) => t.once('done', () => resolve()))
+    if (!t.done) await Promise.race([failed, new Promise<void>((resolve) => t.once('done', () => resolve()))])
     return { resumed: t.resumedPieces, fetched, numPieces: t.numPieces }
   })
   console.log(`[reload] ${before.have}/${before.numPieces} pieces at the reload, ${after.resumed} resumed, ${after.fetched} fetched after`)

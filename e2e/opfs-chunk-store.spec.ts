@@ -53,6 +53,35 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
     }
   })
 
+  test('a torrent whose files the page before a reload still holds opens once they are let go, with its pieces', async ({ baseURL }) => {
+    const browser = await diskBackedChromium(baseURL!)
+    try {
+      const [before, after] = [await browser.context.newPage(), await browser.context.newPage()]
+      for (const p of [before, after]) await p.goto(BLANK_PATH)
+      const opts = { name: 'ef'.repeat(20), chunkLength: 1000, length: 3000 }
+      await before.evaluate(async ({ path, opts }) => {
+        const { OpfsChunkStore } = await (import(/* @vite-ignore */ path) as Promise<OpfsModule>)
+        const store = await OpfsChunkStore.open(opts)
+        await store.put(2, new Uint8Array(1000).fill(9))
+        ;(window as unknown as { held: unknown }).held = store
+      }, { path: OPFS, opts })
+      // The new page asks while the old one still holds the files; the old page goes a moment later
+      // (as a reloaded page's busy worker does).
+      const opening = after.evaluate(async ({ path, opts }) => {
+        const { createChunkStore } = await (import(/* @vite-ignore */ path) as Promise<StorageModule>)
+        const store = await createChunkStore('auto', opts)
+        const keys = await store.keys()
+        await store.destroy()
+        return { kind: store.constructor.name, keys }
+      }, { path: STORAGE, opts })
+      await after.waitForTimeout(300)
+      await before.close()
+      expect(await opening).toEqual({ kind: 'OpfsChunkStore', keys: [2] })
+    } finally {
+      await browser.close()
+    }
+  })
+
   test('one read gives a run of pieces: the stored ones, the last one short, null for those not stored', async ({ baseURL }) => {
     const browser = await diskBackedChromium(baseURL!)
     try {

@@ -46,9 +46,19 @@ export function opfsWorkerMain(scope: { onmessage: ((e: MessageEvent) => void) |
   const byDir = new Map<string, Promise<Files>>()
   const stores = new Map<number, Files>()
   const root = async () => (await navigator.storage.getDirectory()).getDirectoryHandle(rootName, { create: true })
+  // A page that was just reloaded or left keeps its handles until its worker ends, which for a worker busy
+  // writing took ~2 s (Chromium, measured): wait that long before telling the person another tab has it.
+  const LOCK_WAIT_MS = 4000
   const syncHandle = async (dir: FileSystemDirectoryHandle, name: string): Promise<SyncHandle> => {
-    const file = await dir.getFileHandle(name, { create: true })
-    return (file as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle()
+    const file = (await dir.getFileHandle(name, { create: true })) as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
+    for (let waited = 0; ; waited += 50) {
+      try {
+        return await file.createSyncAccessHandle()
+      } catch (err) {
+        if ((err as DOMException)?.name !== 'NoModificationAllowedError' || waited >= LOCK_WAIT_MS) throw err
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
   }
   const openFiles = async (m: Extract<WorkerRequest, { op: 'open' }>): Promise<Files> => {
     const dir = await (await root()).getDirectoryHandle(m.dir, { create: true })
