@@ -89,7 +89,8 @@ export class HashExchange {
     // Hashes nobody asked for (or asked for too long ago) are not looked at.
     if (!pending) return
     const hashes = m.hashes.map((h) => h.slice())
-    void this.#accept(peer, pending, hashes)
+    // Checking failed on our side (not a lie): ask another peer.
+    this.#accept(peer, pending, hashes).catch(() => this.#failed(peer, pending))
   }
 
   onReject(peer: PeerRecord, m: HashMessage<'hash-reject'>): void {

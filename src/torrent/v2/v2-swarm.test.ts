@@ -3,7 +3,7 @@
  * magnets, hybrid swarms, every block verified on arrival, liars pinned by block, whole-piece fallback,
  * readers served verified blocks before their piece is complete.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { bytesEqual, toHex } from '../../util/bytes.ts'
 import { parseTorrentFile } from '../../metainfo/torrent-file.ts'
 import { encodeUtMetadata } from '../../wire/index.ts'
@@ -112,6 +112,31 @@ describe('BitTorrent v2 between Swarmstream peers', () => {
     expect(leecher.stats!.v2.wholePieces).toBe(leecher.numPieces)
     expect(leecher.stats!.v2.requestsSent).toBeGreaterThanOrEqual(leecher.numPieces)
     expect(leecher.stats!.v2.blocksVerified).toBe(0)
+  })
+})
+
+describe('checking block hashes fails on our side', () => {
+  it('the piece asks another peer for its leaves and the download completes', async () => {
+    const data = patternBytes(300_000, 17)
+    const first = await seed(data, 'v2', 32768)
+    const second = await seed(data, 'v2', 32768)
+    const leecher = client().add(first.torrentFile!)
+    await once(leecher, 'ready')
+    // From here SHA-256 fails once, on the first pair of hashes a proof combines (64 bytes): the seeders
+    // answer from the trees they keep, so that is the leecher checking an answer.
+    const digest = crypto.subtle.digest.bind(crypto.subtle)
+    let failed = 0
+    const spy = vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, bytes) => {
+      if (algorithm === 'SHA-256' && (bytes as ArrayBufferView).byteLength === 64 && failed++ === 0) throw new Error('digest unavailable')
+      return digest(algorithm, bytes)
+    })
+    onTestFinished(() => spy.mockRestore())
+    connect(first, leecher)
+    connect(second, leecher)
+    await once(leecher, 'done')
+    expect(failed).toBeGreaterThan(1)
+    expect(bytesEqual(await readAll(leecher.files[0]!.stream()), data)).toBe(true)
+    expect(leecher.stats!.hashFailures).toBe(0)
   })
 })
 
