@@ -13,6 +13,7 @@ import { RateEstimator } from '../util/rate.ts'
 import { HIGH_WATER_MARK, type PeerChannel } from '../transport/peer-channel.ts'
 import {
   MAX_METADATA_SIZE,
+  SS_MASKING,
   WireDecoder,
   decodeExtensionHandshake,
   encodeExtensionHandshake,
@@ -76,6 +77,10 @@ export class PeerSession {
   remoteExtensions: Record<string, number> = {}
   remoteMetadataSize: number | undefined
   remoteReqq: number | undefined
+  /** The peer's `ss_sup` (see ExtensionHandshake); 0: none sent. */
+  remoteSuperSeed = 0
+  /** We mask our pieces from this peer (super-seeding); set before our extension handshake goes out. */
+  masking = false
 
   amChoking = true
   amInterested = false
@@ -230,7 +235,7 @@ export class PeerSession {
     this.send({
       type: 'extended',
       id: 0,
-      payload: encodeExtensionHandshake({ m: { ...LOCAL_EXTENSIONS }, ...(metadataSize ? { metadataSize } : {}) }),
+      payload: encodeExtensionHandshake({ m: { ...LOCAL_EXTENSIONS }, ...(metadataSize ? { metadataSize } : {}), superSeed: this.masking ? SS_MASKING : 1 }),
     })
   }
 
@@ -280,6 +285,7 @@ export class PeerSession {
     this.remoteExtensions = ext.m
     this.remoteMetadataSize = ext.metadataSize
     this.remoteReqq = ext.reqq
+    this.remoteSuperSeed = ext.superSeed ?? 0
     this.#sink.extendedHandshake(ext)
   }
 

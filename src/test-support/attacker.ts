@@ -20,6 +20,8 @@ export interface AttackerOptions {
   utMetadataId?: number
   /** How the channel delivers (clock, latency, rate). */
   channel?: MemoryChannelOptions
+  /** Our `ss_sup` in the extension handshake (see ExtensionHandshake); none by default. */
+  superSeed?: number
   /** Decode BEP 52 hash messages (a v2 connection: `infoHash` is then the truncated v2 info hash). */
   v2?: boolean
 }
@@ -64,6 +66,7 @@ export class Attacker {
       payload: encodeExtensionHandshake({
         m: { ut_metadata: opts.utMetadataId ?? 3 },
         ...(opts.metadataSize !== undefined ? { metadataSize: opts.metadataSize } : {}),
+        ...(opts.superSeed ? { superSeed: opts.superSeed } : {}),
       }),
     })
   }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { toHex } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
+import { SS_MASKING } from '../wire/index.ts'
+import { Attacker } from '../test-support/attacker.ts'
 import { CRITICAL_OVERDUE_FLOOR_MS, SLOW_PEER_PENALTY_MS } from './request-expiry.ts'
 import { MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
-import { peerIdOf, schedulerHarness } from './test-helpers.ts'
+import { INFO_HASH, peerIdOf, schedulerHarness } from './test-helpers.ts'
 
 /** 8 pieces of 4 blocks. */
 const GEOMETRY = { numPieces: 8, pieceLength: 4 * BLOCK_LENGTH, length: 32 * BLOCK_LENGTH }
@@ -155,6 +158,25 @@ describe('RequestScheduler', () => {
     expect(cancels).toHaveLength(MIN_PIPELINE - PREEMPT_KEEP)
     h.scheduler.fill(h.record(1))
     expect([...h.record(1).download.requests.values()].filter((r) => r.index === 7)).toHaveLength(4)
+  })
+
+  it('asks a seeder that masks its pieces (ss_sup 2) for a critical piece it did not offer, and only for that; other peers never', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    h.picker.markHave(0)
+    h.picker.setPriorities({ critical: [5], readahead: [6] })
+    const join = (n: number, superSeed?: number) => {
+      const remote = new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock: h.clock, latencyMs: 10 }, ...(superSeed ? { superSeed } : {}) }, { addPeer: (ch) => void h.swarm.add(ch) })
+      // It shows only piece 0, which we have.
+      remote.send({ type: 'bitfield', bitfield: Uint8Array.of(0x80) })
+      remote.onMessage((m) => m.type === 'interested' && remote.send({ type: 'unchoke' }))
+      return remote
+    }
+    const masking = join(1, SS_MASKING)
+    const understands = join(2, 1)
+    await h.clock.advance(50)
+    expect(masking.received.some((m) => m.type === 'interested')).toBe(true)
+    expect(new Set(h.requestsOf(masking).map((m) => m.type === 'request' && m.index))).toEqual(new Set([5]))
+    expect(understands.received.some((m) => m.type === 'interested' || m.type === 'request')).toBe(false)
   })
 
   it('times requests out and drops a peer that answered none of them (silent)', async () => {

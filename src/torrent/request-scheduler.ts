@@ -5,10 +5,12 @@
  * and whole-piece claims for web seeds. Timeouts, hot swap and silent peers are in request-expiry.ts.
  * Flow: fill(peer) → picker.pick → request messages → onBlock → (new block) assembler.accept.
  */
+import { Bitfield } from '../util/bitfield.ts'
 import type { Clock } from '../util/clock.ts'
 import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { BlockRequest, PiecePicker } from '../picker/index.ts'
+import { SS_MASKING } from '../wire/index.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
 import { blockKey, type BlockSource, type PeerRecord } from './peer-record.ts'
 import { expireRequests, isFast, type ExpiryContext } from './request-expiry.ts'
@@ -73,8 +75,9 @@ export class RequestScheduler {
   /** Sends interested / not-interested to match whether the peer has something we need. */
   updateInterest(peer: PeerRecord): void {
     const { session } = peer
-    if (!session.pieces) return
-    const want = this.#deps.picker.interestedIn(session.pieces)
+    const pieces = this.#askable(peer)
+    if (!pieces) return
+    const want = this.#deps.picker.interestedIn(pieces)
     if (want && !session.amInterested) session.send({ type: 'interested' })
     else if (!want && session.amInterested && peer.download.requests.size === 0) session.send({ type: 'not-interested' })
   }
@@ -123,7 +126,7 @@ export class RequestScheduler {
     const inFlight = (index: number, begin: number) => download.requests.has(blockKey(index, begin))
     // Ranking peers costs a rate per peer: only worth it while readers wait for critical pieces.
     const critical = picker.priorities.critical.length > 0 && isFast(peer, this.#deps.peers(), now)
-    const picked = picker.pick(peer, session.pieces, room, inFlight, { critical })
+    const picked = picker.pick(peer, this.#askable(peer)!, room, inFlight, { critical })
     // Nothing to ask for and nothing in flight: tell the peer, so it does not keep an unchoke slot for us.
     if (download.requests.size === 0 && picked.length === 0) this.updateInterest(peer)
     if (picked.length > 0) this.#deps.requesting?.(peer, picked)
@@ -240,6 +243,19 @@ export class RequestScheduler {
     if (count > MAX_UNREQUESTED_BLOCKS) {
       this.#deps.drop(peer, new ProtocolError('UNREQUESTED_BLOCKS', `The peer sent ${count} blocks we never requested`))
     }
+  }
+
+  /**
+   * The peer's pieces; from a seeder that masks its pieces from us and serves such asks (ss_sup), also the
+   * critical pieces no other peer shows us (the rest we get from others: the seeder's upload is for new pieces).
+   */
+  #askable(peer: PeerRecord): Bitfield | null {
+    const { pieces, remoteSuperSeed } = peer.session
+    const { critical } = this.#deps.picker.priorities
+    if (!pieces || remoteSuperSeed !== SS_MASKING || critical.length === 0) return pieces
+    const all = new Bitfield(pieces.length, pieces.bytes)
+    for (const i of critical) if (this.#deps.picker.availability(i) === 0) all.set(i)
+    return all
   }
 
   #pipelineLength(peer: PeerRecord, now: number): number {

@@ -17,8 +17,13 @@ describe('extension handshake', () => {
   })
 
   it('round-trips every field, including disabled (0) extensions', () => {
-    const h = { m: { ut_metadata: 3, ut_pex: 0 }, metadataSize: 1, v: 'Swarmstream 0.1 ✓', reqq: 250 }
+    const h = { m: { ut_metadata: 3, ut_pex: 0 }, metadataSize: 1, v: 'Swarmstream 0.1 ✓', reqq: 250, superSeed: 2 }
     expect(decodeExtensionHandshake(encodeExtensionHandshake(h))).toEqual(h)
+  })
+
+  it('carries ss_sup as a top-level integer key, which other clients ignore', () => {
+    expect(utf8Decode(encodeExtensionHandshake({ m: { ut_metadata: 1 }, superSeed: 1 }))).toBe('d1:md11:ut_metadatai1ee6:ss_supi1ee')
+    expect(decodeExtensionHandshake(bytes('d1:md11:ut_metadatai1ee6:ss_sup1:xe'))).toEqual({ m: { ut_metadata: 1 } })
   })
 
   it('accepts a handshake without m and ignores unknown fields', () => {

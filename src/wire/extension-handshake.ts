@@ -12,7 +12,16 @@ export interface ExtensionHandshake {
   metadataSize?: number
   v?: string
   reqq?: number
+  /**
+   * Ours, `ss_sup` (clients without it ignore the key): 1, the sender may ask a seeder that masks its pieces
+   * (super-seeding) for a piece it needs now though not offered, and serves such asks when it masks;
+   * SS_MASKING, the same, and the sender holds every piece while it shows us only some.
+   */
+  superSeed?: number
 }
+
+/** `ss_sup` of a seeder that masks its pieces from the receiver. */
+export const SS_MASKING = 2
 
 function isExtensionId(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255
@@ -37,7 +46,7 @@ export function encodeExtensionHandshake(h: ExtensionHandshake): Uint8Array {
   if (h.reqq !== undefined && !isPositiveInt(h.reqq)) {
     throw new SwarmstreamError('INVALID_ARGUMENT', `reqq must be a positive integer, got ${h.reqq}.`)
   }
-  const dict: { [key: string]: Encodable | undefined } = { m, metadata_size: h.metadataSize, v: h.v, reqq: h.reqq }
+  const dict: { [key: string]: Encodable | undefined } = { m, metadata_size: h.metadataSize, v: h.v, reqq: h.reqq, ss_sup: h.superSeed }
   return encode(dict)
 }
 
@@ -48,7 +57,7 @@ function bad(message: string, cause?: unknown): ProtocolError {
 /**
  * Parses the extension handshake. A payload that is not a bencoded dict, an `m` that is not a
  * dict of ids 0..255, or a `metadata_size` that is not a positive integer throws ProtocolError.
- * A malformed `v` or `reqq` is only informational and is dropped instead.
+ * A malformed `v`, `reqq` or `ss_sup` is only informational and is dropped instead.
  */
 export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshake {
   let value: BencodeValue
@@ -80,5 +89,7 @@ export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshak
   if (v instanceof Uint8Array) out.v = utf8Decode(v)
   const reqq = value['reqq']
   if (isPositiveInt(reqq)) out.reqq = reqq
+  const ss = value['ss_sup']
+  if (isPositiveInt(ss)) out.superSeed = ss
   return out
 }

@@ -16,7 +16,7 @@ export {
 } from './messages.ts'
 export { encodeHandshake, encodeMessage, encodePieceHeader, type HandshakeOptions } from './encode.ts'
 export { decodeHandshake, WireDecoder, type WireDecoderOptions } from './decoder.ts'
-export { decodeExtensionHandshake, encodeExtensionHandshake, type ExtensionHandshake } from './extension-handshake.ts'
+export { SS_MASKING, decodeExtensionHandshake, encodeExtensionHandshake, type ExtensionHandshake } from './extension-handshake.ts'
 export {
   decodeUtMetadata,
   encodeUtMetadata,
