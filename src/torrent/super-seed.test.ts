@@ -22,19 +22,42 @@ function told(bitfield: Uint8Array, p: { sent: WireMessage[] }): number[] {
 }
 
 describe('SuperSeed', () => {
-  it('tells each peer of one piece, and several peers of different pieces until every piece was offered once', () => {
+  it('tells a new peer of one piece without handing it out; peers we send to are handed different pieces, lowest first, until every piece went out once', () => {
     const seed = new SuperSeed(N, () => PIECE)
     const peers = [peer(), peer(), peer()]
     const fields = peers.map((p) => seed.admit(p, 0))
+    for (const [k, p] of peers.entries()) expect(told(fields[k]!, p)).toEqual([0])
     for (const p of peers) seed.topUp(p, 8 * PIECE)
     const lists = peers.map((p, k) => told(fields[k]!, p))
-    for (const list of lists) expect(list).toHaveLength(8)
-    expect(new Set(lists.flat()).size).toBe(24)
-    // The rest (40 pieces) are still offered once each before any is offered twice.
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
+    expect(lists).toEqual([range(0, 8), [0, ...range(8, 16)], [0, ...range(16, 24)]])
+    // The rest (40 pieces) are still handed out once each before any goes out twice.
     const more = peer()
     const field = seed.admit(more, 0)
     seed.topUp(more, 40 * PIECE)
-    expect(new Set([...lists.flat(), ...told(field, more)]).size).toBe(N)
+    expect(told(field, more)).toEqual(range(24, 64))
+  })
+
+  it('takes back the unsent offers of a peer we choke and hands them out next; the choked peer holds none, yet stays told of a piece it lacks', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const choked = peer()
+    const chokedField = seed.admit(choked, 0)
+    seed.topUp(choked, 4 * PIECE)
+    seed.sent(choked, 0)
+    seed.reclaim(choked)
+    const haves = choked.sent.length
+    seed.topUp(choked, 0)
+    expect(choked.sent.length).toBe(haves)
+    const other = peer()
+    const field = seed.admit(other, 0)
+    seed.topUp(other, 3 * PIECE)
+    expect(told(field, other)).toEqual([1, 2, 3])
+    // Once it has every piece it was told of, it is told of one more (not handed out to it).
+    for (const i of told(chokedField, choked)) choked.session.pieces!.set(i)
+    seed.topUp(choked, 0)
+    expect(told(chokedField, choked)).toEqual([0, 1, 2, 3, 4])
+    seed.topUp(other, 4 * PIECE)
+    expect(told(field, other)).toEqual([1, 2, 3, 4])
   })
 
   it('keeps a lone leecher offered the bytes asked for, and offers more as each piece is sent', () => {
@@ -100,5 +123,20 @@ describe('SuperSeed', () => {
     expect(told(field, p)).toHaveLength(1)
     seed.refresh(UNMASK_AFTER_MS, () => 0)
     expect(new Set(told(field, p)).size).toBe(N)
+  })
+
+  it('hides from a masked peer what it was not told; a piece it asked for anyway and got counts as handed out', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const asker = peer()
+    seed.admit(asker, 0)
+    expect(seed.hides(asker, 0)).toBe(false)
+    expect(seed.hides(asker, 40)).toBe(true)
+    expect(seed.hides(peer(), 40)).toBe(false)
+    seed.sent(asker, 40)
+    const next = peer()
+    const field = seed.admit(next, 0)
+    seed.topUp(next, N * PIECE)
+    expect(told(field, next)).not.toContain(40)
+    expect(told(field, next)).toHaveLength(N - 1)
   })
 })

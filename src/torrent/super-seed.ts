@@ -13,23 +13,27 @@ export interface MaskedPeer {
 
 interface Mask {
   told: Bitfield
-  /** Told, not yet sent in full, not had. */
+  /** Told, claimed for this peer (handed out to nobody else), not yet sent in full, not had. */
   offers: Set<number>
+  /** A piece told while the peer is choked, not claimed (see topUp); -1: none. */
+  teaser: number
   since: number
 }
 
 /**
  * Super-seeding in spirit (BEP 16): a peer that joins while we have every piece is told only of the pieces
- * we offer it, each one not yet handed out to anyone (in index order), so a seeder's upload goes to pieces
- * the swarm lacks rather than to second copies. Unlike BEP 16 a peer is offered more as soon as it has been
- * sent its offers, not once they are seen at another peer, and enough to keep our link to it full (a seeder
- * alone with one leecher sends as fast as an unmasked one); and once every piece has been handed out,
- * everyone is told everything, so leechers ask us for what is rarest to them.
+ * we offer it, each one not yet handed out to anyone (lowest index first), so a seeder's upload goes to
+ * pieces the swarm lacks rather than to second copies. Unlike BEP 16 a peer we unchoke is offered more as
+ * soon as it has been sent its offers, not once they are seen at another peer, and enough to keep our link
+ * to it full (a seeder alone with one leecher sends as fast as an unmasked one); a choked peer holds no
+ * claim (its unsent offers go back), only a piece to stay interested in; and once every piece has been
+ * handed out, everyone is told everything, so leechers ask us for what is rarest to them.
  */
 export class SuperSeed {
   readonly #offered: Bitfield
   readonly #size: (index: number) => number
   readonly #masks = new Map<MaskedPeer, Mask>()
+  /** No piece below it is left to hand out. */
   #cursor = 0
   /** Every piece was handed out once: no more masking. */
   over = false
@@ -39,30 +43,52 @@ export class SuperSeed {
     this.#size = pieceSize
   }
 
-  /** Masks a newly admitted peer; returns its bitfield: one offer. */
+  /** Masks a newly admitted (choked) peer; returns its bitfield: one piece to be interested in. */
   admit(peer: MaskedPeer, now: number): Uint8Array {
-    const mask: Mask = { told: new Bitfield(this.#offered.length), offers: new Set(), since: now }
+    const mask: Mask = { told: new Bitfield(this.#offered.length), offers: new Set(), teaser: -1, since: now }
     this.#masks.set(peer, mask)
-    this.#offer(peer, mask, false)
+    this.topUp(peer, 0, false)
     return mask.told.bytes.slice()
   }
 
-  /** Offers a peer new pieces (as haves) until it holds `bytes` of offers, at least one. */
-  topUp(peer: MaskedPeer, bytes: number): void {
+  /**
+   * Claims pieces for the peer (told as haves) until it holds `bytes` of offers. With none held (it is
+   * choked: `bytes` 0), it is told of one piece it lacks without claiming it, so it stays interested
+   * and no piece waits on a peer we do not send to.
+   */
+  topUp(peer: MaskedPeer, bytes: number, send = true): void {
     const mask = this.#masks.get(peer)
     if (!mask) return
     let held = 0
     for (const i of mask.offers) held += this.#size(i)
-    while (held < bytes || mask.offers.size === 0) {
-      const i = this.#offer(peer, mask, true)
+    while (held < bytes) {
+      const i = this.#next(peer, mask, true, send)
       if (i < 0) return
       held += this.#size(i)
     }
+    const lacks = mask.teaser >= 0 && !peer.session.pieces?.get(mask.teaser)
+    if (mask.offers.size === 0 && !lacks) mask.teaser = this.#next(peer, mask, false, send)
   }
 
-  /** We sent the last block of a piece to this peer: the offer is spent. */
+  /** We choke the peer: its unsent offers go back to be handed out to others (it was told of them: they keep it interested). */
+  reclaim(peer: MaskedPeer): void {
+    const mask = this.#masks.get(peer)
+    if (!mask) return
+    for (const i of mask.offers) this.#giveBack(i)
+    mask.teaser = mask.offers.values().next().value ?? mask.teaser
+    mask.offers.clear()
+  }
+
+  /** Whether the peer is masked and was not told of this piece. */
+  hides(peer: MaskedPeer, index: number): boolean {
+    const mask = this.#masks.get(peer)
+    return !!mask && !mask.told.get(index)
+  }
+
+  /** We sent the last block of a piece to a peer: it is handed out (an offer is spent; a masked peer asked for it anyway; an unmasked peer took it). */
   sent(peer: MaskedPeer, index: number): void {
     this.#masks.get(peer)?.offers.delete(index)
+    this.#offered.set(index)
   }
 
   /** Each tick: departed peers give back unsent offers, had offers are spent, a peer uninterested for UNMASK_AFTER_MS (or all, once over) is told everything. */
@@ -72,7 +98,7 @@ export class SuperSeed {
       const { session } = peer
       if (session.closed) {
         this.#masks.delete(peer)
-        if (!this.over) for (const i of mask.offers) this.#offered.set(i, false)
+        if (!this.over) for (const i of mask.offers) this.#giveBack(i)
         continue
       }
       for (const i of mask.offers) if (session.pieces?.get(i)) mask.offers.delete(i)
@@ -84,17 +110,25 @@ export class SuperSeed {
     }
   }
 
-  /** Tells the peer of the next piece nobody was offered that it does not have; -1 if none. */
-  #offer(peer: MaskedPeer, mask: Mask, send: boolean): number {
+  #giveBack(index: number): void {
+    this.#offered.set(index, false)
+    this.#cursor = Math.min(this.#cursor, index)
+  }
+
+  /** The lowest piece not handed out that the peer lacks (and, unless claiming, was not told of), told and maybe claimed; -1 if none. */
+  #next(peer: MaskedPeer, mask: Mask, claim: boolean, send: boolean): number {
     const n = this.#offered.length
-    for (let k = 0; k < n; k++) {
-      const i = (this.#cursor + k) % n
-      if (this.#offered.get(i) || peer.session.pieces?.get(i)) continue
-      this.#cursor = i + 1
-      this.#offered.set(i)
-      mask.told.set(i)
-      mask.offers.add(i)
-      if (send) peer.session.send({ type: 'have', index: i })
+    while (this.#cursor < n && this.#offered.get(this.#cursor)) this.#cursor++
+    for (let i = this.#cursor; i < n; i++) {
+      if (this.#offered.get(i) || peer.session.pieces?.get(i) || (!claim && mask.told.get(i))) continue
+      if (claim) {
+        this.#offered.set(i)
+        mask.offers.add(i)
+      }
+      if (!mask.told.get(i)) {
+        mask.told.set(i)
+        if (send) peer.session.send({ type: 'have', index: i })
+      }
       return i
     }
     return -1

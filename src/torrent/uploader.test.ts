@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { bytesEqual } from '../util/bytes.ts'
+import { Bitfield } from '../util/bitfield.ts'
+import { bytesEqual, toHex } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { patternBytes } from '../test-support/swarm-lab.ts'
 import { OWED_AFTER_MS, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
-import { schedulerHarness } from './test-helpers.ts'
+import { Attacker } from '../test-support/attacker.ts'
+import { INFO_HASH, schedulerHarness } from './test-helpers.ts'
 import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_UPLOAD_BUFFER } from './uploader.ts'
 
 const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
@@ -20,6 +22,7 @@ async function seed(opts: { uploadLimit?: number } = {}) {
   return h
 }
 
+const bitfieldIndexes = (bytes: Uint8Array, n: number) => Array.from({ length: n }, (_, i) => i).filter((i) => new Bitfield(n, bytes).get(i))
 const request = (index: number, begin = 0, length = BLOCK_LENGTH) => ({ type: 'request' as const, index, begin, length })
 
 describe('Uploader', () => {
@@ -86,7 +89,7 @@ describe('Uploader', () => {
     expect(got).toBeGreaterThan(0.8 * slow * 5)
   })
 
-  it('seeding with a capped upload, masks what it has (super-seeding) from a peer that is not its only one', async () => {
+  it('seeding, masks what it has (super-seeding) from a peer that is not its only one, never from a lone leecher', async () => {
     const h = await seed({ uploadLimit: 1_000_000 })
     h.connect(1, null)
     await h.clock.advance(30)
@@ -97,12 +100,32 @@ describe('Uploader', () => {
     expect(h.uploader.bitfield(h.record(2), false)).toBeNull()
   })
 
-  it('seeding without a cap, masks nothing: a viewer may ask for any piece at once (a seek)', async () => {
-    const h = await seed()
-    h.connect(1, null)
-    h.connect(2, null)
+  it('seeding without a cap, masks too; serves a piece it did not offer only to a peer that said it asks only for what it needs now (ss_sup)', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = schedulerHarness(big)
+    for (let i = 0; i < big.numPieces; i++) {
+      await h.store.put(i, new Uint8Array(big.pieceLength))
+      h.picker.markHave(i)
+    }
+    const join = (n: number, superSeed?: number) =>
+      new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock: h.clock, latencyMs: 10 }, ...(superSeed ? { superSeed } : {}) }, { addPeer: (ch) => void h.swarm.add(ch) })
+    const asks = join(1, 1)
+    const plain = join(2)
     await h.clock.advance(30)
-    expect(h.uploader.bitfield(h.record(2), true)).toBeNull()
+    const told = new Map([asks, plain].map((p, k) => [p, bitfieldIndexes(h.uploader.bitfield(h.record(k + 1), true)!, big.numPieces)]))
+    expect(h.record(1).session.masking).toBe(true)
+    for (const p of [asks, plain]) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    for (const p of [asks, plain]) for (const m of p.received) if (m.type === 'have') told.get(p)!.push(m.index)
+    const notTold = (p: Attacker) => Array.from({ length: big.numPieces }, (_, i) => i).find((i) => !told.get(p)!.includes(i))!
+    const [a, b] = [notTold(asks), notTold(plain)]
+    asks.send(request(a))
+    plain.send(request(b))
+    await h.clock.advance(100)
+    const served = (p: Attacker, i: number) => p.received.some((m) => m.type === 'piece' && m.index === i)
+    expect(served(asks, a)).toBe(true)
+    expect(served(plain, b)).toBe(false)
+    expect(h.stats.ignoredRequests).toBe(1)
   })
 
   it('downloading, does not unchoke on interest a peer that has pieces we want and sent us none for a while', async () => {

@@ -68,13 +68,13 @@ export class Uploader {
 
   /**
    * What to tell a newly admitted peer we have: null, all we have; but while we have every piece and it is
-   * not our only peer and our upload is capped (a scarce uplink, the swarm's bottleneck), only what we offer
-   * it (SuperSeed). A lone leecher sees all; so does everyone of an uncapped seeder, since a viewer that seeks
-   * could not ask a masked seeder for the piece under its playhead until it is offered (up to a round).
+   * not our only peer, only what we offer it (SuperSeed). A lone leecher sees all. Our extension handshake
+   * then tells the peer we mask, so a Swarmstream viewer may still ask for the piece under its playhead.
    */
   bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
     this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
-    if (!seeding || this.#seed.over || this.#deps.peers().length < 2 || !this.#deps.limiter.limited) return null
+    if (!seeding || this.#seed.over || this.#deps.peers().length < 2) return null
+    peer.session.masking = true
     return this.#seed.admit(peer, this.#deps.clock.now())
   }
 
@@ -121,8 +121,9 @@ export class Uploader {
     if (length <= 0 || length > MAX_REQUEST_LENGTH || index >= this.#deps.numPieces || begin + length > this.#deps.pieceSize(index)) {
       return this.#deps.drop(peer, new ProtocolError('BAD_REQUEST', `Invalid request: piece ${index}, offset ${begin}, length ${length}`))
     }
-    // Like WebTorrent, a request for a piece we do not have is ignored.
-    if (!this.#deps.hasPiece(index)) {
+    // Like WebTorrent, a request for a piece we do not have is ignored; like libtorrent, one for a piece we
+    // mask, unless the peer said it asks only for what it needs now (ss_sup).
+    if (!this.#deps.hasPiece(index) || (this.#seed?.hides(peer, index) && !session.remoteSuperSeed)) {
       this.#deps.stats.ignoredRequests++
       return
     }
@@ -170,6 +171,7 @@ export class Uploader {
 
   #choke(peer: PeerRecord): void {
     peer.session.send({ type: 'choke' })
+    this.#seed?.reclaim(peer)
     peer.upload.queue = []
     peer.upload.whileChoked = 0
   }
