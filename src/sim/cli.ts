@@ -25,6 +25,7 @@ options:
   --seed S      seed of every random choice (default 1); the same seed gives the same figures
   --until S     stop every run at S virtual seconds (a sample or a profile; its figures are of an unfinished run)
   --stay        leechers stay and seed once done (flash-crowd, free-riders)
+  --trace       print why things happen (viewers: each stall, the piece it waits for, who showed it)
   --check       compare the figures with those already written (same seed → same figures); exit 1 if they differ
   --no-write    print only
   --quiet       no progress lines`
@@ -77,6 +78,7 @@ function parse(argv: string[]): Args {
     else if (a === '--resolution') args.opts.resolutionMs = value()
     else if (a === '--until') setRunLimit(1000 * value())
     else if (a === '--stay') args.opts.stay = true
+    else if (a === '--trace') args.opts.trace = true
     else if (a === '--out') args.out = argv[++i] ?? args.out
     else if (a === '--check') args.check = true
     else if (a === '--no-write') args.write = false

@@ -35,12 +35,21 @@ export class Player {
   #updatedAt = 0
   #empty: TimerId | null = null
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null
+  /** Called at each stall with the byte the playhead waits for (the trace listens). */
+  onStall: ((byte: number) => void) | null = null
+  /** Called when playback resumes after a stall. */
+  onResume: (() => void) | null = null
 
   constructor(clock: Clock, file: TorrentFile, cfg: PlayerConfig) {
     this.#clock = clock
     this.#file = file
     this.#cfg = cfg
     this.stats = { openedAt: clock.now(), firstFrameAt: null, endedAt: null, stalls: 0, stallMs: 0 }
+  }
+
+  /** Bytes played so far (as of the last update). */
+  get playhead(): number {
+    return this.#playhead
   }
 
   get ended(): boolean {
@@ -75,7 +84,10 @@ export class Player {
     const enough = buffered >= this.#cfg.startBufferSeconds * this.#cfg.bitrate || this.#available >= this.#file.length
     if (!this.#playing && enough) {
       if (this.stats.firstFrameAt === null) this.stats.firstFrameAt = now
-      if (this.#stalledAt !== null) this.stats.stallMs += now - this.#stalledAt
+      if (this.#stalledAt !== null) {
+        this.stats.stallMs += now - this.#stalledAt
+        this.onResume?.()
+      }
       this.#stalledAt = null
       this.#playing = true
     }
@@ -105,5 +117,6 @@ export class Player {
     }
     this.stats.stalls++
     this.#stalledAt = now
+    this.onStall?.(this.#available)
   }
 }

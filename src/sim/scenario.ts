@@ -19,6 +19,8 @@ export interface ScenarioOptions {
   resolutionMs?: number
   /** Status lines while running. */
   progress?: (line: string) => void
+  /** Print a trace of why things happen (viewers: every stall). */
+  trace?: boolean
 }
 
 export interface Target {

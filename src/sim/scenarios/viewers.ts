@@ -9,6 +9,7 @@ import { fork } from '../random.ts'
 import { availabilityPlot, fmtDist, rounded, runFigures, scenarioContent, speedOf, table, target, type ScenarioOptions, type ScenarioOutput } from '../scenario.ts'
 import { Simulation } from '../simulation.ts'
 import { cdf, lineChart } from '../svg.ts'
+import { ViewerTrace } from '../viewer-trace.ts'
 import { JOIN_WINDOW_MS, type SwarmRun } from './flash-crowd.ts'
 
 /** 4 Mbit/s: an HD stream; 64 MiB is then 134 s of video. */
@@ -27,7 +28,9 @@ export async function viewers(opts: ScenarioOptions): Promise<SwarmRun> {
   const sim = new Simulation({ seed: opts.seed, content, peers: specs, resolutionMs: opts.resolutionMs ?? 1, progress: opts.progress })
   const vs = sim.peers.filter((p) => p.spec.role === 'leecher')
   const videoSeconds = content.info.length / BITRATE
+  const trace = opts.trace ? new ViewerTrace(sim, vs) : null
   const result = await sim.run(Math.max(1_200_000, 6000 * videoSeconds), () => vs.every((p) => p.player?.ended))
+  if (trace) console.error(trace.report(Number(process.env.TRACE_DETAIL ?? 20)))
   const stats = vs.map((p) => p.player?.stats ?? null)
   const started = stats.filter((s) => s?.firstFrameAt != null)
   const startup = vs.flatMap((p) => (p.player?.stats.firstFrameAt != null ? [(p.player.stats.firstFrameAt - p.joinedAt!) / 1000] : []))
