@@ -4,7 +4,7 @@ import { BLOCK_LENGTH } from '../picker/index.ts'
 import { SS_MASKING } from '../wire/index.ts'
 import { Attacker } from '../test-support/attacker.ts'
 import { CRITICAL_OVERDUE_FLOOR_MS, SLOW_PEER_PENALTY_MS } from './request-expiry.ts'
-import { MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
+import { ASK_MASKING_AFTER_MS, MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
 import { INFO_HASH, peerIdOf, schedulerHarness } from './test-helpers.ts'
 
 /** 8 pieces of 4 blocks. */
@@ -160,7 +160,7 @@ describe('RequestScheduler', () => {
     expect([...h.record(1).download.requests.values()].filter((r) => r.index === 7)).toHaveLength(4)
   })
 
-  it('asks a seeder that masks its pieces (ss_sup 2) for a critical piece it did not offer, and only for that; other peers never', async () => {
+  it('asks a seeder that masks its pieces (ss_sup 2) for a critical piece it did not offer once nobody showed it for a while, and only for that; other peers never', async () => {
     const h = schedulerHarness(GEOMETRY)
     h.picker.markHave(0)
     h.picker.setPriorities({ critical: [5], readahead: [6] })
@@ -173,6 +173,12 @@ describe('RequestScheduler', () => {
     }
     const masking = join(1, SS_MASKING)
     const understands = join(2, 1)
+    await h.clock.advance(50)
+    // Not at once: the piece may reach us from the peer the seeder handed it to.
+    expect(masking.received.some((m) => m.type === 'interested')).toBe(false)
+    await h.clock.advance(ASK_MASKING_AFTER_MS)
+    // The engine's tick.
+    for (const n of [1, 2]) h.scheduler.fill(h.record(n))
     await h.clock.advance(50)
     expect(masking.received.some((m) => m.type === 'interested')).toBe(true)
     expect(new Set(h.requestsOf(masking).map((m) => m.type === 'request' && m.index))).toEqual(new Set([5]))

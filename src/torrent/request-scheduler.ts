@@ -22,6 +22,8 @@ export const REQUEST_TIMEOUT_MS = 30_000
  * (late ones are counted apart), so a few cover a buggy client and more mean a hostile one.
  */
 export const MAX_UNREQUESTED_BLOCKS = 8
+/** A critical piece nobody shows us is asked of a masking seeder only after this long (meanwhile it may spread from the peer it was handed to). */
+export const ASK_MASKING_AFTER_MS = 1000
 /** Requests left queued at a peer when a reader's critical piece preempts the rest. */
 export const PREEMPT_KEEP = 2
 /** Fewest and most requests kept in flight per peer; between them the pipeline follows the peer's rate. */
@@ -59,6 +61,9 @@ export interface SchedulerDeps {
 export class RequestScheduler {
   readonly #deps: SchedulerDeps
   readonly #expiry: ExpiryContext
+  #critical: readonly number[] = []
+  /** When each critical piece became critical. */
+  #criticalSince = new Map<number, number>()
 
   constructor(deps: SchedulerDeps) {
     this.#deps = deps
@@ -117,6 +122,8 @@ export class RequestScheduler {
   fill(peer: PeerRecord, batched = false): void {
     const { session, download } = peer
     const { picker, clock, limiter } = this.#deps
+    // A masking seeder may have become worth asking (see #askable) without any message from it.
+    if (!session.amInterested && session.remoteSuperSeed === SS_MASKING) this.updateInterest(peer)
     if (session.closed || session.peerChoking || !session.amInterested || !session.pieces || !this.#deps.mayRequest()) return
     const now = clock.now()
     if (limiter.delay(now) > 0) return
@@ -253,8 +260,13 @@ export class RequestScheduler {
     const { pieces, remoteSuperSeed } = peer.session
     const { critical } = this.#deps.picker.priorities
     if (!pieces || remoteSuperSeed !== SS_MASKING || critical.length === 0) return pieces
+    const now = this.#deps.clock.now()
+    if (critical !== this.#critical) {
+      this.#critical = critical
+      this.#criticalSince = new Map(critical.map((i) => [i, this.#criticalSince.get(i) ?? now]))
+    }
     const all = new Bitfield(pieces.length, pieces.bytes)
-    for (const i of critical) if (this.#deps.picker.availability(i) === 0) all.set(i)
+    for (const i of critical) if (this.#deps.picker.availability(i) === 0 && now - this.#criticalSince.get(i)! >= ASK_MASKING_AFTER_MS) all.set(i)
     return all
   }
 
