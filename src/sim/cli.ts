@@ -26,6 +26,7 @@ options:
   --until S     stop every run at S virtual seconds (a sample or a profile; its figures are of an unfinished run)
   --stay        leechers stay and seed once done (flash-crowd, free-riders)
   --trace       print why things happen (viewers: each stall, the piece it waits for, who showed it)
+  --start-buffer S  viewers: seconds of video buffered before the first frame and after a stall (default 1)
   --check       compare the figures with those already written (same seed → same figures); exit 1 if they differ
   --no-write    print only
   --quiet       no progress lines`
@@ -79,6 +80,7 @@ function parse(argv: string[]): Args {
     else if (a === '--until') setRunLimit(1000 * value())
     else if (a === '--stay') args.opts.stay = true
     else if (a === '--trace') args.opts.trace = true
+    else if (a === '--start-buffer') args.opts.startBufferSeconds = value()
     else if (a === '--out') args.out = argv[++i] ?? args.out
     else if (a === '--check') args.check = true
     else if (a === '--no-write') args.write = false
@@ -99,7 +101,7 @@ function plan(args: Args): [string, ScenarioOptions][] {
 }
 
 function commandOf(name: string, o: ScenarioOptions): string {
-  const flags = [o.peers !== undefined ? `--peers ${o.peers}` : '', o.stay ? '--stay' : '', o.seed !== 1 ? `--seed ${o.seed}` : '', o.sizeMiB ? `--size ${o.sizeMiB}` : '']
+  const flags = [o.peers !== undefined ? `--peers ${o.peers}` : '', o.stay ? '--stay' : '', o.seed !== 1 ? `--seed ${o.seed}` : '', o.sizeMiB ? `--size ${o.sizeMiB}` : '', o.startBufferSeconds !== undefined ? `--start-buffer ${o.startBufferSeconds}` : '']
   return `npm run sim -- ${name} ${flags.filter(Boolean).join(' ')}`.trim()
 }
 

@@ -21,6 +21,8 @@ export interface ScenarioOptions {
   progress?: (line: string) => void
   /** Print a trace of why things happen (viewers: every stall). */
   trace?: boolean
+  /** Viewers: seconds of video buffered before the first frame and after a stall (default START_BUFFER_SECONDS). */
+  startBufferSeconds?: number
 }
 
 export interface Target {

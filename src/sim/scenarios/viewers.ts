@@ -23,7 +23,8 @@ export async function viewers(opts: ScenarioOptions): Promise<SwarmRun> {
   const content = scenarioContent(opts.sizeMiB)
   const rng = fork(opts.seed, 'population')
   const joinAt = uniformArrivals(n, 0, JOIN_WINDOW_MS, rng)
-  const viewer = { bitrate: BITRATE, startBufferSeconds: START_BUFFER_SECONDS }
+  const startBufferSeconds = opts.startBufferSeconds ?? START_BUFFER_SECONDS
+  const viewer = { bitrate: BITRATE, startBufferSeconds }
   const specs = [seeder({ up: SEEDER_UPLINK, down: 50 * MB }), ...leechers({ rng, joinAt, viewer })]
   const sim = new Simulation({ seed: opts.seed, content, peers: specs, resolutionMs: opts.resolutionMs ?? 1, progress: opts.progress })
   const vs = sim.peers.filter((p) => p.spec.role === 'leecher')
@@ -51,9 +52,9 @@ export async function viewers(opts: ScenarioOptions): Promise<SwarmRun> {
   const targets = n >= 300 ? [target('viewers without a rebuffer after the first frame', figures.shareWithoutRebuffer, 0.95, '>=')] : []
   const title = `Viewers: ${n} play a ${(BITRATE / MB).toFixed(1)} MB/s video at once, seeder uplink 3× the bitrate`
   const output: ScenarioOutput = {
-    path: `viewers/${n}`,
+    path: `viewers/${n}${opts.startBufferSeconds !== undefined ? `-start${opts.startBufferSeconds}` : ''}`,
     title,
-    params: { seed: opts.seed, viewers: n, bitrate: BITRATE, seederUplink: SEEDER_UPLINK, startBufferSeconds: START_BUFFER_SECONDS, joinWindowMs: JOIN_WINDOW_MS },
+    params: { seed: opts.seed, viewers: n, bitrate: BITRATE, seederUplink: SEEDER_UPLINK, startBufferSeconds, joinWindowMs: JOIN_WINDOW_MS },
     figures,
     targets,
     plots: [
