@@ -25,7 +25,7 @@ options:
   --seed S      seed of every random choice (default 1); the same seed gives the same figures
   --until S     stop every run at S virtual seconds (a sample or a profile; its figures are of an unfinished run)
   --stay        leechers stay and seed once done (flash-crowd, free-riders)
-  --trace       print why things happen (viewers: each stall, the piece it waits for, who showed it)
+  --trace       print why things happen (viewers: each stall, the piece it waits for, who showed it; flash-crowd: links and connections each second)
   --start-buffer S  viewers: seconds of video buffered before the first frame and after a stall (default 1)
   --check       compare the figures with those already written (same seed → same figures); exit 1 if they differ
   --no-write    print only

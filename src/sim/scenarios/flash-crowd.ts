@@ -2,6 +2,7 @@
  * Flash crowd: one seeder capped at 4 MB/s, N leechers arriving within 10 s with the brief's uplink mix;
  * they leave once done, or stay and seed. Also the source of the last-pieces (endgame) figures.
  */
+import { SwarmTrace } from '../swarm-trace.ts'
 import { byClass, distribution, doneSince, fluidBound, lastPieces, seederFigures, seederShare, wasteShare } from '../metrics.ts'
 import { MB, leechers, seeder, uniformArrivals } from '../population.ts'
 import { fork } from '../random.ts'
@@ -28,7 +29,9 @@ export async function flashCrowd(opts: ScenarioOptions): Promise<SwarmRun> {
   const seeders = sim.peers.filter((p) => p.spec.role === 'seeder')
   const ls = sim.peers.filter((p) => p.spec.role === 'leecher')
   const bound = fluidBound(content.info.length, seeders, ls)
+  const trace = opts.trace ? new SwarmTrace(sim, ls) : null
   const result = await sim.run(Math.max(600_000, 30_000 * bound.seconds), () => ls.every((p) => p.doneAt !== null))
+  if (trace) console.error(trace.report())
   const t0 = Math.min(...ls.map((p) => p.spec.joinAtMs))
   const sinceStart = doneSince(ls, () => t0)
   const sinceJoin = doneSince(ls, (p) => p.joinedAt!)
