@@ -12,7 +12,7 @@ import { lastPiecesScenario } from './scenarios/last-pieces.ts'
 import { validate } from './scenarios/validate.ts'
 import { viewers } from './scenarios/viewers.ts'
 
-const USAGE = `usage: npm run sim -- <scenario> [--peers N] [--seed S] [--stay] [--size MiB] [--resolution ms] [--until s] [--out DIR] [--check] [--no-write] [--quiet]
+const USAGE = `usage: npm run sim -- <scenario> [--peers N] [--seed S] [--stay] [--size MiB] [--resolution ms] [--until s] [--out DIR] [--timeline FILE] [--check] [--no-write] [--quiet]
 scenarios:
   validate      the browser bench's swarm (seeder capped 4 MB/s, 4 leechers, 64 MiB) against its measured figures
   flash-crowd   one seeder capped 4 MB/s, N leechers within 10 s (default: 100, 300 and 1,000, leaving when done)
@@ -26,6 +26,7 @@ options:
   --until S     stop every run at S virtual seconds (a sample or a profile; its figures are of an unfinished run)
   --stay        leechers stay and seed once done (flash-crowd, free-riders)
   --trace       print why things happen (viewers: each stall, the piece it waits for, who showed it; flash-crowd: links and connections each second)
+  --timeline FILE  write each peer's timeline, every second (rates, interest, unchokes, requests), as JSON (flash-crowd, free-riders)
   --start-buffer S  viewers: seconds of video buffered before the first frame and after a stall (default 1)
   --check       compare the figures with those already written (same seed → same figures); exit 1 if they differ
   --no-write    print only
@@ -81,6 +82,7 @@ function parse(argv: string[]): Args {
     else if (a === '--stay') args.opts.stay = true
     else if (a === '--trace') args.opts.trace = true
     else if (a === '--start-buffer') args.opts.startBufferSeconds = value()
+    else if (a === '--timeline') args.opts.timeline = argv[++i] ?? ''
     else if (a === '--out') args.out = argv[++i] ?? args.out
     else if (a === '--check') args.check = true
     else if (a === '--no-write') args.write = false

@@ -23,6 +23,8 @@ export interface ScenarioOptions {
   trace?: boolean
   /** Viewers: seconds of video buffered before the first frame and after a stall (default START_BUFFER_SECONDS). */
   startBufferSeconds?: number
+  /** Write each peer's timeline to this file as JSON (timeline.ts). */
+  timeline?: string
 }
 
 export interface Target {

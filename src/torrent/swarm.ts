@@ -22,6 +22,11 @@ export interface PeerInfo {
   /** Whether each side chokes the other. */
   amChoking: boolean
   peerChoking: boolean
+  /** Whether each side is interested in the other. */
+  amInterested: boolean
+  peerInterested: boolean
+  /** Our requests to this peer in flight. */
+  requests: number
 }
 
 export interface SwarmDeps {
@@ -149,5 +154,8 @@ export function peerInfo(peer: PeerRecord, now: number): PeerInfo {
     uploaded: p.uploaded,
     amChoking: p.amChoking,
     peerChoking: p.peerChoking,
+    amInterested: p.amInterested,
+    peerInterested: p.peerInterested,
+    requests: peer.download.requests.size,
   }
 }

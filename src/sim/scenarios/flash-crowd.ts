@@ -8,6 +8,7 @@ import { MB, leechers, seeder, uniformArrivals } from '../population.ts'
 import { fork } from '../random.ts'
 import { availabilityPlot, fmtDist, rounded, runFigures, scenarioContent, speedOf, table, target, type ScenarioOptions, type ScenarioOutput } from '../scenario.ts'
 import { Simulation } from '../simulation.ts'
+import { Timeline } from '../timeline.ts'
 import { barChart, cdf, lineChart } from '../svg.ts'
 
 export const SEEDER_CAP = 4 * MB
@@ -30,8 +31,10 @@ export async function flashCrowd(opts: ScenarioOptions): Promise<SwarmRun> {
   const ls = sim.peers.filter((p) => p.spec.role === 'leecher')
   const bound = fluidBound(content.info.length, seeders, ls)
   const trace = opts.trace ? new SwarmTrace(sim, ls) : null
+  const timeline = opts.timeline ? new Timeline(sim) : null
   const result = await sim.run(Math.max(600_000, 30_000 * bound.seconds), () => ls.every((p) => p.doneAt !== null))
   if (trace) console.error(trace.report())
+  await timeline?.write(opts.timeline!)
   const t0 = Math.min(...ls.map((p) => p.spec.joinAtMs))
   const sinceStart = doneSince(ls, () => t0)
   const sinceJoin = doneSince(ls, (p) => p.joinedAt!)

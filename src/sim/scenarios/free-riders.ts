@@ -7,6 +7,7 @@ import { MB, UPLINK_MIX, assignClasses, leechers, pickPerClass, seeder, uniformA
 import { fork } from '../random.ts'
 import { availabilityPlot, fmtDist, rounded, runFigures, scenarioContent, speedOf, table, target, type ScenarioOptions, type ScenarioOutput, type Target } from '../scenario.ts'
 import { Simulation } from '../simulation.ts'
+import { Timeline } from '../timeline.ts'
 import { barChart } from '../svg.ts'
 import { JOIN_WINDOW_MS, SEEDER_CAP, type SwarmRun } from './flash-crowd.ts'
 
@@ -27,7 +28,9 @@ export async function freeRiders(opts: ScenarioOptions): Promise<SwarmRun> {
   const sim = new Simulation({ seed: opts.seed, content, peers: specs, resolutionMs: opts.resolutionMs ?? 1, progress: opts.progress })
   const ls = sim.peers.filter((p) => p.spec.role === 'leecher')
   const bound = fluidBound(content.info.length, sim.peers.filter((p) => p.spec.role === 'seeder'), ls)
+  const timeline = opts.timeline ? new Timeline(sim) : null
   const result = await sim.run(Math.max(900_000, 40_000 * bound.seconds), () => ls.every((p) => p.doneAt !== null))
+  await timeline?.write(opts.timeline!)
   const kind = (p: (typeof ls)[number]) => `${p.spec.cls} ${p.spec.freeRider ? 'free rider' : 'contributor'}`
   const groups = byClass(ls, kind)
   const perClass = UPLINK_MIX.map((c) => {
