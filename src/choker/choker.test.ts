@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Choker, type ChokerPeer } from './choker.ts'
+import { Choker, MAX_UNCHOKE_SLOTS, SLOT_RATE, UNCHOKE_SLOTS, type ChokerPeer } from './choker.ts'
 
 function peers(rates: number[], interested = true): ChokerPeer[] {
   return rates.map((r, i) => ({ id: `p${i}`, interested, downloadRate: r, uploadRate: 100 - r }))
@@ -47,6 +47,17 @@ describe('Choker', () => {
     expect(['p0', 'p1']).toContain(choker.optimistic)
     // Seeding there is nothing to owe.
     expect(new Choker().rechoke(list, 0, true).size).toBe(3)
+  })
+
+  it('gives a fast uplink a regular slot per SLOT_RATE it uploads, between UNCHOKE_SLOTS and MAX_UNCHOKE_SLOTS', () => {
+    const list = (n: number, up: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, interested: true, downloadRate: 1000 + i, uploadRate: up }))
+    const choker = new Choker({ random: () => 0 })
+    // 12 interested peers, each getting 1 MB/s from us: 12 MB/s, 12 regular slots (all of them).
+    expect(choker.rechoke(list(12, SLOT_RATE), 0, false).size).toBe(12)
+    // A slow uplink keeps the four slots and the optimistic one.
+    expect(new Choker({ random: () => 0 }).rechoke(list(12, SLOT_RATE / 10), 0, false).size).toBe(UNCHOKE_SLOTS + 1)
+    // Never more than MAX_UNCHOKE_SLOTS regular slots.
+    expect(new Choker({ random: () => 0 }).rechoke(list(40, SLOT_RATE), 0, false).size).toBe(MAX_UNCHOKE_SLOTS + 1)
   })
 
   it('unchokes everyone interested when there are few peers', () => {

@@ -1,5 +1,12 @@
 /** Tit-for-tat (BEP 3): every 10 s the 4 best peers are unchoked, plus one optimistic unchoke rotated every 30 s. */
 export const UNCHOKE_SLOTS = 4
+/**
+ * A fast uplink gets a regular slot per this many bytes/s it uploads (at least UNCHOKE_SLOTS, at most
+ * MAX_UNCHOKE_SLOTS), like libtorrent's rate-based choker: four slots leave a 20 MB/s uplink mostly idle
+ * while interested peers wait (swarm simulator, flash crowd), since each flow runs far below the uplink.
+ */
+export const SLOT_RATE = 1_000_000
+export const MAX_UNCHOKE_SLOTS = 20
 export const RECHOKE_INTERVAL_MS = 10_000
 export const OPTIMISTIC_INTERVAL_MS = 30_000
 /** A peer with pieces we want that sent us none for this long (and was known this long) owes us: tit-for-tat. */
@@ -48,7 +55,9 @@ export class Choker {
     const interested = peers.filter((p) => p.interested)
     const score = (p: ChokerPeer) => (seeding ? p.uploadRate : p.downloadRate)
     const ranked = interested.filter((p) => seeding || !p.owes).sort((a, b) => score(b) - score(a))
-    const unchoked = new Set(ranked.slice(0, this.#slots).map((p) => p.id))
+    const uploading = peers.reduce((sum, p) => sum + p.uploadRate, 0)
+    const slots = Math.min(MAX_UNCHOKE_SLOTS, Math.max(this.#slots, Math.floor(uploading / SLOT_RATE)))
+    const unchoked = new Set(ranked.slice(0, slots).map((p) => p.id))
     const others = interested.filter((p) => !unchoked.has(p.id))
     const current = others.find((p) => p.id === this.#optimistic)
     if (!current || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
