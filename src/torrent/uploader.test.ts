@@ -89,15 +89,19 @@ describe('Uploader', () => {
     expect(got).toBeGreaterThan(0.8 * slow * 5)
   })
 
-  it('seeding, masks what it has (super-seeding) from a peer that is not its only one, never from a lone leecher', async () => {
+  it('seeding, masks what it has (super-seeding) from a peer while another still lacks pieces; never from a lone leecher, nor beside peers that have everything', async () => {
     const h = await seed({ uploadLimit: 1_000_000 })
+    const leecher = (n: number) =>
+      new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock: h.clock, latencyMs: 10 } }, { addPeer: (ch) => void h.swarm.add(ch) })
+    // A finished viewer that lingers (it has every piece).
     h.connect(1, null)
+    leecher(2)
     await h.clock.advance(30)
-    expect(h.uploader.bitfield(h.record(1), true)).toBeNull()
-    h.connect(2, null)
+    expect(h.uploader.bitfield(h.record(2), true)).toBeNull()
+    leecher(3)
     await h.clock.advance(30)
-    expect(h.uploader.bitfield(h.record(2), true)).not.toBeNull()
-    expect(h.uploader.bitfield(h.record(2), false)).toBeNull()
+    expect(h.uploader.bitfield(h.record(3), true)).not.toBeNull()
+    expect(h.uploader.bitfield(h.record(3), false)).toBeNull()
   })
 
   it('seeding without a cap, masks too; serves a piece it did not offer only to a peer that said it asks only for what it needs now (ss_sup)', async () => {

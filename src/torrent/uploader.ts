@@ -68,12 +68,13 @@ export class Uploader {
 
   /**
    * What to tell a newly admitted peer we have: null, all we have; but while we have every piece and it is
-   * not our only peer, only what we offer it (SuperSeed). A lone leecher sees all. Our extension handshake
+   * not our only peer that lacks pieces, only what we offer it (SuperSeed). A lone leecher sees all. Our extension handshake
    * then tells the peer we mask, so a Swarmstream viewer may still ask for the piece under its playhead.
    */
   bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
     this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
-    if (!seeding || this.#seed.over || this.#deps.peers().length < 2) return null
+    // Masking pays only while another peer still lacks pieces (a finished viewer that lingers does not count).
+    if (!seeding || this.#seed.over || !this.#deps.peers().some((p) => p !== peer && !p.session.closed && !p.session.pieces?.complete)) return null
     peer.session.masking = true
     return this.#seed.admit(peer, this.#deps.clock.now())
   }
