@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { toHex } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { SS_MASKING } from '../wire/index.ts'
-import { Attacker } from '../test-support/attacker.ts'
 import { CRITICAL_OVERDUE_FLOOR_MS, SLOW_PEER_PENALTY_MS } from './request-expiry.ts'
 import { ASK_MASKING_AFTER_MS, MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
-import { INFO_HASH, peerIdOf, schedulerHarness } from './test-helpers.ts'
+import { peerIdOf, schedulerHarness } from './test-helpers.ts'
 
 /** 8 pieces of 4 blocks. */
 const GEOMETRY = { numPieces: 8, pieceLength: 4 * BLOCK_LENGTH, length: 32 * BLOCK_LENGTH }
@@ -165,7 +163,7 @@ describe('RequestScheduler', () => {
     h.picker.markHave(0)
     h.picker.setPriorities({ critical: [5], readahead: [6] })
     const join = (n: number, superSeed?: number) => {
-      const remote = new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock: h.clock, latencyMs: 10 }, ...(superSeed ? { superSeed } : {}) }, { addPeer: (ch) => void h.swarm.add(ch) })
+      const remote = h.join(n, superSeed ? { superSeed } : {})
       // It shows only piece 0, which we have.
       remote.send({ type: 'bitfield', bitfield: Uint8Array.of(0x80) })
       remote.onMessage((m) => m.type === 'interested' && remote.send({ type: 'unchoke' }))

@@ -84,14 +84,21 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
   const metadata = new MetadataExchange({ infoHash: INFO_HASH, hasher: syncSha1, fetched: () => undefined, badPeer: () => undefined })
   const targets: DispatchTargets = { pieces: () => ({ scheduler, uploader }), metadata, stats, downloaded: () => undefined }
 
+  /** A remote peer that has shown nothing yet; `superSeed` is the `ss_sup` of its extension handshake. */
+  const join = (n: number, opts: { latencyMs?: number; bytesPerSecond?: number; superSeed?: number } = {}): Attacker => {
+    const { latencyMs = 10, bytesPerSecond, superSeed } = opts
+    const channel = { clock, latencyMs, ...(bytesPerSecond ? { bytesPerSecond } : {}) }
+    return new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel, ...(superSeed ? { superSeed } : {}) }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
+  }
+
   /** A remote peer with every piece that unchokes on interest and answers requests with `answer` (default: zeros). */
   const connect = (n: number, answer: BlockAnswer | null = (_i, _b, length) => new Uint8Array(length), latencyMs = 10, bytesPerSecond?: number): Attacker => {
-    const remote = new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock, latencyMs, ...(bytesPerSecond ? { bytesPerSecond } : {}) } }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
+    const remote = join(n, { latencyMs, ...(bytesPerSecond ? { bytesPerSecond } : {}) })
     remote.offerEverything(geometry.numPieces)
     if (answer) remote.serve(answer)
     return remote
   }
   const record = (n: number) => swarm.peers.find((p) => p.id === peerIdOf(n))!
   const requestsOf = (remote: Attacker) => remote.received.filter((m) => m.type === 'request')
-  return { clock, stats, picker, store, swarm, scheduler, uploader, accepted, state, connect, record, requestsOf, received: () => receivedBytes }
+  return { clock, stats, picker, store, swarm, scheduler, uploader, accepted, state, join, connect, record, requestsOf, received: () => receivedBytes }
 }

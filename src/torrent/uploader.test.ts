@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
-import { bytesEqual, toHex } from '../util/bytes.ts'
+import { bytesEqual } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { patternBytes } from '../test-support/swarm-lab.ts'
 import { OWED_AFTER_MS, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { Attacker } from '../test-support/attacker.ts'
-import { INFO_HASH, schedulerHarness } from './test-helpers.ts'
+import { schedulerHarness } from './test-helpers.ts'
 import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_UPLOAD_BUFFER } from './uploader.ts'
 
 const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
 const data = patternBytes(GEOMETRY.length)
 
-/** The harness as a seed: every piece stored and had. */
-async function seed(opts: { uploadLimit?: number } = {}) {
-  const h = schedulerHarness(GEOMETRY, opts)
-  for (let i = 0; i < GEOMETRY.numPieces; i++) {
-    await h.store.put(i, data.subarray(i * GEOMETRY.pieceLength, (i + 1) * GEOMETRY.pieceLength))
+/** The harness as a seed: every piece stored and had (`data` for GEOMETRY, zeros for another geometry). */
+async function seed(opts: { uploadLimit?: number } = {}, geometry = GEOMETRY) {
+  const h = schedulerHarness(geometry, opts)
+  const bytes = geometry === GEOMETRY ? data : new Uint8Array(geometry.length)
+  for (let i = 0; i < geometry.numPieces; i++) {
+    await h.store.put(i, bytes.subarray(i * geometry.pieceLength, (i + 1) * geometry.pieceLength))
     h.picker.markHave(i)
   }
   return h
@@ -67,11 +68,7 @@ describe('Uploader', () => {
 
   it('keeps a slow peer\'s channel queue short, so what we send it next is not stuck behind seconds of blocks', async () => {
     const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
-    const h = schedulerHarness(big)
-    for (let i = 0; i < big.numPieces; i++) {
-      await h.store.put(i, new Uint8Array(big.pieceLength))
-      h.picker.markHave(i)
-    }
+    const h = await seed({}, big)
     const slow = 200_000
     const leecher = h.connect(1, null, 10, slow)
     leecher.send({ type: 'interested' })
@@ -91,14 +88,12 @@ describe('Uploader', () => {
 
   it('seeding, masks what it has (super-seeding) from a peer while another still lacks pieces; never from a lone leecher, nor beside peers that have everything', async () => {
     const h = await seed({ uploadLimit: 1_000_000 })
-    const leecher = (n: number) =>
-      new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock: h.clock, latencyMs: 10 } }, { addPeer: (ch) => void h.swarm.add(ch) })
     // A finished viewer that lingers (it has every piece).
     h.connect(1, null)
-    leecher(2)
+    h.join(2)
     await h.clock.advance(30)
     expect(h.uploader.bitfield(h.record(2), true)).toBeNull()
-    leecher(3)
+    h.join(3)
     await h.clock.advance(30)
     expect(h.uploader.bitfield(h.record(3), true)).not.toBeNull()
     expect(h.uploader.bitfield(h.record(3), false)).toBeNull()
@@ -106,15 +101,9 @@ describe('Uploader', () => {
 
   it('seeding without a cap, masks too; serves a piece it did not offer only to a peer that said it asks only for what it needs now (ss_sup)', async () => {
     const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
-    const h = schedulerHarness(big)
-    for (let i = 0; i < big.numPieces; i++) {
-      await h.store.put(i, new Uint8Array(big.pieceLength))
-      h.picker.markHave(i)
-    }
-    const join = (n: number, superSeed?: number) =>
-      new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel: { clock: h.clock, latencyMs: 10 }, ...(superSeed ? { superSeed } : {}) }, { addPeer: (ch) => void h.swarm.add(ch) })
-    const asks = join(1, 1)
-    const plain = join(2)
+    const h = await seed({}, big)
+    const asks = h.join(1, { superSeed: 1 })
+    const plain = h.join(2)
     await h.clock.advance(30)
     const told = new Map([asks, plain].map((p, k) => [p, bitfieldIndexes(h.uploader.bitfield(h.record(k + 1), true)!, big.numPieces)]))
     expect(h.record(1).session.masking).toBe(true)
