@@ -27,7 +27,7 @@ const allowed = {
   // Node tooling (the tracker, the e2e runner) uses nothing of the browser code.
   node: [],
   // The swarm simulator (Node tooling): runs the real session on test support; nothing imports it.
-  sim: ['util', 'bencode', 'merkle', 'metainfo', 'wire', 'picker', 'choker', 'storage', 'transport', 'tracker', 'peer', 'webseed', 'torrent', 'test-support'],
+  sim: ['util', 'bencode', 'merkle', 'metainfo', 'wire', 'picker', 'choker', 'storage', 'transport', 'tracker', 'peer', 'webseed', 'torrent', 'media', 'test-support'],
 }
 // The entry points in src/ are faces too: the library (index.ts) and the app (main.ts).
 const entries = {

@@ -25,10 +25,43 @@ const test = base.extend<{ seeder: PeerPage; leecher: PeerPage }>({
   leecher: async ({ browser, baseURL, tracker }, use) => {
     const peer = await newPeerPage(browser, baseURL!, { label: 'leecher', path: null })
     await openApp(peer.page, baseURL!, tracker.url)
+    await recordPlayStarts(peer.page)
     await use(peer)
     await peer.context.close().catch(() => undefined)
   },
 })
+
+interface PlayStart {
+  /** Seconds buffered ahead of the playhead. */
+  ahead: number
+  toEnd: boolean
+  /** The played file's `available` (every piece here or at a connected peer). */
+  available: boolean | undefined
+}
+
+/** What each media element had buffered when it started playing. */
+async function recordPlayStarts(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const starts: PlayStart[] = []
+    Object.assign(window, { __playStarts: starts })
+    document.addEventListener(
+      'play',
+      (event) => {
+        const media = event.target as HTMLMediaElement
+        const t = media.currentTime
+        let ahead = 0
+        for (let i = 0; i < media.buffered.length; i++) if (media.buffered.start(i) <= t + 0.5 && media.buffered.end(i) > t) ahead = media.buffered.end(i) - t
+        const file = window.swarmstream!.client.torrents[0]?.files.find((f) => /\.(mp4|webm)$/.test(f.name))
+        starts.push({ ahead, toEnd: t + ahead >= media.duration - 0.1, available: file?.available })
+      },
+      true,
+    )
+  })
+}
+
+function playStarts(page: Page): Promise<PlayStart[]> {
+  return page.evaluate(() => (window as unknown as { __playStarts: PlayStart[] }).__playStarts)
+}
 
 /** Throttles the seeder's upload to UPLOAD_OVER_BITRATE × the bitrate of a `bytes`-long 60 s video. */
 async function throttle(page: Page, bytes: number): Promise<number> {
@@ -99,6 +132,10 @@ function report(label: string, started: Started, seek?: { msToPlaying: number; p
 /** Plays past 2 s below 50 % progress, then seeks to 80 % while downloading and checks playback goes on there. */
 async function expectStreamingPlayback(page: Page, label: string): Promise<void> {
   const started = await untilPlayingPast(page, 2)
+  const [start] = await playStarts(page)
+  expect(start, 'autoplay started the element once').toBeDefined()
+  // One seeder shows every piece: no start buffer is needed (StartGate).
+  expect(start!.available, 'the whole file was within reach when playback started').toBe(true)
   expect(started.progress, 'playback passed 2 s while less than half was downloaded').toBeLessThan(0.5)
   expect(started.duration, 'the whole 60 s are known').toBeGreaterThan(59)
   const seek = await seekAndPlay(page, 0.8)
@@ -153,6 +190,26 @@ test.describe('play while it downloads (throttled seeder → leecher)', () => {
       await expectStreamingPlayback(leecher.page, `${name} (renderTo)`)
     })
   }
+
+  test('a viewer at the front of a crowd (a super-seeding seeder shows it only some pieces) starts once 2 s are buffered', async ({ browser, baseURL, tracker, seeder, leecher }) => {
+    const first = await newPeerPage(browser, baseURL!, { label: 'first', path: null })
+    try {
+      await openApp(first.page, baseURL!, tracker.url)
+      const magnet = await seedVideo(seeder.page, 'vp9-opus.webm')
+      // Another leecher still downloading: the seeder now masks its pieces from every new peer.
+      await first.page.evaluate((magnet) => void window.swarmstream!.client.add(magnet), magnet)
+      await first.page.waitForFunction(() => (window.swarmstream!.client.torrents[0]?.progress ?? 0) > 0)
+      await addAndRender(leecher.page, magnet)
+      await untilPlayingPast(leecher.page, 0.5)
+      const [start] = await playStarts(leecher.page)
+      expect(start, 'autoplay started the element once').toBeDefined()
+      expect(start!.available, 'some piece was at no connected peer when playback started').toBe(false)
+      // StartGate's START_BUFFER_SECONDS (2 s) less what its 25 ms check can miss.
+      expect(start!.ahead, 'autoplay waited for the start buffer').toBeGreaterThan(1.9)
+    } finally {
+      await first.context.close().catch(() => undefined)
+    }
+  })
 
   for (const name of ['faststart.mp4', 'vp9-opus.webm'] as const) {
     test(`${name}: destroying the client mid-playback ends every stream and raises nothing uncaught`, async ({ seeder, leecher }) => {

@@ -2,6 +2,7 @@ import { extensionOf, mediaKind, mimeType, streamContainer, type StreamContainer
 import { fromElementError, MediaError, unsupportedFormat } from './errors.ts'
 import { rangeReader, toRenderFile, type MediaFile } from './media-file.ts'
 import { probeMedia } from './probe.ts'
+import { playWhenBuffered } from './play-when-buffered.ts'
 import { readWebmLayout } from './webm-cues.ts'
 import { WebmPlayer } from './webm-player.ts'
 
@@ -115,8 +116,9 @@ export function loadRenderMedia() {
 }
 
 function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions, onReadError: (err: Error) => void): Promise<HTMLElement> {
+  // Autoplay waits for the start buffer (playWhenBuffered), not for render-media's first frame.
   const options = {
-    autoplay: opts.autoplay ?? false,
+    autoplay: false,
     controls: opts.controls ?? true,
     muted: opts.muted ?? false,
     maxBlobLength: opts.maxBlobLength ?? 200 * 1000 * 1000,
@@ -125,9 +127,16 @@ function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions, on
     ([{ default: renderMedia }, { toNodeReadable }]) =>
       new Promise<HTMLElement>((resolve, reject) => {
         const done = (err: Error | null, elem?: HTMLElement) => {
-          if (err) reject(toMediaError(file.name, err))
-          else resolve(elem ?? (target as { element: HTMLElement }).element)
+          if (err) return reject(toMediaError(file.name, err))
+          const shown = elem ?? (target as { element: HTMLElement }).element
+          if (opts.autoplay && shown instanceof HTMLMediaElement) {
+            // videostream feeds a paused element only if preload was auto when its remuxer got ready, or on `waiting`.
+            if ('parent' in target) shown.dispatchEvent(new Event('waiting'))
+            playWhenBuffered(shown, file, ignoreAutoplayBlock)
+          }
+          resolve(shown)
         }
+        if (opts.autoplay && 'element' in target && target.element instanceof HTMLMediaElement) target.element.preload = 'auto'
         try {
           const source = toRenderFile(file, toNodeReadable, onReadError)
           if ('element' in target) renderMedia.render(source, target.element, options, done)
@@ -159,7 +168,7 @@ function viaMediaSource(
     element = target.parent.appendChild(document.createElement(tag))
   }
   const media = element as HTMLMediaElement
-  media.autoplay = opts.autoplay ?? false
+  media.autoplay = false // playWhenBuffered starts it
   media.controls = opts.controls ?? true
   media.muted = opts.muted ?? false
   const feed: Promise<(media: HTMLMediaElement) => void> = start
@@ -183,7 +192,7 @@ function viaMediaSource(
         }
         media.addEventListener('error', fail, { once: true })
         media.addEventListener('loadedmetadata', ready, { once: true })
-        if (opts.autoplay) media.addEventListener('loadstart', () => media.play().catch(ignoreAutoplayBlock), { once: true })
+        if (opts.autoplay) media.addEventListener('loadstart', () => playWhenBuffered(media, file, ignoreAutoplayBlock), { once: true })
         begin(media)
       }),
   )

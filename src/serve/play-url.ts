@@ -4,6 +4,8 @@ export interface UrlPlayOptions {
   autoplay?: boolean
   controls?: boolean
   muted?: boolean
+  /** How autoplay starts the element (e.g. once enough is buffered); default: `play()` at once. */
+  start?: (element: HTMLMediaElement) => void
 }
 
 /** How playing through a file URL ended: a first frame was decoded, or the browser refused the file (its own error). */
@@ -24,7 +26,7 @@ export function urlPlayable(element: HTMLMediaElement, name: string): boolean {
 export function playFromUrl(element: HTMLMediaElement, url: string, name: string, opts: UrlPlayOptions = {}): Promise<UrlPlayback> {
   // Chromium plays the audio of a video whose codec it cannot decode (HEVC here) and shows nothing.
   const needsPicture = contentType(name).startsWith('video/') && element instanceof HTMLVideoElement
-  element.autoplay = opts.autoplay ?? false
+  element.autoplay = false
   element.controls = opts.controls ?? true
   element.muted = opts.muted ?? false
   return new Promise((resolve) => {
@@ -46,6 +48,7 @@ export function playFromUrl(element: HTMLMediaElement, url: string, name: string
     element.addEventListener('loadeddata', ready)
     element.addEventListener('error', fail)
     element.src = url
-    if (opts.autoplay) element.play().catch(() => undefined) // a blocked autoplay leaves the controls
+    if (opts.autoplay && opts.start) opts.start(element)
+    else if (opts.autoplay) element.play().catch(() => undefined) // a blocked autoplay leaves the controls
   })
 }

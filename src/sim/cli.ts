@@ -27,7 +27,8 @@ options:
   --stay        leechers stay and seed once done (flash-crowd, free-riders)
   --trace       print why things happen (viewers: each stall, the piece it waits for, who showed it; flash-crowd: links and connections each second)
   --timeline FILE  write each peer's timeline, every second (rates, interest, unchokes, requests), as JSON (flash-crowd, free-riders)
-  --start-buffer S  viewers: seconds of video buffered before the first frame and after a stall (default 1)
+  --start-buffer S  viewers: a fixed S seconds of video buffered before the first frame and after a stall
+                (default: the app's rule, StartGate, to start; 1 s after a stall)
   --check       compare the figures with those already written (same seed → same figures); exit 1 if they differ
   --no-write    print only
   --quiet       no progress lines`

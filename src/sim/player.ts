@@ -1,11 +1,14 @@
 import type { Clock, TimerId } from '../util/clock.ts'
 import type { TorrentFile } from '../torrent/torrent-file.ts'
+import { StartGate } from '../media/start-gate.ts'
 
 export interface PlayerConfig {
   /** Video bitrate, bytes/s (constant). */
   bitrate: number
-  /** Seconds of video buffered before the first frame shows, and before playback resumes after a stall. */
-  startBufferSeconds: number
+  /** Seconds of video the browser needs buffered to play: at the start (once the app's gate opens) and after a stall. */
+  playableSeconds: number
+  /** A fixed startup buffer in seconds instead of the app's rule (StartGate). */
+  startBufferSeconds?: number
 }
 
 export interface PlaybackStats {
@@ -20,8 +23,10 @@ export interface PlaybackStats {
 /**
  * A viewer: reads the file through the real streaming reader (`TorrentFile.stream()`, which sets the
  * session's critical and read-ahead pieces) as fast as pieces arrive, and plays it back at a constant
- * bitrate. Playback starts once `startBufferSeconds` of video are in; it stalls (a rebuffer) when the
- * playhead reaches the last byte read, and resumes once that much is buffered again.
+ * bitrate. Playback starts when the app's StartGate opens and `playableSeconds` are in (the
+ * browser's own need), or once a fixed `startBufferSeconds` are in;
+ * it stalls (a rebuffer) when the playhead reaches the last byte read, and resumes once
+ * `playableSeconds` are buffered again.
  */
 export class Player {
   readonly stats: PlaybackStats
@@ -35,6 +40,7 @@ export class Player {
   #updatedAt = 0
   #empty: TimerId | null = null
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null
+  readonly #gate = new StartGate()
   /** Called at each stall with the byte the playhead waits for (the trace listens). */
   onStall: ((byte: number) => void) | null = null
   /** Called when playback resumes after a stall. */
@@ -80,8 +86,9 @@ export class Player {
     const now = this.#clock.now()
     this.#advance(now)
     this.#available += bytes
-    const buffered = this.#available - this.#playhead
-    const enough = buffered >= this.#cfg.startBufferSeconds * this.#cfg.bitrate || this.#available >= this.#file.length
+    const ahead = (this.#available - this.#playhead) / this.#cfg.bitrate
+    const toEnd = this.#available >= this.#file.length
+    const enough = this.stats.firstFrameAt === null ? this.#startable(ahead, toEnd) : ahead >= this.#cfg.playableSeconds || toEnd
     if (!this.#playing && enough) {
       if (this.stats.firstFrameAt === null) this.stats.firstFrameAt = now
       if (this.#stalledAt !== null) {
@@ -92,6 +99,13 @@ export class Player {
       this.#playing = true
     }
     if (this.#playing) this.#scheduleEmpty()
+  }
+
+  /** The app's gate, then the browser's own need. */
+  #startable(ahead: number, toEnd: boolean): boolean {
+    const fixed = this.#cfg.startBufferSeconds
+    if (fixed !== undefined) return ahead >= fixed || toEnd
+    return this.#gate.update({ ahead, toEnd, available: this.#file.available }) && (ahead >= this.#cfg.playableSeconds || toEnd)
   }
 
   /** Moves the playhead to `now`. */

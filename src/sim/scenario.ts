@@ -21,7 +21,7 @@ export interface ScenarioOptions {
   progress?: (line: string) => void
   /** Print a trace of why things happen (viewers: every stall). */
   trace?: boolean
-  /** Viewers: seconds of video buffered before the first frame and after a stall (default START_BUFFER_SECONDS). */
+  /** Viewers: a fixed startup buffer, also the buffer after a stall (default: the app's StartGate to start, 1 s after a stall). */
   startBufferSeconds?: number
   /** Write each peer's timeline to this file as JSON (timeline.ts). */
   timeline?: string

@@ -6,6 +6,8 @@ import type { TorrentFileEntry } from '../metainfo/types.ts'
 export interface PieceAccess {
   readonly pieceLength: number
   hasPiece(index: number): boolean
+  /** We have the piece or a connected peer (web seeds included) has shown it. */
+  shown?(index: number): boolean
   /** Resolves when the piece is verified and stored; rejects with AbortError on `signal`. */
   waitForPiece(index: number, signal?: AbortSignal): Promise<void>
   readPiece(index: number): Promise<Uint8Array>
@@ -102,6 +104,17 @@ export class TorrentFile {
 
   get done(): boolean {
     for (let i = this.#firstPiece; i <= this.#lastPiece; i++) if (!this.#access.hasPiece(i)) return false
+    return true
+  }
+
+  /**
+   * Every piece of the file is here or at a connected peer: the whole file can come from the peers we
+   * have now (a player may then start on a short buffer; at the front of a swarm it waits for more).
+   */
+  get available(): boolean {
+    const shown = this.#access.shown?.bind(this.#access)
+    if (!shown) return this.done
+    for (let i = this.#firstPiece; i <= this.#lastPiece; i++) if (!shown(i)) return false
     return true
   }
 

@@ -15,16 +15,16 @@ import { JOIN_WINDOW_MS, type SwarmRun } from './flash-crowd.ts'
 /** 4 Mbit/s: an HD stream; 64 MiB is then 134 s of video. */
 export const BITRATE = 0.5 * MB
 export const SEEDER_UPLINK = 3 * BITRATE
-/** Video buffered before the first frame, and before playback resumes after a stall. */
-export const START_BUFFER_SECONDS = 1
+/** Video the browser needs buffered to play, at the start (once the app's StartGate opens) and after a stall. */
+export const PLAYABLE_SECONDS = 1
 
 export async function viewers(opts: ScenarioOptions): Promise<SwarmRun> {
   const n = opts.peers ?? 300
   const content = scenarioContent(opts.sizeMiB)
   const rng = fork(opts.seed, 'population')
   const joinAt = uniformArrivals(n, 0, JOIN_WINDOW_MS, rng)
-  const startBufferSeconds = opts.startBufferSeconds ?? START_BUFFER_SECONDS
-  const viewer = { bitrate: BITRATE, startBufferSeconds }
+  const fixed = opts.startBufferSeconds
+  const viewer = { bitrate: BITRATE, playableSeconds: fixed ?? PLAYABLE_SECONDS, ...(fixed !== undefined ? { startBufferSeconds: fixed } : {}) }
   const specs = [seeder({ up: SEEDER_UPLINK, down: 50 * MB }), ...leechers({ rng, joinAt, viewer })]
   const sim = new Simulation({ seed: opts.seed, content, peers: specs, resolutionMs: opts.resolutionMs ?? 1, progress: opts.progress })
   const vs = sim.peers.filter((p) => p.spec.role === 'leecher')
@@ -54,7 +54,7 @@ export async function viewers(opts: ScenarioOptions): Promise<SwarmRun> {
   const output: ScenarioOutput = {
     path: `viewers/${n}${opts.startBufferSeconds !== undefined ? `-start${opts.startBufferSeconds}` : ''}`,
     title,
-    params: { seed: opts.seed, viewers: n, bitrate: BITRATE, seederUplink: SEEDER_UPLINK, startBufferSeconds, joinWindowMs: JOIN_WINDOW_MS },
+    params: { seed: opts.seed, viewers: n, bitrate: BITRATE, seederUplink: SEEDER_UPLINK, startBuffer: fixed ?? 'StartGate', playableSeconds: viewer.playableSeconds, joinWindowMs: JOIN_WINDOW_MS },
     figures,
     targets,
     plots: [

@@ -1,0 +1,52 @@
+import type { MediaFile } from './media-file.ts'
+import { StartGate } from './start-gate.ts'
+
+const CHECK_MS = 25
+/** A range that starts this little after the playhead still counts: browsers jump such gaps (a remuxed MP4 starts at 0.13 s). */
+const GAP_SECONDS = 0.5
+
+/** Seconds buffered from the playhead on, in the buffered range that holds it. */
+export function bufferedAhead(media: HTMLMediaElement): number {
+  const t = media.currentTime
+  const ranges = media.buffered
+  for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= t + GAP_SECONDS && ranges.end(i) > t) return ranges.end(i) - t
+  return 0
+}
+
+/**
+ * Autoplay once the StartGate opens: at once while the whole file is within reach of our peers, else
+ * once START_BUFFER_SECONDS are buffered (a viewer at the front of a swarm otherwise stalls a few seconds
+ * in). The element buffers meanwhile (`preload = auto`); a press on
+ * play or an error ends the wait, and a browser that stops buffering a paused element (`suspend`) gets
+ * to play what it has. Returns a function that stops waiting.
+ */
+export function playWhenBuffered(media: HTMLMediaElement, file: Pick<MediaFile, 'available'>, onPlayError: (err: unknown) => void = () => undefined): () => void {
+  media.autoplay = false
+  media.preload = 'auto'
+  const gate = new StartGate()
+  const check = (suspended = false) => {
+    if (media.readyState < media.HAVE_METADATA) return
+    const ahead = bufferedAhead(media)
+    const toEnd = Number.isFinite(media.duration) && media.currentTime + ahead >= media.duration - 0.1
+    const stuck = suspended && media.readyState >= media.HAVE_FUTURE_DATA
+    if (!gate.update({ ahead, toEnd, available: file.available ?? true }) && !stuck) return
+    stop()
+    media.play().catch(onPlayError)
+  }
+  const onProgress = () => check()
+  const onSuspend = () => check(true)
+  const timer = setInterval(onProgress, CHECK_MS)
+  const events = ['loadedmetadata', 'loadeddata', 'progress', 'canplay', 'canplaythrough'] as const
+  function stop(): void {
+    clearInterval(timer)
+    for (const e of events) media.removeEventListener(e, onProgress)
+    media.removeEventListener('suspend', onSuspend)
+    media.removeEventListener('play', stop)
+    media.removeEventListener('error', stop)
+  }
+  for (const e of events) media.addEventListener(e, onProgress)
+  media.addEventListener('suspend', onSuspend)
+  media.addEventListener('play', stop)
+  media.addEventListener('error', stop)
+  return stop
+}
