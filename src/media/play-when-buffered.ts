@@ -24,6 +24,11 @@ export function playWhenBuffered(media: HTMLMediaElement, file: Pick<MediaFile, 
   media.autoplay = false
   media.preload = 'auto'
   const gate = new StartGate()
+  // Within reach: play() now, as a plain autoplay would, so the browser starts at its first frame.
+  if (gate.update({ ahead: 0, toEnd: false, available: file.available ?? true })) {
+    media.play().catch(onPlayError)
+    return () => undefined
+  }
   const check = (suspended = false) => {
     if (media.readyState < media.HAVE_METADATA) return
     const ahead = bufferedAhead(media)
