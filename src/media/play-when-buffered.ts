@@ -16,9 +16,10 @@ export function bufferedAhead(media: HTMLMediaElement): number {
 /**
  * Autoplay once the StartGate opens: at once while the whole file is within reach of our peers, else
  * once START_BUFFER_SECONDS are buffered (a viewer at the front of a swarm otherwise stalls a few seconds
- * in). The element buffers meanwhile (`preload = auto`); a press on
- * play or an error ends the wait, and a browser that stops buffering a paused element (`suspend`) gets
- * to play what it has. Returns a function that stops waiting.
+ * in). The element buffers meanwhile (`preload = auto`); a press on play, an error, a reset source
+ * (`emptied`: call this after `loadstart`) or the element leaving the page ends the wait, and a browser
+ * that stops buffering a paused element (`suspend`) gets to play what it has. Returns a function that
+ * stops waiting.
  */
 export function playWhenBuffered(media: HTMLMediaElement, file: Pick<MediaFile, 'available'>, onPlayError: (err: unknown) => void = () => undefined): () => void {
   media.autoplay = false
@@ -29,7 +30,9 @@ export function playWhenBuffered(media: HTMLMediaElement, file: Pick<MediaFile, 
     media.play().catch(onPlayError)
     return () => undefined
   }
+  const connected = media.isConnected
   const check = (suspended = false) => {
+    if (connected && !media.isConnected) return stop() // the player was taken off the page
     if (media.readyState < media.HAVE_METADATA) return
     const ahead = bufferedAhead(media)
     const toEnd = Number.isFinite(media.duration) && media.currentTime + ahead >= media.duration - 0.1
@@ -48,10 +51,12 @@ export function playWhenBuffered(media: HTMLMediaElement, file: Pick<MediaFile, 
     media.removeEventListener('suspend', onSuspend)
     media.removeEventListener('play', stop)
     media.removeEventListener('error', stop)
+    media.removeEventListener('emptied', stop)
   }
   for (const e of events) media.addEventListener(e, onProgress)
   media.addEventListener('suspend', onSuspend)
   media.addEventListener('play', stop)
   media.addEventListener('error', stop)
+  media.addEventListener('emptied', stop) // its source was reset
   return stop
 }

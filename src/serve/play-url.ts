@@ -48,7 +48,8 @@ export function playFromUrl(element: HTMLMediaElement, url: string, name: string
     element.addEventListener('loadeddata', ready)
     element.addEventListener('error', fail)
     element.src = url
-    if (opts.autoplay && opts.start) opts.start(element)
+    // After loadstart: a reused element's `emptied` for its old source comes before it.
+    if (opts.autoplay && opts.start) element.addEventListener('loadstart', () => opts.start!(element), { once: true })
     else if (opts.autoplay) element.play().catch(() => undefined) // a blocked autoplay leaves the controls
   })
 }
