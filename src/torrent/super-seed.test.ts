@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
 import type { WireMessage } from '../wire/index.ts'
-import { OFFER_MIN_BYTES, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
+import { OFFER_MIN_BYTES, PASS_ON_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
 
 const PIECE = 64 * 1024
 const N = 64
@@ -43,7 +43,7 @@ describe('SuperSeed', () => {
     const choked = peer()
     const chokedField = seed.admit(choked, 0)
     seed.topUp(choked, 4 * PIECE)
-    seed.sent(choked, 0)
+    seed.sent(choked, 0, 0)
     seed.reclaim(choked)
     const haves = choked.sent.length
     seed.topUp(choked, 0)
@@ -69,7 +69,7 @@ describe('SuperSeed', () => {
     const offered = told(new Uint8Array(), p).concat(first)
     expect(offered.length * PIECE).toBeGreaterThanOrEqual(OFFER_MIN_BYTES)
     const haves = p.sent.length
-    seed.sent(p, offered[0]!)
+    seed.sent(p, offered[0]!, 0)
     seed.topUp(p, OFFER_MIN_BYTES)
     expect(p.sent.length).toBe(haves + 1)
   })
@@ -92,7 +92,7 @@ describe('SuperSeed', () => {
     seed.admit(stays, 0)
     seed.topUp(stays, (N - 8) * PIECE)
     gone.session.closed = true
-    seed.refresh(0, () => 0)
+    seed.refresh(0, () => 0, () => true)
     const next = peer()
     const field = seed.admit(next, 0)
     seed.topUp(next, 8 * PIECE)
@@ -107,7 +107,7 @@ describe('SuperSeed', () => {
     seed.topUp(a, (N / 2) * PIECE)
     expect(seed.over).toBe(false)
     seed.topUp(b, (N / 2) * PIECE)
-    seed.refresh(0, () => 0)
+    seed.refresh(0, () => 0, () => true)
     expect(seed.over).toBe(true)
     expect(new Set(told(fields[0]!, a)).size).toBe(N)
     expect(new Set(told(fields[1]!, b)).size).toBe(N)
@@ -118,10 +118,10 @@ describe('SuperSeed', () => {
     const p = peer()
     const field = seed.admit(p, 0)
     p.session.peerInterested = false
-    seed.refresh(0, () => 0)
-    seed.refresh(UNMASK_AFTER_MS - 1, () => 0)
+    seed.refresh(0, () => 0, () => true)
+    seed.refresh(UNMASK_AFTER_MS - 1, () => 0, () => true)
     expect(told(field, p)).toHaveLength(1)
-    seed.refresh(UNMASK_AFTER_MS, () => 0)
+    seed.refresh(UNMASK_AFTER_MS, () => 0, () => true)
     expect(new Set(told(field, p)).size).toBe(N)
   })
 
@@ -132,11 +132,43 @@ describe('SuperSeed', () => {
     expect(seed.hides(asker, 0)).toBe(false)
     expect(seed.hides(asker, 40)).toBe(true)
     expect(seed.hides(peer(), 40)).toBe(false)
-    seed.sent(asker, 40)
+    seed.sent(asker, 40, 0)
     const next = peer()
     const field = seed.admit(next, 0)
     seed.topUp(next, N * PIECE)
     expect(told(field, next)).not.toContain(40)
     expect(told(field, next)).toHaveLength(N - 1)
+  })
+
+  it('hands a piece out again when the peer it was sent to shows it to nobody within PASS_ON_MS, or leaves first; masks until every piece was passed on', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [rider, leaver, other] = [peer(), peer(), peer()]
+    for (const p of [rider, leaver, other]) seed.admit(p, 0)
+    seed.topUp(rider, 2 * PIECE)
+    seed.topUp(leaver, 2 * PIECE)
+    for (const [p, i] of [[rider, 0], [rider, 1], [leaver, 2], [leaver, 3]] as const) {
+      seed.sent(p, i, 0)
+      p.session.pieces!.set(i)
+    }
+    // Piece 1 reached another peer; 0 did not; the leaver goes before 2 and 3 reach anyone.
+    const shown = (i: number) => i === 1
+    seed.refresh(PASS_ON_MS - 1, () => 0, shown)
+    const next = peer()
+    const before = seed.admit(next, PASS_ON_MS - 1)
+    seed.topUp(next, PIECE)
+    expect(told(before, next)).toEqual([4])
+    leaver.session.closed = true
+    seed.refresh(PASS_ON_MS, () => 0, shown)
+    const late = peer()
+    const field = seed.admit(late, PASS_ON_MS)
+    seed.topUp(late, 4 * PIECE)
+    expect(told(field, late)).toEqual([0, 2, 3, 5])
+    // Every piece handed out, but the one sent again not yet shown elsewhere: still masking.
+    seed.sent(late, 0, PASS_ON_MS)
+    seed.topUp(other, N * PIECE)
+    seed.refresh(PASS_ON_MS, () => 0, shown)
+    expect(seed.over).toBe(false)
+    seed.refresh(PASS_ON_MS + 1, () => 0, () => true)
+    expect(seed.over).toBe(true)
   })
 })

@@ -4,6 +4,12 @@ import type { PeerSession } from '../peer/peer-session.ts'
 /** Offered bytes a peer we unchoke holds, beyond what it has been sent: at least this, plus OFFER_SECONDS of our rate to it. */
 export const OFFER_MIN_BYTES = 1 << 20
 export const OFFER_SECONDS = 1
+/**
+ * A piece sent in full that no other peer of ours shows this long after (or whose peer left first) is handed
+ * out again: BEP 16's rule that a seeder's piece counts once it is seen passed on, so a peer that never
+ * uploads (a free rider) cannot be the swarm's only copy of a piece.
+ */
+export const PASS_ON_MS = 5000
 /** A masked peer that stays uninterested this long while offered pieces it lacks (it does not want them: file selection) is told every piece. */
 export const UNMASK_AFTER_MS = 2000
 
@@ -25,17 +31,20 @@ interface Mask {
  * we offer it, each one not yet handed out to anyone (lowest index first), so a seeder's upload goes to
  * pieces the swarm lacks rather than to second copies. Unlike BEP 16 a peer we unchoke is offered more as
  * soon as it has been sent its offers, not once they are seen at another peer, and enough to keep our link
- * to it full (a seeder alone with one leecher sends as fast as an unmasked one); a choked peer holds no
+ * to it full (a seeder alone with one leecher sends as fast as an unmasked one); but a piece no other peer
+ * shows PASS_ON_MS after we sent it is handed out again (a free rider never passes one on); a choked peer holds no
  * claim (its unsent offers go back), only a piece to stay interested in; and once every piece has been
  * handed out, everyone is told everything, so leechers ask us for what is rarest to them.
  */
 export class SuperSeed {
   readonly #offered: Bitfield
+  /** Pieces sent in full and not yet seen at another peer: by whom, since when. */
+  readonly #unpassed = new Map<number, { peer: MaskedPeer; at: number }>()
   readonly #size: (index: number) => number
   readonly #masks = new Map<MaskedPeer, Mask>()
   /** No piece below it is left to hand out. */
   #cursor = 0
-  /** Every piece was handed out once: no more masking. */
+  /** Every piece was handed out once, and each one sent was seen passed on: no more masking. */
   over = false
 
   constructor(numPieces: number, pieceSize: (index: number) => number) {
@@ -86,14 +95,26 @@ export class SuperSeed {
   }
 
   /** We sent the last block of a piece to a peer: it is handed out (an offer is spent; a masked peer asked for it anyway; an unmasked peer took it). */
-  sent(peer: MaskedPeer, index: number): void {
+  sent(peer: MaskedPeer, index: number, now: number): void {
     this.#masks.get(peer)?.offers.delete(index)
+    if (!this.over) this.#unpassed.set(index, { peer, at: now })
     this.#offered.set(index)
   }
 
-  /** Each tick: departed peers give back unsent offers, had offers are spent, a peer uninterested for UNMASK_AFTER_MS (or all, once over) is told everything. */
-  refresh(now: number, bytesFor: (peer: MaskedPeer) => number): void {
-    this.over ||= this.#offered.complete
+  /**
+   * Each tick: pieces sent but not passed on within PASS_ON_MS (`shown`: whether a peer other than the one
+   * sent it shows it) are handed out again; departed peers give back unsent offers, had offers are spent, a
+   * peer uninterested for UNMASK_AFTER_MS (or all, once over) is told everything.
+   */
+  refresh(now: number, bytesFor: (peer: MaskedPeer) => number, shown: (index: number, holder: MaskedPeer) => boolean): void {
+    for (const [i, { peer, at }] of this.#unpassed) {
+      if (shown(i, peer)) this.#unpassed.delete(i)
+      else if (peer.session.closed || now - at >= PASS_ON_MS) {
+        this.#unpassed.delete(i)
+        this.#giveBack(i)
+      }
+    }
+    this.over ||= this.#offered.complete && this.#unpassed.size === 0
     for (const [peer, mask] of this.#masks) {
       const { session } = peer
       if (session.closed) {

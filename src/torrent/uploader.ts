@@ -97,7 +97,7 @@ export class Uploader {
     const now = this.#deps.clock.now()
     this.#seeding = seeding
     for (const p of this.#deps.peers()) if (Number.isNaN(p.upload.since)) p.upload.since = now
-    this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord))
+    this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord), (i, holder) => this.#shown(i, holder as PeerRecord))
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
@@ -153,6 +153,11 @@ export class Uploader {
     if (waiting) this.onInterested(waiting)
   }
 
+
+  /** Whether a peer other than `holder` shows the piece (it was passed on). */
+  #shown(index: number, holder: PeerRecord): boolean {
+    return this.#deps.peers().some((p) => p !== holder && !p.session.closed && !!p.session.pieces?.get(index))
+  }
 
   /** Tit-for-tat: downloading, a peer known for OWED_AFTER_MS that has pieces we want and sent us none for as long. */
   #owes(peer: PeerRecord, now: number): boolean {
@@ -211,7 +216,7 @@ export class Uploader {
         session.sendPiece(next.index, next.begin, block)
         this.#deps.uploaded(block.length)
         if (this.#seed && next.begin + next.length === piece.length) {
-          this.#seed.sent(peer, next.index)
+          this.#seed.sent(peer, next.index, this.#deps.clock.now())
           this.#seed.topUp(peer, this.#offerBytes(peer))
         }
       }
