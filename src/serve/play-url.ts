@@ -49,7 +49,8 @@ export function playFromUrl(element: HTMLMediaElement, url: string, name: string
     element.addEventListener('error', fail)
     element.src = url
     // After loadstart: a reused element's `emptied` for its old source comes before it.
-    if (opts.autoplay && opts.start) element.addEventListener('loadstart', () => opts.start!(element), { once: true })
+    const start = opts.start
+    if (opts.autoplay && start) element.addEventListener('loadstart', () => start(element), { once: true })
     else if (opts.autoplay) element.play().catch(() => undefined) // a blocked autoplay leaves the controls
   })
 }

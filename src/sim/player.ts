@@ -23,10 +23,9 @@ export interface PlaybackStats {
 /**
  * A viewer: reads the file through the real streaming reader (`TorrentFile.stream()`, which sets the
  * session's critical and read-ahead pieces) as fast as pieces arrive, and plays it back at a constant
- * bitrate. Playback starts when the app's StartGate opens and `playableSeconds` are in (the
- * browser's own need), or once a fixed `startBufferSeconds` are in;
- * it stalls (a rebuffer) when the playhead reaches the last byte read, and resumes once
- * `playableSeconds` are buffered again.
+ * bitrate. Playback starts when the app's StartGate opens and `playableSeconds` are in (the browser's
+ * own need), or once a fixed `startBufferSeconds` are in; it stalls (a rebuffer) when the playhead
+ * reaches the last byte read, and resumes once `playableSeconds` are buffered again.
  */
 export class Player {
   readonly stats: PlaybackStats

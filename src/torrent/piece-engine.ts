@@ -193,10 +193,6 @@ export class PieceEngine {
     return this.#webSeeds.stats()
   }
 
-  #webSeedServing(): boolean {
-    return this.#webSeeds.stats().some((s) => s.status === 'working' || s.status === 'idle')
-  }
-
   /** A peer was admitted (or metadata arrived while it was connected). */
   addPeer(peer: PeerRecord): void {
     const { session } = peer
@@ -261,7 +257,7 @@ export class PieceEngine {
     return {
       pieceLength: this.info.pieceLength,
       hasPiece: (i) => this.#picker.hasPiece(i),
-      shown: (i) => this.#picker.hasPiece(i) || this.#picker.availability(i) > 0 || this.#webSeedServing(),
+      shown: (i) => this.#picker.hasPiece(i) || this.#picker.availability(i) > 0 || this.#webSeeds.serving,
       waitForPiece: (i, signal) => this.#waiters.wait(i, signal),
       readPiece: (i) => this.#readStored(i),
       ...(this.#verifiedBytes ? { readVerified: (i: number, from: number, signal?: AbortSignal) => this.#readVerified(i, from, signal) } : {}),

@@ -36,6 +36,11 @@ export class WebSeeds {
     return [...this.#workers.map((w) => w.stats), ...loading]
   }
 
+  /** A web seed holds every piece: one still loading or at work counts. */
+  get serving(): boolean {
+    return this.#loading.length > 0 || this.#workers.some((w) => ['idle', 'working'].includes(w.stats.status))
+  }
+
   hashFailed(id: string): void {
     this.#workers.find((w) => w.id === id)?.hashFailed()
   }
