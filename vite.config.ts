@@ -101,7 +101,7 @@ function serviceWorker(): Plugin {
 // the OPFS store with the first torrent that stores pieces there, torrent creation with the first seed.
 // Listed first wins what both share: a page that plays has a Client.
 const LIBRARY_SEAMS = [
-  { name: 'tracker', root: /[\\/]node_modules[\\/]bittorrent-tracker[\\/]/ },
+  { name: 'tracker', root: /[\\/]src[\\/]tracker[\\/]tracker-module\.ts$/ },
   { name: 'media', root: /[\\/]src[\\/]media[\\/]index\.ts$/ },
   { name: 'webseed', root: /[\\/]src[\\/]torrent[\\/]web-seed-worker\.ts$/ },
   { name: 'v2', root: /[\\/]src[\\/]torrent[\\/]v2[\\/]v2-session\.ts$/ },

@@ -30,7 +30,7 @@ declare module 'bittorrent-tracker/client' {
     setInterval(ms: number): void
     destroy(cb?: (err?: Error) => void): void
     /** Internal: one object per announce URL (a WebSocketTracker; its handlers are wrapped). */
-    _trackers?: Array<import('./tracker-status.ts').WatchedTracker & import('./early-offers.ts').OfferingTracker>
+    _trackers?: Array<import('./tracker-status.ts').WatchedTracker & import('./early-offers.ts').OfferingTracker & import('./prompt-offers.ts').PeerMakingTracker>
     /** Internal: the info hash and peer id as binary strings, as replies carry them. */
     _infoHashBinary?: string
     _peerIdBinary?: string

@@ -6,6 +6,7 @@ import { SimplePeerChannel, type SimplePeerLike } from '../transport/simple-peer
 import type { PeerChannel } from '../transport/peer-channel.ts'
 import { TrackerStatus, watchTrackers, type TrackerStats } from './tracker-status.ts'
 import { startOffersEarly } from './early-offers.ts'
+import type { PeerMakingTracker } from './prompt-offers.ts'
 
 export type { TrackerState, TrackerStats } from './tracker-status.ts'
 
@@ -58,7 +59,7 @@ export function guardAnnounceReplies(client: Pick<TrackerClient, '_trackers'>, g
   }
 }
 
-type TrackerClientModule = typeof import('bittorrent-tracker/client')
+type TrackerClientModule = typeof import('./tracker-module.ts')
 let trackerClientModule: Promise<TrackerClientModule> | null = null
 
 /**
@@ -66,7 +67,7 @@ let trackerClientModule: Promise<TrackerClientModule> | null = null
  * they load with the first tracker (or when a Client preloads them), never when the library is imported.
  */
 export function loadTrackerClient(): Promise<TrackerClientModule> {
-  trackerClientModule ??= import('bittorrent-tracker/client').catch((err: unknown) => {
+  trackerClientModule ??= import('./tracker-module.ts').catch((err: unknown) => {
     trackerClientModule = null // let a later tracker try again
     throw err
   })
@@ -133,9 +134,9 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
       if (!this.#destroyed) for (const status of this.#status.values()) this.emit('update', status.snapshot())
     })
     loadTrackerClient().then(
-      ({ default: BittorrentTracker }) => {
+      ({ default: BittorrentTracker, promptPeers }) => {
         if (this.#destroyed) return
-        this.#attach(
+        this.#attach(promptPeers,
           new BittorrentTracker({
             infoHash: toHex(opts.infoHash),
             peerId: toHex(opts.peerId),
@@ -159,7 +160,7 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
     return [...this.#status.values()].map((s) => s.snapshot())
   }
 
-  #attach(client: TrackerClient): void {
+  #attach(promptPeers: (trackers: readonly PeerMakingTracker[]) => void, client: TrackerClient): void {
     this.#client = client
     client.on('peer', (peer) => this.#onPeer(peer, this.#within?.url))
     const warn = (err: Error) => {
@@ -188,6 +189,7 @@ export class TorrentTracker extends TypedEmitter<TrackerEvents> {
     })
     const used = new Set((client._trackers ?? []).map((t) => t.announceUrl))
     for (const url of this.#status.keys()) if (!used.has(url)) this.#failed(url, unusableReason(url), false)
+    promptPeers(client._trackers ?? [])
     startOffersEarly(client._trackers ?? [])
     for (const call of this.#queued.splice(0)) client[call]()
   }
