@@ -28,6 +28,17 @@ type Handler<T extends WireMessageType> = (to: DispatchTargets, peer: PeerRecord
 const ignore = () => undefined
 
 /**
+ * The peer's pieces changed. Before the metadata a peer that shows a piece is one we will want: saying so
+ * at once lets its unchoke travel while the metadata does, so the first requests leave with the metadata.
+ * Once the metadata is in, the scheduler sets interest from what we really want.
+ */
+function onPieces(to: DispatchTargets, peer: PeerRecord, shows: boolean): void {
+  const pieces = to.pieces()
+  if (pieces) return pieces.scheduler.onPieces(peer)
+  if (shows && !peer.session.amInterested) peer.session.send({ type: 'interested' })
+}
+
+/**
  * Every wire message, by type, to the one concern that handles it. The peer session has applied the
  * protocol state (choke, interest, the peer's pieces) before; this is the only place messages go from.
  */
@@ -37,9 +48,13 @@ const HANDLERS: { [T in WireMessageType]: Handler<T> } = {
   unchoke: (to, peer) => to.pieces()?.scheduler.fill(peer),
   interested: (to, peer) => to.pieces()?.uploader.onInterested(peer),
   'not-interested': (to, peer) => to.pieces()?.uploader.onNotInterested(peer),
-  have: (to, peer, m) => to.pieces()?.scheduler.onHave(peer, m.index),
-  bitfield: (to, peer) => to.pieces()?.scheduler.onPieces(peer),
-  'have-all': (to, peer) => to.pieces()?.scheduler.onPieces(peer),
+  have: (to, peer, m) => {
+    const pieces = to.pieces()
+    if (pieces) pieces.scheduler.onHave(peer, m.index)
+    else onPieces(to, peer, true)
+  },
+  bitfield: (to, peer, m) => onPieces(to, peer, m.bitfield.some((byte) => byte !== 0)),
+  'have-all': (to, peer) => onPieces(to, peer, true),
   // We never negotiate the fast extension (BEP 6): a peer without pieces is what we assume anyway.
   'have-none': ignore,
   request: (to, peer, m) => to.pieces()?.uploader.onRequest(peer, m.index, m.begin, m.length),
