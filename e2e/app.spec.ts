@@ -184,3 +184,27 @@ test('piece map, pause/resume, remove with or without data, and screenshots of t
   await expect(torrentItems(b.page)).toHaveCount(0)
   expect(await b.page.evaluate(() => window.swarmstream?.client.torrents.length)).toBe(0)
 })
+
+test('the player controls are shown once, hidden, while the app is idle, and nothing is left behind', async ({ openPeer, baseURL, tracker }) => {
+  const peer = await openPeer('idle', { app: false })
+  await peer.page.addInitScript(() => {
+    const seen: { added: number; removed: number; hidden: boolean[] } = { added: 0, removed: 0, hidden: [] }
+    ;(window as unknown as { __videos: typeof seen }).__videos = seen
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (!(n instanceof HTMLVideoElement)) continue
+          seen.added++
+          seen.hidden.push(n.controls && n.getAttribute('aria-hidden') === 'true' && n.style.opacity === '0')
+        }
+        for (const n of r.removedNodes) if (n instanceof HTMLVideoElement) seen.removed++
+      }
+    }).observe(document, { childList: true, subtree: true })
+  })
+  await peer.page.goto(appUrl(baseURL!, tracker.url))
+  await expect(peer.page.getByTestId('magnet-input')).toBeVisible()
+  await expect.poll(() => peer.page.evaluate(() => (window as unknown as { __videos: { removed: number } }).__videos.removed)).toBe(1)
+  const seen = await peer.page.evaluate(() => (window as unknown as { __videos: { added: number; hidden: boolean[] } }).__videos)
+  expect(seen).toEqual({ added: 1, removed: 1, hidden: [true] })
+  await expect(peer.page.locator('video')).toHaveCount(0)
+})

@@ -13,6 +13,8 @@ export const PHASES = [
   ['trackerAnswer', 'tracker answer (a peer answered)'],
   ['channelOpen', 'WebRTC connected (data channel open)'],
   ['metadata', 'metadata (torrent `metadata` event)'],
+  ['firstRequest', 'first block requested'],
+  ['firstBlock', 'first block received'],
   ['playerReady', 'player ready (media element gets its source)'],
   ['firstPiece', 'first piece stored (`verified` event)'],
   ['firstBytes', 'first append (first media bytes to the browser)'],
@@ -99,6 +101,8 @@ export function phaseProbe(): void {
           skip = length - 1
           have = 0
         } else if (have === 9) {
+          if (direction + head[4]! === 'o6') mark('firstRequest')
+          else if (direction + head[4]! === 'i7') mark('firstBlock')
           wire.push([performance.timeOrigin + performance.now(), direction + head[4]!, ((head[5]! << 24) | (head[6]! << 16) | (head[7]! << 8) | head[8]!) >>> 0])
           skip = length - 5
           have = 0
