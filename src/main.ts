@@ -4,7 +4,6 @@ import { appendTo, attachSubtitles, playWhenBuffered, preloadPlayers, renderTo }
 import { fileUrl, openWebsite, playFromUrl, serveFiles, urlPlayable } from './serve/index.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
-import { warmMediaControls } from './ui/warm-media-controls.ts'
 
 declare global {
   interface Window {
@@ -21,7 +20,7 @@ declare global {
 const config = loadConfig()
 // Playing is what the app is for: load the MP4 player while the page is idle, not on the first Play.
 requestIdleCallback(() => void preloadPlayers().catch(() => undefined))
-requestIdleCallback(() => warmMediaControls(), { timeout: 2000 })
+requestIdleCallback(() => void import('./ui/warm-media-controls.ts').then((m) => m.warmMediaControls()), { timeout: 2000 })
 const client = new Client({
   announce: config.announce,
   persist: true,
