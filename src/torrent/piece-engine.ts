@@ -358,13 +358,7 @@ export class PieceEngine {
     this.#waiters.wake(index)
     this.#blockWaiters.wake(index)
     if (this.#readers.active) this.#updatePriorities()
-    for (const peer of this.#deps.peers()) {
-      const { pieces } = peer.session
-      if (!pieces) continue
-      peer.session.send({ type: 'have', index })
-      // Only a peer that has the piece can have stopped being of interest.
-      if (pieces.get(index)) this.#scheduler.updateInterest(peer)
-    }
+    this.#scheduler.onStored(index)
     this.#deps.verified(index)
   }
 

@@ -106,6 +106,16 @@ export class RequestScheduler {
     this.fill(peer, true)
   }
 
+  /** We stored piece `index`: every peer hears of it; only one that has it can have stopped being of interest. */
+  onStored(index: number): void {
+    for (const peer of this.#deps.peers()) {
+      const { pieces } = peer.session
+      if (!pieces) continue
+      peer.session.send({ type: 'have', index })
+      if (pieces.get(index)) this.updateInterest(peer)
+    }
+  }
+
   onChoke(peer: PeerRecord): void {
     // Blocks already on their way when the peer choked us may still arrive.
     this.#releaseAll(peer, true)
