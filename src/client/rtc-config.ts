@@ -1,10 +1,5 @@
 import { InvalidInputError } from '../util/errors.ts'
-
-/** Whether an ICE server entry names a TURN server (the only kind that can relay). */
-function isTurn(server: RTCIceServer): boolean {
-  const urls = Array.isArray(server.urls) ? server.urls : [server.urls]
-  return urls.some((url) => /^turns?:/i.test(url))
-}
+import { iceServerKinds } from '../util/ice-servers.ts'
 
 /**
  * Refuses a relay-only configuration without a TURN server: it would connect to no peer at all,
@@ -12,7 +7,7 @@ function isTurn(server: RTCIceServer): boolean {
  */
 export function checkRtcConfig(config: RTCConfiguration | undefined): void {
   if (config?.iceTransportPolicy !== 'relay') return
-  if ((config.iceServers ?? []).some(isTurn)) return
+  if (iceServerKinds(config).turn) return
   throw new InvalidInputError(
     'RELAY_WITHOUT_TURN',
     "rtcConfig asks for relay candidates only (iceTransportPolicy: 'relay') but lists no TURN server, so no peer could ever connect. Add a turn: or turns: server with its username and credential to iceServers.",

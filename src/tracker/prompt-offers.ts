@@ -1,3 +1,5 @@
+import { iceServerKinds } from '../util/ice-servers.ts'
+
 /** An ICE candidate's kind, as `RTCIceCandidate.type` names it. */
 export type CandidateKind = 'host' | 'srflx' | 'relay'
 
@@ -20,18 +22,14 @@ export interface PeerMakingTracker {
   _createPeer?: (opts?: object) => unknown
 }
 
-function serverUrls(config: RTCConfiguration): string[] {
-  return (config.iceServers ?? []).flatMap((server) => (Array.isArray(server.urls) ? server.urls : [server.urls]))
-}
-
 /** One UDP candidate of each of these kinds is all a browser peer can use from us under `config`. */
 export function udpKindsToWaitFor(config: RTCConfiguration = {}): Set<CandidateKind> {
-  const urls = serverUrls(config)
+  const servers = iceServerKinds(config)
   const kinds = new Set<CandidateKind>()
-  if (urls.some((url) => /^turns?:/i.test(url))) kinds.add('relay')
+  if (servers.turn) kinds.add('relay')
   if (config.iceTransportPolicy === 'relay') return kinds
   kinds.add('host')
-  if (urls.some((url) => /^stuns?:/i.test(url))) kinds.add('srflx')
+  if (servers.stun) kinds.add('srflx')
   return kinds
 }
 
