@@ -171,4 +171,31 @@ describe('SuperSeed', () => {
     seed.refresh(PASS_ON_MS + 1, () => 0, () => true)
     expect(seed.over).toBe(true)
   })
+
+  it('does not take a copy it sent itself as a piece passed on: a piece sent again stays unpassed while only peers it went to show it', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [first, second, third] = [peer(), peer(), peer()]
+    for (const p of [first, second, third]) seed.admit(p, 0)
+    const holders = [first, second, third]
+    const shown = (i: number, sentTo: Set<MaskedPeer>) => holders.some((p) => !sentTo.has(p) && p.session.pieces!.get(i))
+    seed.sent(first, 0, 0)
+    first.session.pieces!.set(0)
+    seed.refresh(PASS_ON_MS, () => 0, shown)
+    // Handed out again (nobody else showed it), to the second peer: the first one showing it is no sign it spread.
+    seed.sent(second, 0, PASS_ON_MS)
+    second.session.pieces!.set(0)
+    seed.refresh(2 * PASS_ON_MS, () => 0, shown)
+    const late = peer()
+    const field = seed.admit(late, 2 * PASS_ON_MS)
+    seed.topUp(late, PIECE)
+    expect(told(field, late)[0]).toBe(0)
+    // Once a peer it never went to shows it, it is passed on.
+    seed.sent(late, 0, 2 * PASS_ON_MS)
+    third.session.pieces!.set(0)
+    seed.refresh(2 * PASS_ON_MS + 1, () => 0, shown)
+    const after = peer()
+    const next = seed.admit(after, 2 * PASS_ON_MS + 1)
+    seed.topUp(after, PIECE)
+    expect(told(next, after)).not.toContain(0)
+  })
 })

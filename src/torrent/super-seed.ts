@@ -38,8 +38,10 @@ interface Mask {
  */
 export class SuperSeed {
   readonly #offered: Bitfield
-  /** Pieces sent in full and not yet seen at another peer: by whom, since when. */
+  /** Pieces sent in full and not yet seen at another peer: to whom last, since when. */
   readonly #unpassed = new Map<number, { peer: MaskedPeer; at: number }>()
+  /** Every peer a piece not yet seen passed on was sent to: a copy we sent is no sign it was passed on. */
+  readonly #sentTo = new Map<number, Set<MaskedPeer>>()
   readonly #size: (index: number) => number
   readonly #masks = new Map<MaskedPeer, Mask>()
   /** No piece below it is left to hand out. */
@@ -97,19 +99,24 @@ export class SuperSeed {
   /** We sent the last block of a piece to a peer: it is handed out (an offer is spent; a masked peer asked for it anyway; an unmasked peer took it). */
   sent(peer: MaskedPeer, index: number, now: number): void {
     this.#masks.get(peer)?.offers.delete(index)
-    if (!this.over) this.#unpassed.set(index, { peer, at: now })
+    if (!this.over) {
+      this.#unpassed.set(index, { peer, at: now })
+      this.#sentTo.set(index, (this.#sentTo.get(index) ?? new Set()).add(peer))
+    }
     this.#offered.set(index)
   }
 
   /**
-   * Each tick: pieces sent but not passed on within PASS_ON_MS (`shown`: whether a peer other than the one
-   * sent it shows it) are handed out again; departed peers give back unsent offers, had offers are spent, a
+   * Each tick: pieces sent but not passed on within PASS_ON_MS (`shown`: whether a peer we never sent it to
+   * shows it) are handed out again; departed peers give back unsent offers, had offers are spent, a
    * peer uninterested for UNMASK_AFTER_MS (or all, once over) is told everything.
    */
-  refresh(now: number, bytesFor: (peer: MaskedPeer) => number, shown: (index: number, holder: MaskedPeer) => boolean): void {
+  refresh(now: number, bytesFor: (peer: MaskedPeer) => number, shown: (index: number, sentTo: Set<MaskedPeer>) => boolean): void {
     for (const [i, { peer, at }] of this.#unpassed) {
-      if (shown(i, peer)) this.#unpassed.delete(i)
-      else if (peer.session.closed || now - at >= PASS_ON_MS) {
+      if (shown(i, this.#sentTo.get(i)!)) {
+        this.#unpassed.delete(i)
+        this.#sentTo.delete(i)
+      } else if (peer.session.closed || now - at >= PASS_ON_MS) {
         this.#unpassed.delete(i)
         this.#giveBack(i)
       }

@@ -97,7 +97,7 @@ export class Uploader {
     const now = this.#deps.clock.now()
     this.#seeding = seeding
     for (const p of this.#deps.peers()) if (Number.isNaN(p.upload.since)) p.upload.since = now
-    this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord), (i, holder) => this.#shown(i, holder as PeerRecord))
+    this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord), (i, sentTo) => this.#shown(i, sentTo))
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
@@ -154,9 +154,9 @@ export class Uploader {
   }
 
 
-  /** Whether a peer other than `holder` shows the piece (it was passed on). */
-  #shown(index: number, holder: PeerRecord): boolean {
-    return this.#deps.peers().some((p) => p !== holder && !p.session.closed && !!p.session.pieces?.get(index))
+  /** Whether a peer we never sent the piece to shows it (it was passed on). */
+  #shown(index: number, sentTo: Set<unknown>): boolean {
+    return this.#deps.peers().some((p) => !sentTo.has(p) && !p.session.closed && !!p.session.pieces?.get(index))
   }
 
   /** Tit-for-tat: downloading, a peer known for OWED_AFTER_MS that has pieces we want and sent us none for as long. */
