@@ -49,6 +49,20 @@ describe('Choker', () => {
     expect(new Choker().rechoke(list, 0, true).size).toBe(3)
   })
 
+  it('gives the optimistic slot to a peer that does not owe us while there is one, else to one that does', () => {
+    const list = peers([0, 0, 30, 20, 10, 5])
+    list[0]!.owes = true
+    for (let r = 0; r < 1; r += 0.1) {
+      const choker = new Choker({ random: () => r })
+      choker.rechoke(list, 0, false)
+      expect(choker.optimistic).toBe('p1')
+    }
+    list[1]!.owes = true
+    const choker = new Choker({ random: () => 0.99 })
+    choker.rechoke(list, 0, false)
+    expect(['p0', 'p1']).toContain(choker.optimistic)
+  })
+
   it('gives a fast uplink a regular slot per SLOT_RATE it uploads, between UNCHOKE_SLOTS and MAX_UNCHOKE_SLOTS', () => {
     const list = (n: number, up: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, interested: true, downloadRate: 1000 + i, uploadRate: up }))
     const choker = new Choker({ random: () => 0 })

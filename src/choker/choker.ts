@@ -11,6 +11,10 @@ export const RECHOKE_INTERVAL_MS = 10_000
 export const OPTIMISTIC_INTERVAL_MS = 30_000
 /** A peer with pieces we want that sent us none for this long (and was known this long) owes us: tit-for-tat. */
 export const OWED_AFTER_MS = 20_000
+/** One that never sent us a block owes us this long after we first unchoked it (a trial it failed: a free rider never reciprocates). */
+export const TRIAL_MS = 5_000
+/** A peer that owes us gets at most a block per this many ms: a trickle that starves a free rider, not a peer behind us. */
+export const OWED_BLOCK_MS = 250
 
 export interface ChokerPeer {
   id: string
@@ -61,7 +65,9 @@ export class Choker {
     const others = interested.filter((p) => !unchoked.has(p.id))
     const current = others.find((p) => p.id === this.#optimistic)
     if (!current || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
-      const pick = others.length > 0 ? others[Math.floor(this.#random() * others.length)]! : null
+      const fair = others.filter((p) => !p.owes)
+      const pool = fair.length > 0 ? fair : others
+      const pick = pool.length > 0 ? pool[Math.floor(this.#random() * pool.length)]! : null
       this.#optimistic = pick?.id ?? null
       this.#optimisticSince = now
     }

@@ -51,6 +51,12 @@ export class UploadState {
   whileChoked = 0
   /** When the uploader first saw it (NaN: not yet). */
   since = NaN
+  /** When we first unchoked it (Infinity: never). */
+  unchokedAt = Infinity
+  /** It had pieces we wanted TRIAL_MS after our first unchoke and had sent us none (until it sends one). */
+  failed = false
+  /** An owing peer is sent its next block no sooner than this. */
+  nextAt = 0
 }
 
 /**

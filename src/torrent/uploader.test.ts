@@ -3,7 +3,7 @@ import { Bitfield } from '../util/bitfield.ts'
 import { bytesEqual } from '../util/bytes.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { patternBytes } from '../test-support/swarm-lab.ts'
-import { OWED_AFTER_MS, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
+import { OWED_BLOCK_MS, RECHOKE_INTERVAL_MS, TRIAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { Attacker } from '../test-support/attacker.ts'
 import { schedulerHarness } from './test-helpers.ts'
@@ -121,22 +121,55 @@ describe('Uploader', () => {
     expect(h.stats.ignoredRequests).toBe(1)
   })
 
-  it('downloading, does not unchoke on interest a peer that has pieces we want and sent us none for a while', async () => {
+  it('downloading, unchokes on interest a peer never tried, but not again once it had pieces we want and sent us none TRIAL_MS after', async () => {
     const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = schedulerHarness(big)
     const rider = h.connect(1, null)
-    const giver = h.connect(2, undefined, 10, BLOCK_LENGTH)
     await h.clock.advance(30)
-    h.uploader.rechoke(false)
-    await h.clock.advance(OWED_AFTER_MS)
-    expect(h.record(1).session.amInterested && h.record(2).session.amInterested).toBe(true)
+    const unchokes = () => rider.received.filter((m) => m.type === 'unchoke').length
     rider.send({ type: 'interested' })
-    giver.send({ type: 'interested' })
-    const unchoked = (p: typeof rider) => p.received.some((m) => m.type === 'unchoke')
-    // The giver's interest waits behind the blocks it is sending us on its slow link.
-    await h.clock.runUntil(() => unchoked(giver), 60_000)
-    expect(h.record(1).session.peerInterested).toBe(true)
-    expect(unchoked(rider)).toBe(false)
+    await h.clock.advance(30)
+    expect(h.record(1).session.amInterested).toBe(true)
+    expect(unchokes()).toBe(1)
+    await h.clock.advance(TRIAL_MS)
+    h.uploader.rechoke(false)
+    rider.send({ type: 'not-interested' })
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(true)
+    rider.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(unchokes()).toBe(1)
+  })
+
+  it('downloading, sends a peer that has pieces we want and sent us none TRIAL_MS after we unchoked it at most a block per OWED_BLOCK_MS', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = schedulerHarness(big)
+    for (let i = 0; i < 16; i++) {
+      await h.store.put(i, new Uint8Array(big.pieceLength))
+      h.picker.markHave(i)
+    }
+    const rider = h.connect(1, null)
+    await h.clock.advance(30)
+    rider.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(h.record(1).session.amInterested && !h.record(1).session.amChoking).toBe(true)
+    const blocks = () => rider.received.filter((m) => m.type === 'piece').length
+    const ask = (from: number) => {
+      for (let i = from; i < from + 8; i++) for (const begin of [0, BLOCK_LENGTH]) rider.send(request(i, begin))
+    }
+    // On trial: served at once.
+    ask(0)
+    await h.clock.advance(100)
+    expect(blocks()).toBe(16)
+    await h.clock.advance(TRIAL_MS)
+    ask(8)
+    for (let t = 0; t < 1000; t += 250) {
+      h.uploader.rechoke(false)
+      await h.clock.advance(250)
+    }
+    // A trickle (the optimistic slot has nobody else to go to), not what it asks for.
+    expect(blocks() - 16).toBeGreaterThan(0)
+    expect(blocks() - 16).toBeLessThanOrEqual(1000 / OWED_BLOCK_MS + 1)
   })
 
   it('ignores requests while choked, and drops a peer that floods them', async () => {

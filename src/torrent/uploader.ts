@@ -3,7 +3,7 @@ import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
 import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
-import { Choker, OWED_AFTER_MS, RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
+import { Choker, OWED_AFTER_MS, OWED_BLOCK_MS, RECHOKE_INTERVAL_MS, TRIAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import type { PeerRecord } from './peer-record.ts'
 import type { PieceReader } from './piece-reader.ts'
 import { OFFER_MIN_BYTES, OFFER_SECONDS, SuperSeed } from './super-seed.ts'
@@ -96,7 +96,10 @@ export class Uploader {
   rechoke(seeding: boolean): void {
     const now = this.#deps.clock.now()
     this.#seeding = seeding
-    for (const p of this.#deps.peers()) if (Number.isNaN(p.upload.since)) p.upload.since = now
+    for (const p of this.#deps.peers()) {
+      if (Number.isNaN(p.upload.since)) p.upload.since = now
+      if (p.upload.queue.length > 0) void this.#serve(p)
+    }
     this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord), (i, sentTo) => this.#shown(i, sentTo))
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
@@ -159,12 +162,20 @@ export class Uploader {
     return this.#deps.peers().some((p) => !sentTo.has(p) && !p.session.closed && !!p.session.pieces?.get(index))
   }
 
-  /** Tit-for-tat: downloading, a peer known for OWED_AFTER_MS that has pieces we want and sent us none for as long. */
+  /**
+   * Tit-for-tat, downloading: a peer that never sent us a block owes us once it had pieces we wanted TRIAL_MS after
+   * our first unchoke (a free rider never reciprocates; a peer never tried gets its trial); one that did, once it has
+   * pieces we want, was known for OWED_AFTER_MS and sent us none for as long.
+   */
   #owes(peer: PeerRecord, now: number): boolean {
-    return !this.#seeding && peer.session.amInterested && now - peer.upload.since >= OWED_AFTER_MS && now - peer.download.lastBlockAt >= OWED_AFTER_MS
+    const { upload, session } = peer
+    const last = peer.download.lastBlockAt
+    if (last < 0 && session.amInterested && now - upload.unchokedAt >= TRIAL_MS) upload.failed = true
+    return !this.#seeding && (last < 0 ? upload.failed : session.amInterested && now - upload.since >= OWED_AFTER_MS && now - last >= OWED_AFTER_MS)
   }
 
   #unchoke(peer: PeerRecord): void {
+    peer.upload.unchokedAt = Math.min(peer.upload.unchokedAt, this.#deps.clock.now())
     peer.session.send({ type: 'unchoke' })
     this.#seed?.topUp(peer, this.#offerBytes(peer))
   }
@@ -200,6 +211,8 @@ export class Uploader {
         // Up to ~UPLOAD_BUFFER_SECONDS queued, and under the channel's mark.
         const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(this.#deps.clock.now()) * UPLOAD_BUFFER_SECONDS)
         if (queue.length === 0 || session.amChoking || !session.writable || session.channel.bufferedAmount >= budget) return
+        const owes = this.#owes(peer, this.#deps.clock.now())
+        if (owes && this.#deps.clock.now() < upload.nextAt) return
         const next = queue[0]!
         // A piece in memory is served without an await, so a burst of blocks leaves in one task (and one channel message).
         let piece: Uint8Array | null | undefined = this.#deps.reader.cached(next.index)
@@ -214,6 +227,7 @@ export class Uploader {
         if (wait > 0) await sleep(this.#deps.clock, wait)
         if (session.closed) return
         session.sendPiece(next.index, next.begin, block)
+        if (owes) upload.nextAt = this.#deps.clock.now() + OWED_BLOCK_MS
         this.#deps.uploaded(block.length)
         if (this.#seed && next.begin + next.length === piece.length) {
           this.#seed.sent(peer, next.index, this.#deps.clock.now())
