@@ -12,7 +12,7 @@ import { lastPiecesScenario } from './scenarios/last-pieces.ts'
 import { validate } from './scenarios/validate.ts'
 import { viewers } from './scenarios/viewers.ts'
 
-const USAGE = `usage: npm run sim -- <scenario> [--peers N] [--seed S] [--stay] [--size MiB] [--resolution ms] [--until s] [--out DIR] [--timeline FILE] [--check] [--no-write] [--quiet]
+const USAGE = `usage: npm run sim -- <scenario> [--peers N] [--seed S] [--stay] [--linger S] [--size MiB] [--resolution ms] [--until s] [--out DIR] [--timeline FILE] [--check] [--no-write] [--quiet]
 scenarios:
   validate      the browser bench's swarm (seeder capped 4 MB/s, 4 leechers, 64 MiB) against its measured figures
   flash-crowd   one seeder capped 4 MB/s, N leechers within 10 s (default: 100, 300 and 1,000, leaving when done)
@@ -25,6 +25,7 @@ options:
   --seed S      seed of every random choice (default 1); the same seed gives the same figures
   --until S     stop every run at S virtual seconds (a sample or a profile; its figures are of an unfinished run)
   --stay        leechers stay and seed once done (flash-crowd, free-riders)
+  --linger S    leechers leave S seconds after done instead of at once (flash-crowd)
   --trace       print why things happen (viewers: each stall, the piece it waits for, who showed it; flash-crowd: links and connections each second)
   --timeline FILE  write each peer's timeline, every second (rates, interest, unchokes, requests), as JSON (flash-crowd, free-riders)
   --start-buffer S  viewers: a fixed S seconds of video buffered before the first frame and after a stall
@@ -81,6 +82,7 @@ function parse(argv: string[]): Args {
     else if (a === '--resolution') args.opts.resolutionMs = value()
     else if (a === '--until') setRunLimit(1000 * value())
     else if (a === '--stay') args.opts.stay = true
+    else if (a === '--linger') args.opts.lingerSeconds = value()
     else if (a === '--trace') args.opts.trace = true
     else if (a === '--start-buffer') args.opts.startBufferSeconds = value()
     else if (a === '--timeline') args.opts.timeline = argv[++i] ?? ''
@@ -104,7 +106,7 @@ function plan(args: Args): [string, ScenarioOptions][] {
 }
 
 function commandOf(name: string, o: ScenarioOptions): string {
-  const flags = [o.peers !== undefined ? `--peers ${o.peers}` : '', o.stay ? '--stay' : '', o.seed !== 1 ? `--seed ${o.seed}` : '', o.sizeMiB ? `--size ${o.sizeMiB}` : '', o.startBufferSeconds !== undefined ? `--start-buffer ${o.startBufferSeconds}` : '']
+  const flags = [o.peers !== undefined ? `--peers ${o.peers}` : '',  o.stay ? '--stay' : '', o.lingerSeconds ? `--linger ${o.lingerSeconds}` : '', o.seed !== 1 ? `--seed ${o.seed}` : '', o.sizeMiB ? `--size ${o.sizeMiB}` : '', o.startBufferSeconds !== undefined ? `--start-buffer ${o.startBufferSeconds}` : '']
   return `npm run sim -- ${name} ${flags.filter(Boolean).join(' ')}`.trim()
 }
 

@@ -13,6 +13,8 @@ export interface ScenarioOptions {
   peers?: number
   /** Stay and seed after completing instead of leaving (flash crowd). */
   stay?: boolean
+  /** Leechers that leave do so this many seconds after completing (flash crowd; default 0: at once). */
+  lingerSeconds?: number
   /** Torrent size, MiB (default 64). */
   sizeMiB?: number
   /** Virtual-time resolution, ms. */

@@ -31,8 +31,8 @@ export interface PeerSpec {
   uploadLimit?: number
   /** Never unchokes anyone, so it never uploads. */
   freeRider?: boolean
-  /** Leave once done, or once this fraction of the pieces is verified; stay when absent. */
-  leave?: 'done' | { atProgress: number }
+  /** Leave once done, this long after done, or once this fraction of the pieces is verified; stay when absent. */
+  leave?: 'done' | { afterDoneMs: number } | { atProgress: number }
   /** Join from the info hash alone and fetch the metadata from peers (BEP 9). */
   magnet?: boolean
   /** Play the torrent's first file through a streaming reader. */
@@ -205,7 +205,7 @@ export class SimPeer implements TrackerHost {
     const progress = t.progress
     if (this.at95 === null && progress >= 0.95) this.at95 = this.world.clock.now()
     const leave = this.spec.leave
-    if (leave && leave !== 'done' && progress >= leave.atProgress) void this.leave()
+    if (leave && leave !== 'done' && 'atProgress' in leave && progress >= leave.atProgress) void this.leave()
   }
 
   #onDone(): void {
@@ -213,6 +213,9 @@ export class SimPeer implements TrackerHost {
     this.doneAt = this.world.clock.now()
     if (this.at95 === null) this.at95 = this.doneAt
     this.world.events.done(this)
-    if (this.spec.leave === 'done' && this.spec.role === 'leecher') void this.leave()
+    const leave = this.spec.leave
+    if (this.spec.role !== 'leecher' || !leave) return
+    if (leave === 'done') void this.leave()
+    else if ('afterDoneMs' in leave) this.world.clock.setTimeout(() => void this.leave(), leave.afterDoneMs)
   }
 }

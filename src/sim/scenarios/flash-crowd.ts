@@ -22,10 +22,11 @@ export interface SwarmRun {
 export async function flashCrowd(opts: ScenarioOptions): Promise<SwarmRun> {
   const n = opts.peers ?? 1000
   const stay = opts.stay ?? false
+  const linger = stay ? 0 : (opts.lingerSeconds ?? 0)
   const content = scenarioContent(opts.sizeMiB)
   const rng = fork(opts.seed, 'population')
   const joinAt = uniformArrivals(n, 0, JOIN_WINDOW_MS, rng)
-  const specs = [seeder({ up: 20 * MB, down: 50 * MB, uploadLimit: SEEDER_CAP }), ...leechers({ rng, joinAt, ...(stay ? {} : { leave: 'done' as const }) })]
+  const specs = [seeder({ up: 20 * MB, down: 50 * MB, uploadLimit: SEEDER_CAP }), ...leechers({ rng, joinAt, ...(stay ? {} : { leave: linger > 0 ? { afterDoneMs: 1000 * linger } : ('done' as const) }) })]
   const sim = new Simulation({ seed: opts.seed, content, peers: specs, resolutionMs: opts.resolutionMs ?? 1, progress: opts.progress })
   const seeders = sim.peers.filter((p) => p.spec.role === 'seeder')
   const ls = sim.peers.filter((p) => p.spec.role === 'leecher')
@@ -55,16 +56,16 @@ export async function flashCrowd(opts: ScenarioOptions): Promise<SwarmRun> {
     minAvailability: Math.min(...result.samples.filter((s) => s.t > t0 + JOIN_WINDOW_MS).map((s) => s.minAvailability)),
     tracker: { announces: sim.tracker.announces, offers: sim.tracker.offersRelayed, connections: sim.tracker.connections },
   })
-  const variant = `${n}-${stay ? 'stay' : 'leave'}`
+  const variant = `${n}-${stay ? 'stay' : linger > 0 ? `linger${linger}` : 'leave'}`
   const targets =
     n >= 1000
       ? [target('median completion ÷ fluid bound', figures.medianOverBound, 1.15, '<='), target('p95 completion ÷ fluid bound', figures.p95OverBound, 1.3, '<=')]
       : []
-  const title = `Flash crowd: ${n} leechers ${stay ? 'stay to seed' : 'leave when done'}`
+  const title = `Flash crowd: ${n} leechers ${stay ? 'stay to seed' : linger > 0 ? `leave ${linger} s after done` : 'leave when done'}`
   const output: ScenarioOutput = {
     path: `flash-crowd/${variant}`,
     title,
-    params: { seed: opts.seed, leechers: n, stay, sizeMiB: opts.sizeMiB ?? 64, pieceLength: content.info.pieceLength, seederCap: SEEDER_CAP, joinWindowMs: JOIN_WINDOW_MS },
+    params: { seed: opts.seed, leechers: n, stay, ...(linger > 0 ? { lingerSeconds: linger } : {}), sizeMiB: opts.sizeMiB ?? 64, pieceLength: content.info.pieceLength, seederCap: SEEDER_CAP, joinWindowMs: JOIN_WINDOW_MS },
     figures,
     targets,
     plots: [
