@@ -3,6 +3,7 @@
  * Torrent session (built as the client builds one) on the simulator's clock, tracker and stand-ins.
  */
 import { toHex } from '../util/bytes.ts'
+import type { PieceBuffers } from '../util/piece-buffers.ts'
 import { TokenBucket } from '../util/token-bucket.ts'
 import { MemoryChunkStore, type ChunkStore } from '../storage/index.ts'
 import { BLOCK_LENGTH } from '../picker/index.ts'
@@ -57,6 +58,8 @@ export interface PeerWorld {
   /** 'shared': stand-in store over the shared bytes; 'memory': real copies (tests check them with SHA-1). */
   store: 'shared' | 'memory'
   readCachePieces: number | undefined
+  /** Piece buffers lent to sessions with a shared store and no read cache (see TorrentDeps.pieceBuffers). */
+  buffers: PieceBuffers | null
   events: PeerEvents
 }
 
@@ -81,6 +84,8 @@ export class SimPeer implements TrackerHost {
   received = 0
   readonly random: () => number
   #finalStats: WasteStats | null = null
+  /** The world's piece buffers, lent to this session; a viewer's stream may read a piece before its put, so a viewer gets none. */
+  readonly #buffers: PieceBuffers | undefined
 
   constructor(
     readonly index: number,
@@ -110,6 +115,7 @@ export class SimPeer implements TrackerHost {
       }
     } else this.sendFilter = null
     this.random = rng.fn
+    this.#buffers = (!spec.viewer && world.buffers) || undefined
   }
 
   get peerIdHex(): string {
@@ -135,6 +141,7 @@ export class SimPeer implements TrackerHost {
         hasher: content.hasher,
         random: this.random,
         readCachePieces: this.world.readCachePieces,
+        pieceBuffers: this.#buffers,
       },
       [],
     )
@@ -182,7 +189,7 @@ export class SimPeer implements TrackerHost {
   #makeStore(opts: { name: string; chunkLength: number; length: number }): ChunkStore {
     const { content } = this.world
     if (this.world.store === 'shared') {
-      const store = new SharedStore(opts, content)
+      const store = new SharedStore(opts, content, this.#buffers)
       return this.spec.role === 'seeder' ? store.fill() : store
     }
     const store = new MemoryChunkStore(opts)

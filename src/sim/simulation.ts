@@ -3,6 +3,7 @@
  * (an event-log digest, piece availability among present peers, a time series). Scenarios build the
  * peer list; `run` plays it until the stop condition holds or the time limit.
  */
+import { PieceBufferPool } from '../util/piece-buffers.ts'
 import { SimClock } from './sim-clock.ts'
 import type { SimContent } from './content.ts'
 import { fork } from './random.ts'
@@ -19,6 +20,8 @@ export interface SimConfig {
   store?: 'shared' | 'memory'
   /** Upload read cache of each session, pieces (default 0 with the shared store: reads are views). */
   readCachePieces?: number
+  /** Lend piece buffers to the sessions where that is safe (default true; false: a fresh one per piece). */
+  pieceBuffers?: boolean
   /** Time series sample period, virtual ms (default 1000). */
   sampleMs?: number
   /** Called with a one-line status every 10 virtual seconds (the CLI prints it). */
@@ -46,6 +49,9 @@ export interface RunResult {
   samples: Sample[]
 }
 
+/** Idle piece buffers kept for reuse, across all peers. */
+const MAX_FREE_BYTES = 64 * 1024 * 1024
+
 /** A cap on every run's virtual time, ms (`--until`: profile or sample a big crowd without running it to the end). */
 let runLimitMs = Infinity
 
@@ -58,6 +64,8 @@ export class Simulation {
   readonly tracker: SimTrackerServer
   readonly peers: SimPeer[]
   readonly content: SimContent
+  /** Piece buffers lent to the sessions' assemblers (null when the sessions keep or cache pieces). */
+  readonly buffers: PieceBufferPool | null
   readonly #avail: Int32Array
   readonly #sampleMs: number
   readonly samples: Sample[] = []
@@ -75,12 +83,16 @@ export class Simulation {
     this.tracker = new SimTrackerServer({ latencyMs: 10, ...cfg.tracker, clock: this.clock, rng: fork(cfg.seed, 'tracker') })
     this.#avail = new Int32Array(cfg.content.info.pieceHashes.length)
     const store = cfg.store ?? 'shared'
+    const readCachePieces = cfg.readCachePieces ?? (store === 'shared' ? 0 : undefined)
+    const { pieceLength } = cfg.content.info
+    this.buffers = cfg.pieceBuffers !== false && store === 'shared' && readCachePieces === 0 ? new PieceBufferPool(pieceLength, Math.ceil(MAX_FREE_BYTES / pieceLength)) : null
     const world: PeerWorld = {
       clock: this.clock,
       content: cfg.content,
       tracker: this.tracker,
       store,
-      readCachePieces: cfg.readCachePieces ?? (store === 'shared' ? 0 : undefined),
+      readCachePieces,
+      buffers: this.buffers,
       events: {
         verified: (peer, index) => {
           if (peer.leftAt === null) this.#avail[index]!++

@@ -1,5 +1,6 @@
 import { bytesEqual } from '../util/bytes.ts'
 import { ProtocolError } from '../util/errors.ts'
+import type { PieceBuffers } from '../util/piece-buffers.ts'
 import type { Hasher } from '../util/sha1.ts'
 import { BLOCK_LENGTH, type PiecePicker } from '../picker/index.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
@@ -24,7 +25,14 @@ export interface AssemblerDeps {
   checkPiece?: (index: number, data: Uint8Array) => Promise<boolean>
   stats: PeerStats
   smartBan: SmartBan
-  /** The piece verified: hand it to storage. */
+  /**
+   * Lends piece buffers (only the simulator: TorrentDeps.pieceBuffers); absent, each piece is a fresh
+   * allocation. The assembler holds a buffer from a piece's first block until the piece is thrown away,
+   * fails (smart ban done hashing its blocks) or passes (smart ban done judging it); a passing piece's
+   * buffer gets one more hold first, for `passed`'s receiver, which gives it back once stored.
+   */
+  pieceBuffers?: PieceBuffers | undefined
+  /** The piece verified: hand it to storage (with a hold on a lent buffer: see `pieceBuffers`). */
   passed(index: number, data: Uint8Array): void
   /** The piece failed its hash (its blocks are already free to request again). */
   failed(index: number): void
@@ -70,7 +78,7 @@ export class PieceAssembler implements BlockAssembler {
     let piece = this.#pieces.get(index)
     if (!piece) {
       const size = this.#deps.picker.pieceSize(index)
-      piece = { data: new Uint8Array(size), sources: new Array<BlockSource | undefined>(Math.ceil(size / BLOCK_LENGTH)).fill(undefined), filled: 0 }
+      piece = { data: this.#deps.pieceBuffers?.take(size) ?? new Uint8Array(size), sources: new Array<BlockSource | undefined>(Math.ceil(size / BLOCK_LENGTH)).fill(undefined), filled: 0 }
       this.#pieces.set(index, piece)
     }
     const b = begin / BLOCK_LENGTH
@@ -93,7 +101,10 @@ export class PieceAssembler implements BlockAssembler {
         bytes += Math.min(BLOCK_LENGTH, piece.data.length - b * BLOCK_LENGTH)
         this.#deps.picker.unreceive(index, b * BLOCK_LENGTH)
       })
-      if (piece.filled === 0) this.#pieces.delete(index)
+      if (piece.filled === 0) {
+        this.#pieces.delete(index)
+        this.#give(piece)
+      }
     }
     if (bytes > 0) this.#deps.stats.recordDiscarded(peerIdOf(source), bytes)
     return bytes
@@ -101,6 +112,7 @@ export class PieceAssembler implements BlockAssembler {
 
   stop(): void {
     this.#stopped = true
+    this.#pieces.forEach(this.#give)
     this.#pieces.clear()
   }
 
@@ -113,16 +125,19 @@ export class PieceAssembler implements BlockAssembler {
     } finally {
       this.#verifying--
     }
-    if (this.#stopped) return
+    if (this.#stopped) return this.#give(piece)
     if (ok) {
+      this.#deps.pieceBuffers?.hold(piece.data)
       this.#deps.passed(index, piece.data)
       // Judge whoever sent blocks to an earlier, failed attempt of this piece.
       const { liars } = await this.#deps.smartBan.piecePassed(index, piece.data, BLOCK_LENGTH)
       for (const liar of liars) this.#deps.offence(liar, lie(index, 'sent blocks that differ from the verified piece'))
-      return
-    }
-    await this.#onFailed(index, piece)
+    } else await this.#onFailed(index, piece)
+    this.#give(piece)
   }
+
+  /** The assembler is done with the piece's buffer (smart ban keeps hashes, not bytes). */
+  readonly #give = (piece: Assembly): void => this.#deps.pieceBuffers?.give(piece.data)
 
   async #onFailed(index: number, piece: Assembly): Promise<void> {
     const { picker, stats } = this.#deps

@@ -8,6 +8,7 @@
 import type { Clock } from '../util/clock.ts'
 import { bytesEqual } from '../util/bytes.ts'
 import { SwarmstreamError, type ProtocolError, type StorageError } from '../util/errors.ts'
+import type { PieceBuffers } from '../util/piece-buffers.ts'
 import type { Hasher } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import { pieceCount } from '../metainfo/layout.ts'
@@ -43,6 +44,8 @@ export interface PieceEngineDeps {
   random: () => number
   /** Whole pieces kept for uploads (default: CACHE_BYTES worth, at least 8). */
   readCachePieces?: number
+  /** Piece buffers lent to the assembler (the simulator's; see TorrentDeps). */
+  pieceBuffers?: PieceBuffers | undefined
   stats: PeerStats
   /** The swarm's admitted peers. */
   peers: () => readonly PeerRecord[]
@@ -118,6 +121,7 @@ export class PieceEngine {
       pieceHashes: info.pieceHashes,
       stats,
       smartBan: new SmartBan(deps.hasher),
+      pieceBuffers: deps.pieceBuffers,
       passed: (index, data) => this.#onPassed(index, data),
       failed: deps.hashFailed,
       offence: (source, error) => this.#onOffence(source, error),

@@ -267,6 +267,7 @@ export class TorrentRuntime implements TorrentControl {
       hasher: this.#hasher,
       random: this.#deps.random ?? Math.random,
       readCachePieces: this.#deps.readCachePieces,
+      pieceBuffers: this.#deps.pieceBuffers,
       stats: this.stats,
       peers: () => swarm.peers,
       uploadLimit: this.#deps.uploadLimit,

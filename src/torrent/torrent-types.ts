@@ -1,5 +1,6 @@
 import type { Clock } from '../util/clock.ts'
 import type { SwarmstreamError } from '../util/errors.ts'
+import type { PieceBuffers } from '../util/piece-buffers.ts'
 import type { Hasher } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { MerkleTree } from '../merkle/index.ts'
@@ -56,6 +57,12 @@ export interface TorrentDeps {
   random?: () => number
   /** Whole pieces the upload read cache keeps (default 16 MiB worth); the simulator, whose store shares one copy, keeps none. */
   readCachePieces?: number
+  /**
+   * Lends the assembler its piece buffers (default: a fresh one per piece). Only the simulator's: its store
+   * keeps no bytes and gives each buffer back in `put`, and nothing else reads them (no read cache, no
+   * stream readers). See AssemblerDeps for who holds a buffer when.
+   */
+  pieceBuffers?: PieceBuffers
 }
 
 export interface StartOptions {
