@@ -106,7 +106,7 @@ function plan(args: Args): [string, ScenarioOptions][] {
 }
 
 function commandOf(name: string, o: ScenarioOptions): string {
-  const flags = [o.peers !== undefined ? `--peers ${o.peers}` : '',  o.stay ? '--stay' : '', o.lingerSeconds ? `--linger ${o.lingerSeconds}` : '', o.seed !== 1 ? `--seed ${o.seed}` : '', o.sizeMiB ? `--size ${o.sizeMiB}` : '', o.startBufferSeconds !== undefined ? `--start-buffer ${o.startBufferSeconds}` : '']
+  const flags = [o.peers !== undefined ? `--peers ${o.peers}` : '', o.stay ? '--stay' : '', o.lingerSeconds ? `--linger ${o.lingerSeconds}` : '', o.seed !== 1 ? `--seed ${o.seed}` : '', o.sizeMiB ? `--size ${o.sizeMiB}` : '', o.startBufferSeconds !== undefined ? `--start-buffer ${o.startBufferSeconds}` : '']
   return `npm run sim -- ${name} ${flags.filter(Boolean).join(' ')}`.trim()
 }
 

@@ -209,10 +209,11 @@ export class Uploader {
       for (;;) {
         const queue = upload.queue
         // Up to ~UPLOAD_BUFFER_SECONDS queued, and under the channel's mark.
-        const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(this.#deps.clock.now()) * UPLOAD_BUFFER_SECONDS)
+        const now = this.#deps.clock.now()
+        const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(now) * UPLOAD_BUFFER_SECONDS)
         if (queue.length === 0 || session.amChoking || !session.writable || session.channel.bufferedAmount >= budget) return
-        const owes = this.#owes(peer, this.#deps.clock.now())
-        if (owes && this.#deps.clock.now() < upload.nextAt) return
+        const owes = this.#owes(peer, now)
+        if (owes && now < upload.nextAt) return
         const next = queue[0]!
         // A piece in memory is served without an await, so a burst of blocks leaves in one task (and one channel message).
         let piece: Uint8Array | null | undefined = this.#deps.reader.cached(next.index)
