@@ -151,6 +151,7 @@ export class PieceEngine {
       stats,
       peers,
       hasPiece: (i) => picker.hasPiece(i),
+      availability: (i) => picker.availability(i),
       pieceSize: (i) => picker.pieceSize(i),
       numPieces,
       drop: deps.drop,

@@ -90,6 +90,11 @@ export class SuperSeed {
     mask.offers.clear()
   }
 
+  /** Whether the peer is masked (not yet told every piece). */
+  masks(peer: MaskedPeer): boolean {
+    return this.#masks.has(peer)
+  }
+
   /** Whether the peer is masked and was not told of this piece. */
   hides(peer: MaskedPeer, index: number): boolean {
     const mask = this.#masks.get(peer)

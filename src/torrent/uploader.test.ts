@@ -121,6 +121,60 @@ describe('Uploader', () => {
     expect(h.stats.ignoredRequests).toBe(1)
   })
 
+  const servedOrder = (p: Attacker) => p.received.flatMap((m) => (m.type === 'piece' ? [m.index] : []))
+
+  it('downloading, serves first the queued request for the piece fewest of our peers have, ties in request order', async () => {
+    const h = schedulerHarness(GEOMETRY)
+    for (let i = 0; i < GEOMETRY.numPieces; i++) {
+      await h.store.put(i, data.subarray(i * GEOMETRY.pieceLength, (i + 1) * GEOMETRY.pieceLength))
+      h.picker.markHave(i)
+    }
+    const [a, b, leecher] = [h.join(2), h.join(3), h.join(1)]
+    await h.clock.advance(30)
+    for (const p of [a, b]) p.send({ type: 'have', index: 0 })
+    b.send({ type: 'have', index: 1 })
+    leecher.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(h.picker.availability(0)).toBe(2)
+    leecher.sendBurst(([[3, 0], [0, 0], [0, BLOCK_LENGTH], [1, 0], [2, 0], [2, BLOCK_LENGTH]] as const).map(([index, begin]) => request(index, begin)))
+    await h.clock.advance(100)
+    // Piece 3 was being read when the rest arrived; then by how many peers have each: 2 (none), 1 (one), 0 (two).
+    expect(servedOrder(leecher)).toEqual([3, 2, 2, 1, 0, 0])
+  })
+
+  it('seeding, keeps the request order of a peer it does not mask (a viewer asks for its playhead first)', async () => {
+    const h = await seed()
+    h.uploader.rechoke(true)
+    const [a, b, leecher] = [h.join(2), h.join(3), h.join(1)]
+    await h.clock.advance(30)
+    for (const p of [a, b]) p.send({ type: 'have', index: 0 })
+    leecher.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(h.picker.availability(0)).toBe(2)
+    leecher.sendBurst([3, 0, 2].map((index) => request(index)))
+    await h.clock.advance(100)
+    expect(servedOrder(leecher)).toEqual([3, 0, 2])
+  })
+
+  it('seeding, serves a peer it masks first what it asked for without being told of it (its playhead, ss_sup)', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = await seed({}, big)
+    const viewer = h.join(1, { superSeed: 1 })
+    h.join(2)
+    await h.clock.advance(30)
+    const told = bitfieldIndexes(h.uploader.bitfield(h.record(1), true)!, big.numPieces)
+    h.uploader.bitfield(h.record(2), true)
+    h.uploader.rechoke(true)
+    viewer.send({ type: 'interested' })
+    await h.clock.advance(30)
+    for (const m of viewer.received) if (m.type === 'have') told.push(m.index)
+    const offered = told.slice(0, 2)
+    const hidden = Array.from({ length: big.numPieces }, (_, i) => i).find((i) => !told.includes(i))!
+    viewer.sendBurst([...offered, hidden].map((index) => request(index)))
+    await h.clock.advance(100)
+    expect(servedOrder(viewer)).toEqual([offered[0], hidden, offered[1]])
+  })
+
   it('downloading, unchokes on interest a peer never tried, but not again once it had pieces we want and sent us none TRIAL_MS after', async () => {
     const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = schedulerHarness(big)

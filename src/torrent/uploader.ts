@@ -23,6 +23,8 @@ export const MAX_REQUESTS_WHILE_CHOKED = MAX_QUEUED_REQUESTS_PER_PEER
 export const UPLOAD_BUFFER_SECONDS = 0.25
 /** The least we keep queued: above LOW_WATER_MARK (256 KiB), so the channel still fires drain. */
 export const MIN_UPLOAD_BUFFER = 320 * 1024
+/** Of a peer's queued requests, the first this many are looked at for the rarest piece (see #next). */
+export const RAREST_WINDOW = 64
 
 export interface UploaderDeps {
   clock: Clock
@@ -35,6 +37,8 @@ export interface UploaderDeps {
   /** The swarm's admitted peers: a view, the uploader keeps no peer list of its own. */
   peers: () => readonly PeerRecord[]
   hasPiece: (index: number) => boolean
+  /** How many of our peers have the piece. */
+  availability: (index: number) => number
   pieceSize: (index: number) => number
   numPieces: number
   drop: (peer: PeerRecord, error: ProtocolError) => void
@@ -42,7 +46,7 @@ export interface UploaderDeps {
 }
 
 /**
- * Serves verified pieces to interested peers, in request order, within the channel's flow control and
+ * Serves verified pieces to interested peers, the rarest first (see #next), within the channel's flow control and
  * the upload limit; decides who is unchoked (tit-for-tat through the Choker). Per-peer state lives in
  * each record's `upload` slot.
  */
@@ -174,6 +178,35 @@ export class Uploader {
     return !this.#seeding && (last < 0 ? upload.failed : session.amInterested && now - upload.since >= OWED_AFTER_MS && now - last >= OWED_AFTER_MS)
   }
 
+  /**
+   * Which queued request to serve next. A fresh piece otherwise waits at each holder behind requests for
+   * pieces most of our peers could serve as well (the swarm simulator: ~1 s per hop in a flash crowd), so
+   * the request for the piece fewest of our peers have goes first (ties: request order; BEP 3 lets a peer
+   * answer requests in any order). Seeding, a peer we do not mask keeps its order (a viewer's playhead is
+   * first in it); one we mask gets first what it asked for without being told of it (its playhead: ss_sup).
+   */
+  #next(peer: PeerRecord): number {
+    const queue = peer.upload.queue
+    const end = Math.min(queue.length, RAREST_WINDOW)
+    if (end <= 1) return 0
+    const seed = this.#seed
+    if (this.#seeding) {
+      if (!seed?.masks(peer)) return 0
+      for (let k = 0; k < end; k++) if (seed.hides(peer, queue[k]!.index)) return k
+    }
+    const { availability } = this.#deps
+    let best = 0
+    let least = availability(queue[0]!.index)
+    for (let k = 1; k < end && least > 0; k++) {
+      const count = availability(queue[k]!.index)
+      if (count < least) {
+        least = count
+        best = k
+      }
+    }
+    return best
+  }
+
   #unchoke(peer: PeerRecord): void {
     peer.upload.unchokedAt = Math.min(peer.upload.unchokedAt, this.#deps.clock.now())
     peer.session.send({ type: 'unchoke' })
@@ -214,14 +247,16 @@ export class Uploader {
         if (queue.length === 0 || session.amChoking || !session.writable || session.channel.bufferedAmount >= budget) return
         const owes = this.#owes(peer, now)
         if (owes && now < upload.nextAt) return
-        const next = queue[0]!
+        let at = this.#next(peer)
+        const next = queue[at]!
         // A piece in memory is served without an await, so a burst of blocks leaves in one task (and one channel message).
         let piece: Uint8Array | null | undefined = this.#deps.reader.cached(next.index)
         if (piece === undefined) {
           piece = await this.#deps.reader.readPiece(next.index)
-          if (upload.queue[0] !== next) continue
+          at = upload.queue.indexOf(next)
+          if (at < 0) continue
         }
-        queue.shift()
+        upload.queue.splice(at, 1)
         if (!piece || session.closed) continue
         const block = piece.subarray(next.begin, next.begin + next.length)
         const wait = this.#deps.limiter.reserve(block.length, this.#deps.clock.now())
