@@ -43,6 +43,8 @@ interface Member {
   id: string
   client: SimTrackerClient
   seenAt: number
+  /** It announced with nothing left to download. */
+  complete: boolean
 }
 
 export class SimTrackerServer {
@@ -84,9 +86,14 @@ export class SimTrackerServer {
     }
     if (client.destroyed) return
     this.#members.delete(client.id)
-    this.#members.set(client.id, { id: client.id, client, seenAt: now })
+    this.#members.set(client.id, { id: client.id, client, seenAt: now, complete: client.opts.stats().left === 0 })
     while (this.#members.size > SWARM_CACHE_PEERS) this.#members.delete(this.#members.keys().next().value!)
     for (const target of this.#pick(client.id, offers)) this.#relay(client, target.client)
+    // The answer carries the swarm's seeders and leechers, as bittorrent-tracker's does.
+    let seeders = 0
+    for (const m of this.#members.values()) if (m.complete) seeders++
+    const counts = { seeders, leechers: this.#members.size - seeders }
+    this.#cfg.clock.setTimeout(() => client.answered(counts), this.#oneWay(client.host))
   }
 
   #expire(now: number): void {
@@ -128,6 +135,8 @@ export class SimTrackerServer {
       cb.sendFilter = to.host.sendFilter ?? null
       from.connected(ca)
       to.connected(cb)
+      from.introduced++
+      to.introduced++
     }, ms)
   }
 
@@ -140,6 +149,8 @@ export class SimTrackerServer {
 class SimTrackerClient extends TypedEmitter<TrackerEvents> implements TrackerLike {
   readonly id: string
   destroyed = false
+  /** Peers its offers reached whose connection opened. */
+  introduced = 0
   #interval: TimerId | null = null
   #started = false
 
@@ -179,6 +190,12 @@ class SimTrackerClient extends TypedEmitter<TrackerEvents> implements TrackerLik
 
   refuses(id: string): boolean {
     return this.opts.refuse(id)
+  }
+
+  answered(counts: { seeders: number; leechers: number }): void {
+    if (this.destroyed) return
+    const url = this.opts.announce[0] ?? 'sim'
+    this.emit('update', { url, status: 'connected', lastAnnounce: this.clock.now(), peers: this.introduced, ...counts })
   }
 
   connected(channel: SimChannel): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IDLE_ANNOUNCE_MS, IdleAnnouncer, MAX_IDLE_ANNOUNCE_MS } from './idle-announce.ts'
+import { IDLE_ANNOUNCE_MS, IdleAnnouncer, MAX_IDLE_ANNOUNCE_MS, PeerSeeker, SEEK_MS } from './idle-announce.ts'
 
 /** The times (ms) at which `due` says yes while idle from 0 to `until`, polled every second. */
 function announcesWhileIdle(idle: IdleAnnouncer, from: number, until: number): number[] {
@@ -22,5 +22,32 @@ describe('IdleAnnouncer', () => {
     expect(announcesWhileIdle(idle, 61_000, 200_000).slice(0, 2)).toEqual([71_000, 91_000])
     expect(idle.due(false, 201_000)).toBe(false)
     expect(announcesWhileIdle(idle, 202_000, 230_000)).toEqual([212_000])
+  })
+})
+
+describe('PeerSeeker', () => {
+  /** Polls every second from `from` to `until` while short; `introduced(t)`: peers introduced by then. */
+  function seeks(seeker: PeerSeeker, from: number, until: number, introduced: (t: number) => number): number[] {
+    const out: number[] = []
+    for (let t = from; t <= until; t += 1000) if (seeker.due(true, introduced(t), t)) out.push(t)
+    return out
+  }
+
+  it('announces every SEEK_MS while each announce brings peers', () => {
+    const seeker = new PeerSeeker()
+    const times: number[] = []
+    // Each announce brings a peer a second later.
+    for (let t = 0; t <= 30_000; t += 1000) if (seeker.due(true, times.filter((a) => a + 1000 <= t).length, t)) times.push(t)
+    expect(times).toEqual([1, 2, 3, 4, 5, 6].map((k) => k * SEEK_MS))
+  })
+
+  it('doubles the wait after an announce that brought nobody, up to the maximum, and starts over once no longer short', () => {
+    const seeker = new PeerSeeker()
+    const times = seeks(seeker, 0, 600_000, () => 0)
+    expect(times.slice(0, 4)).toEqual([SEEK_MS, 3 * SEEK_MS, 7 * SEEK_MS, 15 * SEEK_MS])
+    const gaps = times.slice(1).map((t, i) => t - times[i]!)
+    expect(Math.max(...gaps)).toBe(MAX_IDLE_ANNOUNCE_MS)
+    expect(seeker.due(false, 0, 601_000)).toBe(false)
+    expect(seeks(seeker, 602_000, 620_000, () => 0)).toEqual([602_000 + SEEK_MS, 602_000 + 3 * SEEK_MS])
   })
 })

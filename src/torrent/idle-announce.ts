@@ -29,3 +29,44 @@ export class IdleAnnouncer {
     return true
   }
 }
+
+/** A torrent connected to fewer peers than this (and than its trackers report) seeks more… */
+export const SEEK_PEERS = 30
+/** …announcing this often while each announce brings peers; one that brings none doubles the wait, up to MAX_IDLE_ANNOUNCE_MS. */
+export const SEEK_MS = 5_000
+
+/**
+ * Announces early while short of peers. An announce carries 5 offers, so a crowd that arrives at once
+ * otherwise keeps the 8–10 peers of its first announce (the simulated flash crowd: fresh pieces then reach
+ * half the crowd in ~5 s); a seeder short of leechers the trackers know of keeps reaching new ones as the
+ * finished ones leave.
+ */
+export class PeerSeeker {
+  /** When the current wait began (the first tick short of peers, then each early announce); null: not short. */
+  #since: number | null = null
+  #wait = SEEK_MS
+  /** Peers introduced by the time of our last early announce; null: none since we were last short. */
+  #announcedWith: number | null = null
+  /** Whether the last early announce was judged (its peers counted) yet. */
+  #judged = false
+
+  /** Called every tick; `introduced`: peers the trackers introduced so far. True when it should announce now. */
+  due(short: boolean, introduced: number, now: number): boolean {
+    if (!short) {
+      this.#since = this.#announcedWith = null
+      this.#wait = SEEK_MS
+      return false
+    }
+    this.#since ??= now
+    if (now - this.#since < this.#wait) return false
+    if (this.#announcedWith !== null && !this.#judged) {
+      this.#judged = true
+      this.#wait = introduced > this.#announcedWith ? SEEK_MS : Math.min(MAX_IDLE_ANNOUNCE_MS, 2 * this.#wait)
+      if (now - this.#since < this.#wait) return false
+    }
+    this.#since = now
+    this.#announcedWith = introduced
+    this.#judged = false
+    return true
+  }
+}

@@ -21,7 +21,7 @@ import type { PeerChannel } from '../transport/peer-channel.ts'
 import type { TrackerStats } from '../tracker/tracker-client.ts'
 import type { BlobSource } from './blob-source.ts'
 import { dispatch, type DispatchTargets } from './dispatch.ts'
-import { IdleAnnouncer } from './idle-announce.ts'
+import { IdleAnnouncer, PeerSeeker, SEEK_PEERS } from './idle-announce.ts'
 import { MetadataExchange } from './metadata-exchange.ts'
 import { deferredStore } from './deferred-store.ts'
 import type { PeerRecord } from './peer-record.ts'
@@ -81,6 +81,7 @@ export class TorrentRuntime implements TorrentControl {
   #tracker: TrackerLike | null = null
   #timer: TimerId | null = null
   readonly #idle = new IdleAnnouncer()
+  readonly #seeker = new PeerSeeker()
   #store: ChunkStore | null = null
   #settingUp = false
   #initialSelection: readonly boolean[] | null = null
@@ -298,8 +299,32 @@ export class TorrentRuntime implements TorrentControl {
     if (!engine) return
     engine.tick(this.done)
     const peers = this.swarm?.peers ?? []
+    const now = this.clock.now()
     const idle = !this.paused && (this.done ? !peers.some((p) => p.session.peerInterested) : !peers.some((p) => p.session.amInterested))
-    if (this.#idle.due(idle, this.clock.now())) this.#tracker?.update?.()
+    const seek = this.#seeker.due(!this.paused && this.#shortOfPeers(peers), this.#introduced(), now)
+    if (this.#idle.due(idle, now) || seek) this.#tracker?.update?.()
+  }
+
+  /** Downloading: fewer peers than SEEK_PEERS and than the trackers know of; seeding: fewer that lack pieces than the trackers' leechers. */
+  #shortOfPeers(peers: readonly PeerRecord[]): boolean {
+    let seeders = 0
+    let leechers = 0
+    for (const t of this.trackers.values()) {
+      seeders = Math.max(seeders, t.seeders)
+      leechers = Math.max(leechers, t.leechers)
+    }
+    if (this.done) {
+      const lacking = peers.filter((p) => !p.session.closed && !p.session.pieces?.complete).length
+      return lacking < Math.min(SEEK_PEERS, leechers)
+    }
+    const connected = peers.filter((p) => !p.session.closed).length
+    return connected < Math.min(SEEK_PEERS, seeders + leechers - 1)
+  }
+
+  #introduced(): number {
+    let n = 0
+    for (const t of this.trackers.values()) n += t.peers
+    return n
   }
 
   #addToEngine(peer: PeerRecord): void {
