@@ -129,7 +129,7 @@ class Flow {
 
 /**
  * One end of a simulated WebRTC data channel: reliable and ordered, `bufferedAmount` is what was sent
- * but has not left the send queue, and 'drain' fires when it falls to LOW_WATER_MARK or below (the
+ * but has not left the send queue, and 'drain' fires when it falls to its low-water mark or below (the
  * `bufferedamountlow` event SimplePeerChannel listens to). Chunks pass by reference: nothing in the
  * session writes to a buffer after sending or receiving it.
  */
@@ -141,6 +141,7 @@ export class SimChannel extends TypedEmitter<PeerChannelEvents> implements PeerC
   #clock: Clock
   /** Sends for which this returns false are dropped: a modified client (a free rider never unchokes). */
   sendFilter: ((data: Uint8Array) => boolean) | null = null
+  #lowWaterMark = LOW_WATER_MARK
   /** Bytes this end sent (all messages) and received. */
   sentBytes = 0
   receivedBytes = 0
@@ -164,6 +165,10 @@ export class SimChannel extends TypedEmitter<PeerChannelEvents> implements PeerC
     }
   }
 
+  setLowWaterMark(bytes: number): void {
+    this.#lowWaterMark = bytes
+  }
+
   close(reason = 'closed locally'): void {
     if (this.closed) return
     this.#shut(reason)
@@ -177,7 +182,7 @@ export class SimChannel extends TypedEmitter<PeerChannelEvents> implements PeerC
   sentFromQueue(bytes: number): void {
     const before = this.bufferedAmount
     this.bufferedAmount -= bytes
-    if (before > LOW_WATER_MARK && this.bufferedAmount <= LOW_WATER_MARK) {
+    if (before > this.#lowWaterMark && this.bufferedAmount <= this.#lowWaterMark) {
       queueMicrotask(() => {
         if (!this.closed) this.emit('drain')
       })

@@ -16,7 +16,7 @@ export interface MemoryChannelOptions {
 /**
  * One end of an in-memory channel pair. Delivery is asynchronous, in order, on the injected clock:
  * a send leaves after the ones before it (at `bytesPerSecond`) and arrives `latencyMs` later.
- * `bufferedAmount` counts bytes not yet sent; 'drain' fires when it falls to 0.
+ * `bufferedAmount` counts bytes not yet sent; 'drain' fires when it falls to 0, or once set, to the low-water mark.
  */
 export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements PeerChannel {
   remote: MemoryChannel | null = null
@@ -30,6 +30,7 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
   readonly #chunkSize: number
   /** When the sender is free again (rate-limited channels). */
   #busyUntil = 0
+  #lowWaterMark = 0
   /**
    * Sends in flight, oldest first. Each timer handles the oldest one, not its own: real timers of different
    * delays may fire out of order (Node groups them by duration), and a byte stream must not.
@@ -45,6 +46,10 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
     this.#chunkSize = opts.chunkSize ?? 0
   }
 
+  setLowWaterMark(bytes: number): void {
+    this.#lowWaterMark = bytes
+  }
+
   send(data: Uint8Array, tail?: Uint8Array): void {
     if (this.closed) return
     const copy = new Uint8Array(data.length + (tail?.length ?? 0))
@@ -57,8 +62,10 @@ export class MemoryChannel extends TypedEmitter<PeerChannelEvents> implements Pe
     this.#unsent.push(copy)
     this.#undelivered.push(copy)
     const sent = () => {
+      const before = this.bufferedAmount
       this.bufferedAmount -= this.#unsent.shift()!.length
-      if (this.bufferedAmount === 0 && !this.closed) this.emit('drain')
+      const mark = this.#lowWaterMark
+      if ((mark === 0 ? this.bufferedAmount === 0 : before > mark && this.bufferedAmount <= mark) && !this.closed) this.emit('drain')
     }
     const deliver = () => {
       const next = this.#undelivered.shift()!

@@ -7,7 +7,7 @@ import { OWED_BLOCK_MS, RECHOKE_INTERVAL_MS, TRIAL_MS, UNCHOKE_SLOTS } from '../
 import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { Attacker } from '../test-support/attacker.ts'
 import { schedulerHarness } from './test-helpers.ts'
-import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_UPLOAD_BUFFER } from './uploader.ts'
+import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_LOW_WATER_MARK, MIN_UPLOAD_BUFFER, UPLOAD_BUFFER_HEADROOM } from './uploader.ts'
 
 const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
 const data = patternBytes(GEOMETRY.length)
@@ -79,11 +79,32 @@ describe('Uploader', () => {
       await h.clock.advance(50)
       most = Math.max(most, h.record(1).session.channel.bufferedAmount)
     }
-    expect(most).toBeGreaterThan(LOW_WATER_MARK)
-    expect(most).toBeLessThanOrEqual(MIN_UPLOAD_BUFFER + BLOCK_LENGTH + 64)
+    // The channel's low-water mark follows the flow down to MIN_LOW_WATER_MARK, and the queue with it.
+    expect(h.record(1).upload.lowWaterMark).toBe(MIN_LOW_WATER_MARK)
+    expect(most).toBeGreaterThan(MIN_LOW_WATER_MARK)
+    expect(most).toBeLessThanOrEqual(MIN_LOW_WATER_MARK + UPLOAD_BUFFER_HEADROOM + BLOCK_LENGTH + 64)
     // It still gets its blocks at the channel's full rate.
     const got = leecher.received.filter((m) => m.type === 'piece').length * BLOCK_LENGTH
     expect(got).toBeGreaterThan(0.8 * slow * 5)
+  })
+
+  it('keeps the full low-water mark on a fast flow, and a queue above it', async () => {
+    const big = { numPieces: 768, pieceLength: 2 * BLOCK_LENGTH, length: 1536 * BLOCK_LENGTH }
+    const h = await seed({}, big)
+    const fast = 20_000_000
+    const leecher = h.connect(1, null, 10, fast)
+    leecher.send({ type: 'interested' })
+    await h.clock.advance(30)
+    leecher.sendBurst(Array.from({ length: big.numPieces }, (_, i) => [request(i), request(i, BLOCK_LENGTH)]).flat())
+    let most = 0
+    for (let t = 0; t < 1000; t += 10) {
+      await h.clock.advance(10)
+      most = Math.max(most, h.record(1).session.channel.bufferedAmount)
+    }
+    expect(h.record(1).upload.lowWaterMark).toBe(LOW_WATER_MARK)
+    expect(most).toBeGreaterThanOrEqual(MIN_UPLOAD_BUFFER)
+    const got = leecher.received.filter((m) => m.type === 'piece').length * BLOCK_LENGTH
+    expect(got).toBeGreaterThan(0.8 * fast * 0.9)
   })
 
   it('seeding, masks what it has (super-seeding) from a peer while another still lacks pieces; never from a lone leecher, nor beside peers that have everything', async () => {

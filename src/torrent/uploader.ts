@@ -3,6 +3,7 @@ import { ProtocolError } from '../util/errors.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import type { PeerStats } from '../peer/peer-stats.ts'
 import { MAX_REQUEST_LENGTH } from '../wire/index.ts'
+import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { Choker, OWED_AFTER_MS, OWED_BLOCK_MS, RECHOKE_INTERVAL_MS, TRIAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import type { PeerRecord } from './peer-record.ts'
 import type { PieceReader } from './piece-reader.ts'
@@ -21,8 +22,18 @@ export const MAX_REQUESTS_WHILE_CHOKED = MAX_QUEUED_REQUESTS_PER_PEER
  * channel's marks still bound it (a fast loopback link keeps the whole HIGH_WATER_MARK).
  */
 export const UPLOAD_BUFFER_SECONDS = 0.25
-/** The least we keep queued: above LOW_WATER_MARK (256 KiB), so the channel still fires drain. */
-export const MIN_UPLOAD_BUFFER = 320 * 1024
+/**
+ * A channel's low-water mark ('drain') follows the flow: about this much of its sending time, between
+ * MIN_LOW_WATER_MARK and LOW_WATER_MARK (a fast flow keeps the mark measured best on loopback). Each block
+ * queued for a slow flow delays what we send after it: the simulated flash crowd passed fresh pieces on
+ * 0.5–2 s sooner with 64 KiB than with 256 KiB.
+ */
+export const LOW_WATER_SECONDS = 0.1
+export const MIN_LOW_WATER_MARK = 64 * 1024
+/** Kept queued above the low-water mark, so the channel still fires drain. */
+export const UPLOAD_BUFFER_HEADROOM = 64 * 1024
+/** The least a fast flow keeps queued. */
+export const MIN_UPLOAD_BUFFER = LOW_WATER_MARK + UPLOAD_BUFFER_HEADROOM
 /** Of a peer's queued requests, the first this many are looked at for the rarest piece (see #next). */
 export const RAREST_WINDOW = 64
 
@@ -207,6 +218,18 @@ export class Uploader {
     return best
   }
 
+  /** The peer's channel's low-water mark, set to follow the flow's rate where the channel lets us (in 16 KiB steps). */
+  #lowWaterMark(peer: PeerRecord, rate: number): number {
+    const { channel } = peer.session
+    if (!channel.setLowWaterMark) return LOW_WATER_MARK
+    const mark = Math.min(LOW_WATER_MARK, Math.max(MIN_LOW_WATER_MARK, Math.ceil((rate * LOW_WATER_SECONDS) / 16384) * 16384))
+    if (mark !== peer.upload.lowWaterMark) {
+      channel.setLowWaterMark(mark)
+      peer.upload.lowWaterMark = mark
+    }
+    return mark
+  }
+
   #unchoke(peer: PeerRecord): void {
     peer.upload.unchokedAt = Math.min(peer.upload.unchokedAt, this.#deps.clock.now())
     peer.session.send({ type: 'unchoke' })
@@ -243,7 +266,8 @@ export class Uploader {
         const queue = upload.queue
         // Up to ~UPLOAD_BUFFER_SECONDS queued, and under the channel's mark.
         const now = this.#deps.clock.now()
-        const budget = Math.max(MIN_UPLOAD_BUFFER, session.uploadRate.rate(now) * UPLOAD_BUFFER_SECONDS)
+        const rate = session.uploadRate.rate(now)
+        const budget = Math.max(this.#lowWaterMark(peer, rate) + UPLOAD_BUFFER_HEADROOM, rate * UPLOAD_BUFFER_SECONDS)
         if (queue.length === 0 || session.amChoking || !session.writable || session.channel.bufferedAmount >= budget) return
         const owes = this.#owes(peer, now)
         if (owes && now < upload.nextAt) return

@@ -28,6 +28,8 @@ export interface PeerChannel extends TypedEmitter<PeerChannelEvents> {
    */
   send(data: Uint8Array, tail?: Uint8Array): void
   close(reason?: string): void
+  /** Where 'drain' fires from now on (LOW_WATER_MARK until set); channels without it keep their own. */
+  setLowWaterMark?(bytes: number): void
 }
 
 /** Stop writing above this many queued bytes; resume on 'drain'. Measured best on loopback: 1 MiB / 256 KiB. */

@@ -53,6 +53,10 @@ export class SimplePeerChannel extends TypedEmitter<PeerChannelEvents> implement
     return this.#closed
   }
 
+  setLowWaterMark(bytes: number): void {
+    this.#channel.bufferedAmountLowThreshold = bytes
+  }
+
   get bufferedAmount(): number {
     return this.#closed ? 0 : this.#channel.bufferedAmount + this.#batcher.pending
   }
