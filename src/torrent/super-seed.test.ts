@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
 import type { WireMessage } from '../wire/index.ts'
-import { OFFER_MIN_BYTES, PASS_ON_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
+import { OFFER_MIN_BYTES, PASS_ON_MS, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
 
 const PIECE = 64 * 1024
 const N = 64
@@ -111,6 +111,25 @@ describe('SuperSeed', () => {
     expect(seed.over).toBe(true)
     expect(new Set(told(fields[0]!, a)).size).toBe(N)
     expect(new Set(told(fields[1]!, b)).size).toBe(N)
+  })
+
+  it('hands out once more a piece sent long ago that few of our peers show (its copies stayed in one corner), but not a fresh one', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [a, b] = [peer(), peer()]
+    seed.admit(a, 0)
+    const fieldB = seed.admit(b, 0)
+    seed.topUp(a, N * PIECE)
+    for (let i = 0; i < N; i++) seed.sent(a, i, i < 60 ? 0 : STUCK_AFTER_MS - 1000)
+    // Piece 5 is at one of our peers, the median old piece at eight; 60–63 are fresh and at none.
+    const availability = (i: number) => (i === 5 ? 1 : i >= 60 ? 0 : 8)
+    seed.refresh(STUCK_AFTER_MS, () => 0, () => true, availability)
+    expect(seed.over).toBe(false)
+    seed.topUp(b, 4 * PIECE)
+    expect(told(fieldB, b)).toEqual([0, 5])
+    seed.sent(b, 5, STUCK_AFTER_MS)
+    // A piece goes out again at most once: now every piece was, and was passed on.
+    seed.refresh(STUCK_AFTER_MS + 1, () => 0, () => true, availability)
+    expect(seed.over).toBe(true)
   })
 
   it('tells a peer every piece once it stays uninterested in its offers (it wants other files)', () => {

@@ -10,6 +10,16 @@ export const OFFER_SECONDS = 1
  * uploads (a free rider) cannot be the swarm's only copy of a piece.
  */
 export const PASS_ON_MS = 5000
+/**
+ * A piece first sent at least STUCK_AFTER_MS ago that fewer of our peers show than STUCK_SHARE of the
+ * median such piece goes out once more (checked every STUCK_CHECK_MS while masking, once a tenth of the
+ * pieces are that old): its copies stayed in one corner of the swarm. The simulated crowd that leaves when
+ * done jammed on such a piece: two leechers held it from 5 to 22 s, and once they had completed and left,
+ * 245 leechers waited for it with the seeder its only holder.
+ */
+export const STUCK_AFTER_MS = 8000
+export const STUCK_SHARE = 0.25
+export const STUCK_CHECK_MS = 1000
 /** A masked peer that stays uninterested this long while offered pieces it lacks (it does not want them: file selection) is told every piece. */
 export const UNMASK_AFTER_MS = 2000
 
@@ -46,12 +56,19 @@ export class SuperSeed {
   readonly #masks = new Map<MaskedPeer, Mask>()
   /** No piece below it is left to hand out. */
   #cursor = 0
+  /** When each piece was first sent in full (NaN: not yet). */
+  readonly #firstSent: Float64Array
+  /** Pieces handed out once more for being stuck (each at most once). */
+  readonly #again: Bitfield
+  #stuckCheckedAt = -Infinity
   /** Every piece was handed out once, and each one sent was seen passed on: no more masking. */
   over = false
 
   constructor(numPieces: number, pieceSize: (index: number) => number) {
     this.#offered = new Bitfield(numPieces)
     this.#size = pieceSize
+    this.#firstSent = new Float64Array(numPieces).fill(NaN)
+    this.#again = new Bitfield(numPieces)
   }
 
   /** Masks a newly admitted (choked) peer; returns its bitfield: one piece to be interested in. */
@@ -104,6 +121,7 @@ export class SuperSeed {
   /** We sent the last block of a piece to a peer: it is handed out (an offer is spent; a masked peer asked for it anyway; an unmasked peer took it). */
   sent(peer: MaskedPeer, index: number, now: number): void {
     this.#masks.get(peer)?.offers.delete(index)
+    if (Number.isNaN(this.#firstSent[index]!)) this.#firstSent[index] = now
     if (!this.over) {
       this.#unpassed.set(index, { peer, at: now })
       this.#sentTo.set(index, (this.#sentTo.get(index) ?? new Set()).add(peer))
@@ -116,7 +134,12 @@ export class SuperSeed {
    * shows it) are handed out again; departed peers give back unsent offers, had offers are spent, a
    * peer uninterested for UNMASK_AFTER_MS (or all, once over) is told everything.
    */
-  refresh(now: number, bytesFor: (peer: MaskedPeer) => number, shown: (index: number, sentTo: Set<MaskedPeer>) => boolean): void {
+  refresh(
+    now: number,
+    bytesFor: (peer: MaskedPeer) => number,
+    shown: (index: number, sentTo: Set<MaskedPeer>) => boolean,
+    availability: (index: number) => number = () => Infinity,
+  ): void {
     for (const [i, { peer, at }] of this.#unpassed) {
       if (shown(i, this.#sentTo.get(i)!)) {
         this.#unpassed.delete(i)
@@ -125,6 +148,10 @@ export class SuperSeed {
         this.#unpassed.delete(i)
         this.#giveBack(i)
       }
+    }
+    if (!this.over && now - this.#stuckCheckedAt >= STUCK_CHECK_MS) {
+      this.#stuckCheckedAt = now
+      this.#handOutStuck(now, availability)
     }
     this.over ||= this.#offered.complete && this.#unpassed.size === 0
     for (const [peer, mask] of this.#masks) {
@@ -140,6 +167,21 @@ export class SuperSeed {
         for (let i = 0; i < this.#offered.length; i++) if (!mask.told.get(i)) session.send({ type: 'have', index: i })
         this.#masks.delete(peer)
       } else this.topUp(peer, bytesFor(peer))
+    }
+  }
+
+  /** Gives back the stuck pieces (see STUCK_AFTER_MS) not given back before. */
+  #handOutStuck(now: number, availability: (index: number) => number): void {
+    const n = this.#firstSent.length
+    const old: number[] = []
+    for (let i = 0; i < n; i++) if (now - this.#firstSent[i]! >= STUCK_AFTER_MS) old.push(availability(i))
+    if (old.length === 0 || old.length < n / 10) return
+    old.sort((a, b) => a - b)
+    const below = STUCK_SHARE * old[old.length >> 1]!
+    for (let i = 0; i < n; i++) {
+      if (this.#again.get(i) || !(now - this.#firstSent[i]! >= STUCK_AFTER_MS) || !(availability(i) < below)) continue
+      this.#again.set(i)
+      this.#giveBack(i)
     }
   }
 

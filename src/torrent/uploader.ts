@@ -115,7 +115,7 @@ export class Uploader {
       if (Number.isNaN(p.upload.since)) p.upload.since = now
       if (p.upload.queue.length > 0) void this.#serve(p)
     }
-    this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord), (i, sentTo) => this.#shown(i, sentTo))
+    this.#seed?.refresh(now, (p) => this.#offerBytes(p as PeerRecord), (i, sentTo) => this.#shown(i, sentTo), this.#deps.availability)
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
