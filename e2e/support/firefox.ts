@@ -1,7 +1,7 @@
 // Launches Debian's Firefox ESR with puppeteer-core over WebDriver BiDi (Playwright 1.65 cannot drive
 // the stock binary) and opens one isolated browser context (a BiDi user context) per peer. Mirrors
 // browser.ts for Chromium.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import puppeteer, { type Browser, type BrowserContext, type LaunchOptions, type Page } from 'puppeteer-core'
@@ -28,7 +28,14 @@ export function firefoxLaunchOptions(profileDir: string): LaunchOptions {
     executablePath: FIREFOX_PATH,
     headless: true,
     userDataDir: profileDir,
-    extraPrefsFirefox: { ...FIREFOX_PREFS },
+    // A browser-wide download folder, for Firefox builds whose BiDi lacks browser.setDownloadBehavior (ESR 140.12).
+    extraPrefsFirefox: {
+      ...FIREFOX_PREFS,
+      'browser.download.folderList': 2,
+      'browser.download.dir': join(profileDir, 'downloads'),
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+    },
     protocolTimeout: 120_000,
   }
 }
@@ -66,8 +73,9 @@ export function removeDir(dir: string): void {
 export interface FirefoxPeerPage {
   context: BrowserContext
   page: Page
-  /** Where this context's downloads land (removed by closeFirefoxPeerPage). */
+  /** Where this context's downloads land (removed by closeFirefoxPeerPage when it is the context's own). */
   downloadDir: string
+  ownDownloadDir: boolean
 }
 
 export interface FirefoxPeerPageOptions {
@@ -82,18 +90,30 @@ export interface FirefoxPeerPageOptions {
  * so every peer's page is visible and none is throttled as a background tab.
  */
 export async function newFirefoxPeerPage(browser: Browser, baseURL: string, opts: FirefoxPeerPageOptions = {}): Promise<FirefoxPeerPage> {
-  const downloadDir = mkdtempSync(join(tmpdir(), 'swarmstream-firefox-downloads-'))
-  const context = await browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloadDir } })
+  let downloadDir = mkdtempSync(join(tmpdir(), 'swarmstream-firefox-downloads-'))
+  let ownDownloadDir = true
+  let context: BrowserContext
+  try {
+    context = await browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloadDir } })
+  } catch (err) {
+    if (!String((err as Error).message).includes('setDownloadBehavior')) throw err
+    // This Firefox cannot set a context's download folder: downloads go to the profile's (see firefoxLaunchOptions).
+    removeDir(downloadDir)
+    downloadDir = join(profileDirs.get(browser) ?? tmpdir(), 'downloads')
+    mkdirSync(downloadDir, { recursive: true })
+    ownDownloadDir = false
+    context = await browser.createBrowserContext()
+  }
   const page = await context.newPage({ type: 'window' })
   forwardFirefoxPageErrors(page, opts.label ?? 'firefox page')
   const path = opts.path === undefined ? '/' : opts.path
   if (path !== null) await page.goto(new URL(path, baseURL).toString())
-  return { context, page, downloadDir }
+  return { context, page, downloadDir, ownDownloadDir }
 }
 
 export async function closeFirefoxPeerPage(peer: FirefoxPeerPage): Promise<void> {
   await peer.context.close().catch(() => undefined)
-  removeDir(peer.downloadDir)
+  if (peer.ownDownloadDir) removeDir(peer.downloadDir)
 }
 
 export function forwardFirefoxPageErrors(page: Page, label: string): void {
