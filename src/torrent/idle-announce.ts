@@ -70,3 +70,25 @@ export class PeerSeeker {
     return true
   }
 }
+
+/** Downloading: fewer peers than SEEK_PEERS and than the trackers know of; seeding: fewer that lack pieces than the trackers' leechers. */
+export function shortOfPeers(
+  peers: readonly { session: { closed: boolean; pieces?: { complete: boolean } | null } }[],
+  trackers: Iterable<{ seeders: number; leechers: number }>,
+  seeding: boolean,
+): boolean {
+  let seeders = 0
+  let leechers = 0
+  for (const t of trackers) {
+    seeders = Math.max(seeders, t.seeders)
+    leechers = Math.max(leechers, t.leechers)
+  }
+  let connected = 0
+  let lacking = 0
+  for (const p of peers) {
+    if (p.session.closed) continue
+    connected++
+    if (!p.session.pieces?.complete) lacking++
+  }
+  return seeding ? lacking < Math.min(SEEK_PEERS, leechers) : connected < Math.min(SEEK_PEERS, seeders + leechers - 1)
+}

@@ -21,7 +21,7 @@ import type { PeerChannel } from '../transport/peer-channel.ts'
 import type { TrackerStats } from '../tracker/tracker-client.ts'
 import type { BlobSource } from './blob-source.ts'
 import { dispatch, type DispatchTargets } from './dispatch.ts'
-import { IdleAnnouncer, PeerSeeker, SEEK_PEERS } from './idle-announce.ts'
+import { IdleAnnouncer, PeerSeeker, shortOfPeers } from './idle-announce.ts'
 import { MetadataExchange } from './metadata-exchange.ts'
 import { deferredStore } from './deferred-store.ts'
 import type { PeerRecord } from './peer-record.ts'
@@ -301,24 +301,8 @@ export class TorrentRuntime implements TorrentControl {
     const peers = this.swarm?.peers ?? []
     const now = this.clock.now()
     const idle = !this.paused && (this.done ? !peers.some((p) => p.session.peerInterested) : !peers.some((p) => p.session.amInterested))
-    const seek = this.#seeker.due(!this.paused && this.#shortOfPeers(peers), this.#introduced(), now)
+    const seek = this.#seeker.due(!this.paused && shortOfPeers(peers, this.trackers.values(), this.done), this.#introduced(), now)
     if (this.#idle.due(idle, now) || seek) this.#tracker?.update?.()
-  }
-
-  /** Downloading: fewer peers than SEEK_PEERS and than the trackers know of; seeding: fewer that lack pieces than the trackers' leechers. */
-  #shortOfPeers(peers: readonly PeerRecord[]): boolean {
-    let seeders = 0
-    let leechers = 0
-    for (const t of this.trackers.values()) {
-      seeders = Math.max(seeders, t.seeders)
-      leechers = Math.max(leechers, t.leechers)
-    }
-    if (this.done) {
-      const lacking = peers.filter((p) => !p.session.closed && !p.session.pieces?.complete).length
-      return lacking < Math.min(SEEK_PEERS, leechers)
-    }
-    const connected = peers.filter((p) => !p.session.closed).length
-    return connected < Math.min(SEEK_PEERS, seeders + leechers - 1)
   }
 
   #introduced(): number {
