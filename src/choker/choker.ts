@@ -11,8 +11,12 @@ export const RECHOKE_INTERVAL_MS = 10_000
 export const OPTIMISTIC_INTERVAL_MS = 30_000
 /** A peer with pieces we want that sent us none for this long (and was known this long) owes us: tit-for-tat. */
 export const OWED_AFTER_MS = 20_000
-/** One that never sent us a block owes us this long after we first unchoked it (a trial it failed: a free rider never reciprocates). */
-export const TRIAL_MS = 5_000
+/**
+ * One that never sent us a block owes us this long after we first unchoked it (a trial it failed: a free
+ * rider never reciprocates). A free rider meets tens of peers, each of which gives it a trial: at 5 s those
+ * trials carried 88 % of its bytes in the simulated crowd, and it finished only 1.3–1.5× later than contributors.
+ */
+export const TRIAL_MS = 2_000
 /** A peer that owes us gets at most a block per this many ms: a trickle that starves a free rider, not a peer behind us. */
 export const OWED_BLOCK_MS = 250
 
