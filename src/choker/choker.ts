@@ -1,4 +1,4 @@
-/** Tit-for-tat (BEP 3): every 10 s the 4 best peers are unchoked, plus one optimistic unchoke rotated every 30 s. */
+/** Tit-for-tat (BEP 3): every 5 s the 4 best peers are unchoked, plus one optimistic unchoke rotated every 30 s. */
 export const UNCHOKE_SLOTS = 4
 /**
  * A fast uplink gets a regular slot per this many bytes/s it uploads (at least UNCHOKE_SLOTS, at most
@@ -7,7 +7,13 @@ export const UNCHOKE_SLOTS = 4
  */
 export const SLOT_RATE = 1_000_000
 export const MAX_UNCHOKE_SLOTS = 20
-export const RECHOKE_INTERVAL_MS = 10_000
+/**
+ * BEP 3's 10 s halved: one rate window (5 s). A holder passes a fresh piece only to the peers it unchokes,
+ * so it reaches a choked neighbour at a rechoke; at 10 s the last pieces of a crowd that leaves when done
+ * spread slower than their holders finished and left (the swarm simulator: the crowd then waited on the
+ * seeder alone, which meets 5 peers per announce).
+ */
+export const RECHOKE_INTERVAL_MS = 5_000
 export const OPTIMISTIC_INTERVAL_MS = 30_000
 /** A peer with pieces we want that sent us none for this long (and was known this long) owes us: tit-for-tat. */
 export const OWED_AFTER_MS = 20_000
