@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IDLE_ANNOUNCE_MS, IdleAnnouncer, MAX_IDLE_ANNOUNCE_MS, PeerSeeker, SEEK_MS } from './idle-announce.ts'
+import { IDLE_ANNOUNCE_MS, IdleAnnouncer, MAX_IDLE_ANNOUNCE_MS, PeerSeeker, SEEK_MS, SEEK_SEEDING_MS } from './idle-announce.ts'
 
 /** The times (ms) at which `due` says yes while idle from 0 to `until`, polled every second. */
 function announcesWhileIdle(idle: IdleAnnouncer, from: number, until: number): number[] {
@@ -39,6 +39,19 @@ describe('PeerSeeker', () => {
     // Each announce brings a peer a second later.
     for (let t = 0; t <= 30_000; t += 1000) if (seeker.due(true, times.filter((a) => a + 1000 <= t).length, t)) times.push(t)
     expect(times).toEqual([1, 2, 3, 4, 5, 6].map((k) => k * SEEK_MS))
+  })
+
+  it('seeding, announces every SEEK_SEEDING_MS while each announce brings peers, and doubles from there after one that brought nobody', () => {
+    const seeker = new PeerSeeker()
+    const times: number[] = []
+    // Done and not short first: the wait starts over at the seeder's pace.
+    expect(seeker.due(false, 0, 0, true)).toBe(false)
+    for (let t = 0; t <= 5000; t += 250) if (seeker.due(true, times.filter((a) => a + 250 <= t).length, t, true)) times.push(t)
+    expect(times).toEqual([1, 2, 3, 4, 5].map((k) => k * SEEK_SEEDING_MS))
+    // The announce at 5 s brought one more; from 6 s on, none.
+    const idle: number[] = []
+    for (let t = 6000; t <= 20_000; t += 250) if (seeker.due(true, 5, t, true)) idle.push(t)
+    expect(idle).toEqual([6000, 8000, 12_000, 20_000])
   })
 
   it('doubles the wait after an announce that brought nobody, up to the maximum, and starts over once no longer short', () => {

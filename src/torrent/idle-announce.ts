@@ -34,6 +34,12 @@ export class IdleAnnouncer {
 export const SEEK_PEERS = 30
 /** …announcing this often while each announce brings peers; one that brings none doubles the wait, up to MAX_IDLE_ANNOUNCE_MS. */
 export const SEEK_MS = 5_000
+/**
+ * A seeder short of leechers announces this often instead. Each announce meets at most 5 new peers, and a
+ * leecher that lacks only what the seeder alone holds leaves as soon as it has it: the swarm simulator's crowds
+ * that jammed on such a piece drained at 5 leechers per seeder announce.
+ */
+export const SEEK_SEEDING_MS = 1_000
 
 /**
  * Announces early while short of peers. An announce carries 5 offers, so a crowd that arrives at once
@@ -51,17 +57,18 @@ export class PeerSeeker {
   #judged = false
 
   /** Called every tick; `introduced`: peers the trackers introduced so far. True when it should announce now. */
-  due(short: boolean, introduced: number, now: number): boolean {
+  due(short: boolean, introduced: number, now: number, seeding = false): boolean {
+    const base = seeding ? SEEK_SEEDING_MS : SEEK_MS
     if (!short) {
       this.#since = this.#announcedWith = null
-      this.#wait = SEEK_MS
+      this.#wait = base
       return false
     }
     this.#since ??= now
     if (now - this.#since < this.#wait) return false
     if (this.#announcedWith !== null && !this.#judged) {
       this.#judged = true
-      this.#wait = introduced > this.#announcedWith ? SEEK_MS : Math.min(MAX_IDLE_ANNOUNCE_MS, 2 * this.#wait)
+      this.#wait = introduced > this.#announcedWith ? base : Math.min(MAX_IDLE_ANNOUNCE_MS, 2 * this.#wait)
       if (now - this.#since < this.#wait) return false
     }
     this.#since = now

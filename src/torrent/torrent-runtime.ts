@@ -301,7 +301,7 @@ export class TorrentRuntime implements TorrentControl {
     const peers = this.swarm?.peers ?? []
     const now = this.clock.now()
     const idle = !this.paused && (this.done ? !peers.some((p) => p.session.peerInterested) : !peers.some((p) => p.session.amInterested))
-    const seek = this.#seeker.due(!this.paused && shortOfPeers(peers, this.trackers.values(), this.done), this.#introduced(), now)
+    const seek = this.#seeker.due(!this.paused && shortOfPeers(peers, this.trackers.values(), this.done), this.#introduced(), now, this.done)
     if (this.#idle.due(idle, now) || seek) this.#tracker?.update?.()
   }
 
