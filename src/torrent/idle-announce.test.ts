@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IDLE_ANNOUNCE_MS, IdleAnnouncer, MAX_IDLE_ANNOUNCE_MS, PeerSeeker, SEEK_MS, SEEK_SEEDING_MS } from './idle-announce.ts'
+import { COUNTS_STALE_MS, IDLE_ANNOUNCE_MS, IdleAnnouncer, MAX_IDLE_ANNOUNCE_MS, PeerSeeker, SEEK_MS, SEEK_PEERS, SEEK_SEEDING_MS, shortOfPeers } from './idle-announce.ts'
 
 /** The times (ms) at which `due` says yes while idle from 0 to `until`, polled every second. */
 function announcesWhileIdle(idle: IdleAnnouncer, from: number, until: number): number[] {
@@ -54,13 +54,37 @@ describe('PeerSeeker', () => {
     expect(idle).toEqual([6000, 8000, 12_000, 20_000])
   })
 
-  it('doubles the wait after an announce that brought nobody, up to the maximum, and starts over once no longer short', () => {
+  it('doubles the wait after an announce that brought nobody, up to the maximum; not being short for a while keeps the back-off, a peer introduced ends it', () => {
     const seeker = new PeerSeeker()
     const times = seeks(seeker, 0, 600_000, () => 0)
     expect(times.slice(0, 4)).toEqual([SEEK_MS, 3 * SEEK_MS, 7 * SEEK_MS, 15 * SEEK_MS])
     const gaps = times.slice(1).map((t, i) => t - times[i]!)
     expect(Math.max(...gaps)).toBe(MAX_IDLE_ANNOUNCE_MS)
     expect(seeker.due(false, 0, 601_000)).toBe(false)
-    expect(seeks(seeker, 602_000, 620_000, () => 0)).toEqual([602_000 + SEEK_MS, 602_000 + 3 * SEEK_MS])
+    expect(seeks(seeker, 602_000, 800_000, () => 0)).toEqual([602_000 + MAX_IDLE_ANNOUNCE_MS])
+    // A peer arrived since: the wait is SEEK_MS again (long over), then it doubles after an announce that brings nobody.
+    expect(seeks(seeker, 801_000, 820_000, () => 1)).toEqual([801_000, 801_000 + 2 * SEEK_MS])
+  })
+})
+
+describe('shortOfPeers', () => {
+  const peers = (n: number, complete: boolean) => Array.from({ length: n }, () => ({ session: { closed: false, pieces: { complete } } }))
+
+  it('downloading, is short of fewer peers than SEEK_PEERS and than the trackers know of', () => {
+    expect(shortOfPeers(peers(5, false), [{ seeders: 1, leechers: 5 }], false, 0)).toBe(false)
+    expect(shortOfPeers(peers(5, false), [{ seeders: 1, leechers: 40 }], false, 0)).toBe(true)
+    expect(shortOfPeers(peers(SEEK_PEERS, false), [{ seeders: 1, leechers: 40 }], false, 0)).toBe(false)
+  })
+
+  it('seeding, counts only peers that lack pieces against the trackers\' leechers', () => {
+    expect(shortOfPeers([...peers(2, false), ...peers(10, true)], [{ seeders: 11, leechers: 2 }], true, 0)).toBe(false)
+    expect(shortOfPeers([...peers(2, false), ...peers(10, true)], [{ seeders: 11, leechers: 3 }], true, 0)).toBe(true)
+  })
+
+  it('takes tracker counts older than COUNTS_STALE_MS for no bound: fewer than SEEK_PEERS is short', () => {
+    expect(shortOfPeers(peers(2, false), [{ seeders: 1, leechers: 0 }], true, COUNTS_STALE_MS - 1)).toBe(false)
+    expect(shortOfPeers(peers(2, false), [{ seeders: 1, leechers: 0 }], true, COUNTS_STALE_MS)).toBe(true)
+    expect(shortOfPeers(peers(2, false), [{ seeders: 1, leechers: 2 }], false, Infinity)).toBe(true)
+    expect(shortOfPeers(peers(SEEK_PEERS, false), [], false, Infinity)).toBe(false)
   })
 })
