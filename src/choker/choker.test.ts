@@ -45,8 +45,22 @@ describe('Choker', () => {
     expect(set.has('p2')).toBe(true)
     expect(set.size).toBe(2)
     expect(['p0', 'p1']).toContain(choker.optimistic)
-    // Seeding there is nothing to owe.
+    // Seeding, owing (never passing our pieces on) ranks last: with slots to spare, everyone is unchoked.
     expect(new Choker().rechoke(list, 0, true).size).toBe(3)
+  })
+
+  it('seeding, ranks a peer that owes us (never passes our pieces on) after every other, whatever its rate', () => {
+    const list = peers([50, 40, 30, 20, 10, 5, 1])
+    list[0]!.owes = true
+    list[1]!.owes = true
+    // Both owing peers get the uploadRate: the fastest flows.
+    for (const p of list) p.uploadRate = p.downloadRate
+    const choker = new Choker({ random: () => 0 })
+    const set = choker.rechoke(list, 0, true)
+    for (const id of ['p2', 'p3', 'p4', 'p5']) expect(set.has(id)).toBe(true)
+    expect(set.has('p0')).toBe(false)
+    expect(set.has('p1')).toBe(false)
+    expect(choker.optimistic).toBe('p6')
   })
 
   it('gives the optimistic slot to a peer that does not owe us while there is one, else to one that does', () => {

@@ -33,7 +33,7 @@ export interface ChokerPeer {
   downloadRate: number
   /** Bytes/s we give this peer. */
   uploadRate: number
-  /** Downloading: it has pieces we want and sent us none for OWED_AFTER_MS; it gets only the optimistic slot. */
+  /** Downloading: it has pieces we want and sent us none for OWED_AFTER_MS, and gets only the optimistic slot; seeding: it never passes our pieces on, and is ranked last. */
   owes?: boolean
 }
 
@@ -46,7 +46,8 @@ export interface ChokerOptions {
 /**
  * Decides who is unchoked. Pure: peers, time and randomness come in; the set of unchoked ids goes out.
  * Downloading, peers are ranked by what they give us, and one that owes us gets no regular slot (so a free
- * rider cannot fill the slots contributors leave free); seeding, by how fast we upload to them.
+ * rider cannot fill the slots contributors leave free); seeding, by how fast we upload to them, after every
+ * peer that passes our pieces on (a seeder left with free riders still serves them).
  */
 export class Choker {
   #slots: number
@@ -68,7 +69,7 @@ export class Choker {
   rechoke(peers: readonly ChokerPeer[], now: number, seeding: boolean): Set<string> {
     const interested = peers.filter((p) => p.interested)
     const score = (p: ChokerPeer) => (seeding ? p.uploadRate : p.downloadRate)
-    const ranked = interested.filter((p) => seeding || !p.owes).sort((a, b) => score(b) - score(a))
+    const ranked = interested.filter((p) => seeding || !p.owes).sort((a, b) => (seeding ? +!!a.owes - +!!b.owes : 0) || score(b) - score(a))
     const uploading = peers.reduce((sum, p) => sum + p.uploadRate, 0)
     const slots = Math.min(MAX_UNCHOKE_SLOTS, Math.max(this.#slots, Math.floor(uploading / SLOT_RATE)))
     const unchoked = new Set(ranked.slice(0, slots).map((p) => p.id))

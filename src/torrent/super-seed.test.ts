@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
 import type { WireMessage } from '../wire/index.ts'
-import { OFFER_MIN_BYTES, PASS_ON_MS, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
+import { OFFER_MIN_BYTES, PASS_ON_MS, SINK_AFTER, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
 
 const PIECE = 64 * 1024
 const N = 64
@@ -216,5 +216,48 @@ describe('SuperSeed', () => {
     const next = seed.admit(after, 2 * PASS_ON_MS + 1)
     seed.topUp(after, PIECE)
     expect(told(next, after)).not.toContain(0)
+  })
+
+  it('takes a masked peer none of whose pieces was ever seen passed on, SINK_AFTER times, for a sink (a free rider); one piece passed on clears it for good', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [rider, honest, other] = [peer(), peer(), peer()]
+    for (const p of [rider, honest, other]) seed.admit(p, 0)
+    const passedOn = new Set<number>()
+    const shown = (i: number) => passedOn.has(i)
+    let t = 0
+    for (let k = 0; k < SINK_AFTER; k++) {
+      expect(seed.sink(rider)).toBe(false)
+      seed.sent(rider, 2 * k, t)
+      seed.sent(honest, 2 * k + 1, t)
+      // The honest peer's piece loses in time once, then passes on.
+      if (k > 0) passedOn.add(2 * k + 1)
+      t += PASS_ON_MS
+      seed.refresh(t, () => 0, shown)
+    }
+    expect(seed.sink(rider)).toBe(true)
+    expect(seed.sink(honest)).toBe(false)
+    // A piece the rider lost, passed on by the peer it went to next: no credit to the rider.
+    const shownTo = (i: number, sentTo: Set<MaskedPeer>) => i === 0 && !sentTo.has(other)
+    seed.sent(honest, 0, t)
+    seed.refresh(t, () => 0, shownTo)
+    expect(seed.sink(rider)).toBe(true)
+    // Passed on later: no longer a sink, whatever is lost after.
+    seed.sent(rider, 40, t)
+    passedOn.add(40)
+    seed.refresh(t + 1, () => 0, shown)
+    expect(seed.sink(rider)).toBe(false)
+    for (const i of [41, 42, 43]) seed.sent(rider, i, t + 1)
+    seed.refresh(t + 1 + PASS_ON_MS, () => 0, shown)
+    expect(seed.sink(rider)).toBe(false)
+  })
+
+  it('never takes an unmasked peer for a sink: a lone leecher has nobody to pass pieces on to', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const lone = peer()
+    for (let k = 0; k < SINK_AFTER + 1; k++) {
+      seed.sent(lone, k, k * PASS_ON_MS)
+      seed.refresh((k + 1) * PASS_ON_MS, () => 0, () => false)
+    }
+    expect(seed.sink(lone)).toBe(false)
   })
 })

@@ -20,6 +20,13 @@ export const PASS_ON_MS = 5000
 export const STUCK_AFTER_MS = 8000
 export const STUCK_SHARE = 0.25
 export const STUCK_CHECK_MS = 1000
+/**
+ * A masked peer that lost this many pieces (none seen passed on within PASS_ON_MS) while no piece that went
+ * to it alone ever was, is a sink (a free rider): a seeder ranks it after every other peer and gives it no
+ * free slot at once. Pieces handed to free riders went out again, often to another free rider, and the
+ * simulated crowd's last pieces sat with the seeder and free riders while 240 leechers waited.
+ */
+export const SINK_AFTER = 2
 /** A masked peer that stays uninterested this long while offered pieces it lacks (it does not want them: file selection) is told every piece. */
 export const UNMASK_AFTER_MS = 2000
 
@@ -54,6 +61,8 @@ export class SuperSeed {
   readonly #sentTo = new Map<number, Set<MaskedPeer>>()
   readonly #size: (index: number) => number
   readonly #masks = new Map<MaskedPeer, Mask>()
+  /** Per peer: pieces sent to it not seen passed on in time, and whether one ever was. */
+  readonly #passing = new WeakMap<MaskedPeer, { lost: number; passed: boolean }>()
   /** No piece below it is left to hand out. */
   #cursor = 0
   /** When each piece was first sent in full (NaN: not yet). */
@@ -112,6 +121,18 @@ export class SuperSeed {
     return this.#masks.has(peer)
   }
 
+  /** Whether the peer is masked and never passed on a piece we sent it, SINK_AFTER times (a free rider; a lone leecher is not masked). */
+  sink(peer: MaskedPeer): boolean {
+    const record = this.#passing.get(peer)
+    return !!record && !record.passed && record.lost >= SINK_AFTER && this.#masks.has(peer)
+  }
+
+  #record(peer: MaskedPeer): { lost: number; passed: boolean } {
+    let record = this.#passing.get(peer)
+    if (!record) this.#passing.set(peer, (record = { lost: 0, passed: false }))
+    return record
+  }
+
   /** Whether the peer is masked and was not told of this piece. */
   hides(peer: MaskedPeer, index: number): boolean {
     const mask = this.#masks.get(peer)
@@ -141,10 +162,14 @@ export class SuperSeed {
     availability: (index: number) => number = () => Infinity,
   ): void {
     for (const [i, { peer, at }] of this.#unpassed) {
-      if (shown(i, this.#sentTo.get(i)!)) {
+      const sentTo = this.#sentTo.get(i)!
+      if (shown(i, sentTo)) {
+        // Credit only a piece that went to one peer: which of several passed it on is unknown (a free rider never does).
+        if (sentTo.size === 1) this.#record(peer).passed = true
         this.#unpassed.delete(i)
         this.#sentTo.delete(i)
       } else if (peer.session.closed || now - at >= PASS_ON_MS) {
+        if (!peer.session.closed) this.#record(peer).lost++
         this.#unpassed.delete(i)
         this.#giveBack(i)
       }

@@ -7,6 +7,7 @@ import { OWED_BLOCK_MS, RECHOKE_INTERVAL_MS, TRIAL_MS, UNCHOKE_SLOTS } from '../
 import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { Attacker } from '../test-support/attacker.ts'
 import { schedulerHarness } from './test-helpers.ts'
+import { PASS_ON_MS } from './super-seed.ts'
 import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_LOW_WATER_MARK, MIN_UPLOAD_BUFFER, UPLOAD_BUFFER_HEADROOM } from './uploader.ts'
 
 const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
@@ -194,6 +195,34 @@ describe('Uploader', () => {
     viewer.sendBurst([...offered, hidden].map((index) => request(index)))
     await h.clock.advance(100)
     expect(servedOrder(viewer)).toEqual([offered[0], hidden, offered[1]])
+  })
+
+  it('seeding, ranks a masked peer that never passes our pieces on after the others and gives it no free slot', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = await seed({}, big)
+    const rider = h.join(1)
+    const others = [2, 3, 4, 5, 6].map((n) => h.join(n))
+    await h.clock.advance(30)
+    const told = bitfieldIndexes(h.uploader.bitfield(h.record(1), true)!, big.numPieces)
+    for (let n = 2; n <= 6; n++) h.uploader.bitfield(h.record(n), true)
+    h.uploader.rechoke(true)
+    rider.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(false)
+    for (const m of rider.received) if (m.type === 'have') told.push(m.index)
+    // The rider takes every piece it was offered; nobody else ever shows one.
+    rider.sendBurst(told.flatMap((index) => [request(index), request(index, BLOCK_LENGTH)]))
+    await h.clock.advance(500)
+    for (const p of others) p.send({ type: 'interested' })
+    await h.clock.advance(PASS_ON_MS + RECHOKE_INTERVAL_MS)
+    h.uploader.rechoke(true)
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(true)
+    expect(others.every((_, k) => !h.record(k + 2).session.amChoking)).toBe(true)
+    // A slot that frees up goes to nobody rather than to it.
+    others[0]!.disconnect()
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(true)
   })
 
   it('downloading, unchokes on interest a peer never tried, but not again once it had pieces we want and sent us none TRIAL_MS after', async () => {

@@ -96,7 +96,7 @@ export class Uploader {
 
   /** A newly interested peer that does not owe us is unchoked at once while a slot is free; the choker decides later. */
   onInterested(peer: PeerRecord): void {
-    if (!peer.session.amChoking || this.#paused || this.#owes(peer, this.#deps.clock.now())) return
+    if (!peer.session.amChoking || this.#paused || this.#relegated(peer, this.#deps.clock.now())) return
     const unchoked = this.#deps.peers().filter((p) => !p.session.amChoking).length
     if (unchoked < UNCHOKE_SLOTS + 1) this.#unchoke(peer)
   }
@@ -122,7 +122,7 @@ export class Uploader {
     const unchoked = this.#choker.rechoke(
       peers.map((p) => {
         const s = p.session
-        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#owes(p, now) }
+        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#relegated(p, now) }
       }),
       now,
       seeding,
@@ -167,7 +167,7 @@ export class Uploader {
   /** A peer left (e.g. done and gone): a free slot goes to a waiting peer now, not at the next rechoke. */
   freeSlot(): void {
     const now = this.#deps.clock.now()
-    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking && !this.#owes(other, now))
+    const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking && !this.#relegated(other, now))
     if (waiting) this.onInterested(waiting)
   }
 
@@ -175,6 +175,11 @@ export class Uploader {
   /** Whether a peer we never sent the piece to shows it (it was passed on). */
   #shown(index: number, sentTo: Set<unknown>): boolean {
     return this.#deps.peers().some((p) => !sentTo.has(p) && !p.session.closed && !!p.session.pieces?.get(index))
+  }
+
+  /** No free slot at once, and ranked out of (downloading) or after (seeding) the regular slots: it owes us, or it never passes our pieces on. */
+  #relegated(peer: PeerRecord, now: number): boolean {
+    return this.#seeding ? !!this.#seed?.sink(peer) : this.#owes(peer, now)
   }
 
   /**
