@@ -84,7 +84,9 @@ describe('shortOfPeers', () => {
   it('takes tracker counts older than COUNTS_STALE_MS for no bound: fewer than SEEK_PEERS is short', () => {
     expect(shortOfPeers(peers(2, false), [{ seeders: 1, leechers: 0 }], true, COUNTS_STALE_MS - 1)).toBe(false)
     expect(shortOfPeers(peers(2, false), [{ seeders: 1, leechers: 0 }], true, COUNTS_STALE_MS)).toBe(true)
-    expect(shortOfPeers(peers(2, false), [{ seeders: 1, leechers: 2 }], false, Infinity)).toBe(true)
-    expect(shortOfPeers(peers(SEEK_PEERS, false), [], false, Infinity)).toBe(false)
+    expect(shortOfPeers(peers(2, false), [{ seeders: 1, leechers: 2 }], false, 60_000)).toBe(true)
+    expect(shortOfPeers(peers(SEEK_PEERS, false), [{ seeders: 1, leechers: 2 }], false, 60_000)).toBe(false)
+    // No tracker has answered yet: nothing to seek through.
+    expect(shortOfPeers(peers(2, false), [], false, Infinity)).toBe(false)
   })
 })

@@ -89,13 +89,14 @@ export const COUNTS_STALE_MS = 20_000
 
 /**
  * Downloading: fewer peers than SEEK_PEERS and than the trackers know of; seeding: fewer that lack pieces
- * than the trackers' leechers. Counts older than COUNTS_STALE_MS bound nothing: fewer than SEEK_PEERS is short.
+ * than the trackers' leechers. Counts older than COUNTS_STALE_MS bound nothing: fewer than SEEK_PEERS is short
+ * (no answer at all is no reason to announce: the trackers are out of reach).
  */
 export function shortOfPeers(
   peers: readonly { session: { closed: boolean; pieces?: { complete: boolean } | null } }[],
   trackers: Iterable<{ seeders: number; leechers: number }>,
   seeding: boolean,
-  /** How long ago a tracker last answered an announce (Infinity: none has). */
+  /** How long ago a tracker last answered an announce (Infinity: none has; unreachable trackers are not sought through). */
   countsAge: number,
 ): boolean {
   let seeders = 0
@@ -104,7 +105,7 @@ export function shortOfPeers(
     seeders = Math.max(seeders, t.seeders)
     leechers = Math.max(leechers, t.leechers)
   }
-  const fresh = countsAge < COUNTS_STALE_MS
+  const fresh = countsAge < COUNTS_STALE_MS || countsAge === Infinity
   let connected = 0
   let lacking = 0
   for (const p of peers) {
