@@ -55,6 +55,18 @@ export class PeerSeeker {
   #announcedWith: number | null = null
   /** Whether the last early announce was judged (its peers counted) yet. */
   #judged = false
+  /** When a tracker last answered an announce (its counts), on our clock. */
+  #countsAt = -Infinity
+
+  /** A tracker answered an announce: its counts are new. */
+  countsArrived(now: number): void {
+    this.#countsAt = now
+  }
+
+  /** How old the trackers' newest counts are (Infinity: none has answered). */
+  countsAge(now: number): number {
+    return now - this.#countsAt
+  }
 
   /** Called every tick; `introduced`: peers the trackers introduced so far. True when it should announce now. */
   due(short: boolean, introduced: number, now: number, seeding = false): boolean {

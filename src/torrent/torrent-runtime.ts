@@ -82,8 +82,6 @@ export class TorrentRuntime implements TorrentControl {
   #timer: TimerId | null = null
   readonly #idle = new IdleAnnouncer()
   readonly #seeker = new PeerSeeker()
-  /** When a tracker last answered an announce (its counts), on our clock. */
-  #countsAt = -Infinity
   #store: ChunkStore | null = null
   #settingUp = false
   #initialSelection: readonly boolean[] | null = null
@@ -303,7 +301,7 @@ export class TorrentRuntime implements TorrentControl {
     const peers = this.swarm?.peers ?? []
     const now = this.clock.now()
     const idle = !this.paused && (this.done ? !peers.some((p) => p.session.peerInterested) : !peers.some((p) => p.session.amInterested))
-    const seek = this.#seeker.due(!this.paused && shortOfPeers(peers, this.trackers.values(), this.done, now - this.#countsAt), this.#introduced(), now, this.done)
+    const seek = this.#seeker.due(!this.paused && shortOfPeers(peers, this.trackers.values(), this.done, this.#seeker.countsAge(now)), this.#introduced(), now, this.done)
     if (this.#idle.due(idle, now) || seek) this.#tracker?.update?.()
   }
 
@@ -330,7 +328,7 @@ export class TorrentRuntime implements TorrentControl {
       refuse: (id) => this.swarm?.isRefused(id) ?? false,
       onPeer: (channel) => this.addPeer(channel),
       onUpdate: (stats) => {
-        if (stats.lastAnnounce !== (this.trackers.get(stats.url)?.lastAnnounce ?? null)) this.#countsAt = this.clock.now()
+        if (stats.lastAnnounce !== (this.trackers.get(stats.url)?.lastAnnounce ?? null)) this.#seeker.countsArrived(this.clock.now())
         this.trackers.set(stats.url, stats)
       },
       onWarning: (err) => this.#emit('warning', err),
