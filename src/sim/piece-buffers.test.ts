@@ -1,6 +1,6 @@
 /**
- * The simulator lends piece buffers to its sessions' assemblers (the shared store gives each back in
- * `put`): a run must be the same as one where every piece gets a fresh buffer. A buffer lent again while
+ * The simulator lends piece buffers to its sessions' assemblers (each session gives one back once its
+ * piece is stored): a run must be the same as one where every piece gets a fresh buffer. A buffer lent again while
  * a piece still used it would mix two pieces' blocks and fail their digests, and the run would differ.
  */
 import { describe, expect, it } from 'vitest'

@@ -1,4 +1,3 @@
-import type { PieceBuffers } from '../util/piece-buffers.ts'
 import { ChunkGeometry, closedError, type ChunkStore, type ChunkStoreOptions } from '../storage/chunk-store.ts'
 import type { SimContent } from './content.ts'
 import { pieceOf } from './content.ts'
@@ -7,25 +6,24 @@ import { pieceOf } from './content.ts'
  * A chunk store that keeps only which pieces it holds: reads return views of the content's shared
  * bytes, so a thousand peers of a 64 MiB torrent hold one copy. A piece only gets here after the
  * session verified it, and the simulator's digest checks every block's stamp, so the bytes it would
- * have stored are the shared ones. Since it keeps none of them, the session may borrow its piece buffers
- * from `buffers` (TorrentDeps.pieceBuffers): `put` gives each back.
+ * have stored are the shared ones. It keeps none of them (`releasesPuts`), so the session reuses its
+ * piece buffers.
  */
 export class SharedStore implements ChunkStore {
+  readonly releasesPuts = true
   readonly chunkLength: number
   readonly length: number
   readonly #geometry: ChunkGeometry
   readonly #content: SimContent
   readonly #have: Uint8Array
-  readonly #buffers: PieceBuffers | undefined
   #closed = false
 
-  constructor(opts: ChunkStoreOptions, content: SimContent, buffers?: PieceBuffers) {
+  constructor(opts: ChunkStoreOptions, content: SimContent) {
     this.#geometry = new ChunkGeometry(opts)
     this.chunkLength = opts.chunkLength
     this.length = opts.length
     this.#content = content
     this.#have = new Uint8Array(this.#geometry.chunkCount)
-    this.#buffers = buffers
   }
 
   /** Marks every piece as held (a seeder). */
@@ -38,7 +36,6 @@ export class SharedStore implements ChunkStore {
     this.#check()
     this.#geometry.checkData(index, data)
     this.#have[index] = 1
-    this.#buffers?.give(data)
   }
 
   async get(index: number, offset?: number, length?: number): Promise<Uint8Array | null> {

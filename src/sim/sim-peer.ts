@@ -58,8 +58,8 @@ export interface PeerWorld {
   /** 'shared': stand-in store over the shared bytes; 'memory': real copies (tests check them with SHA-1). */
   store: 'shared' | 'memory'
   readCachePieces: number | undefined
-  /** Piece buffers lent to sessions with a shared store and no read cache (see TorrentDeps.pieceBuffers). */
-  buffers: PieceBuffers | null
+  /** Piece buffers for the sessions (see Simulation.buffers and TorrentDeps.pieceBuffers). */
+  buffers: PieceBuffers | null | undefined
   events: PeerEvents
 }
 
@@ -84,8 +84,6 @@ export class SimPeer implements TrackerHost {
   received = 0
   readonly random: () => number
   #finalStats: WasteStats | null = null
-  /** The world's piece buffers, lent to this session; a viewer's stream may read a piece before its put, so a viewer gets none. */
-  readonly #buffers: PieceBuffers | undefined
 
   constructor(
     readonly index: number,
@@ -115,7 +113,6 @@ export class SimPeer implements TrackerHost {
       }
     } else this.sendFilter = null
     this.random = rng.fn
-    this.#buffers = (!spec.viewer && world.buffers) || undefined
   }
 
   get peerIdHex(): string {
@@ -141,7 +138,7 @@ export class SimPeer implements TrackerHost {
         hasher: content.hasher,
         random: this.random,
         readCachePieces: this.world.readCachePieces,
-        pieceBuffers: this.#buffers,
+        pieceBuffers: this.world.buffers,
       },
       [],
     )
@@ -189,7 +186,7 @@ export class SimPeer implements TrackerHost {
   #makeStore(opts: { name: string; chunkLength: number; length: number }): ChunkStore {
     const { content } = this.world
     if (this.world.store === 'shared') {
-      const store = new SharedStore(opts, content, this.#buffers)
+      const store = new SharedStore(opts, content)
       return this.spec.role === 'seeder' ? store.fill() : store
     }
     const store = new MemoryChunkStore(opts)

@@ -64,8 +64,11 @@ export class Simulation {
   readonly tracker: SimTrackerServer
   readonly peers: SimPeer[]
   readonly content: SimContent
-  /** Piece buffers lent to the sessions' assemblers (null when the sessions keep or cache pieces). */
-  readonly buffers: PieceBufferPool | null
+  /**
+   * Piece buffers the sessions share (shared store, no read cache); undefined: each session pools its own
+   * (see TorrentDeps.pieceBuffers); null: a fresh buffer per piece.
+   */
+  readonly buffers: PieceBufferPool | null | undefined
   readonly #avail: Int32Array
   readonly #sampleMs: number
   readonly samples: Sample[] = []
@@ -85,7 +88,7 @@ export class Simulation {
     const store = cfg.store ?? 'shared'
     const readCachePieces = cfg.readCachePieces ?? (store === 'shared' ? 0 : undefined)
     const { pieceLength } = cfg.content.info
-    this.buffers = cfg.pieceBuffers !== false && store === 'shared' && readCachePieces === 0 ? new PieceBufferPool(pieceLength, Math.ceil(MAX_FREE_BYTES / pieceLength)) : null
+    this.buffers = cfg.pieceBuffers === false ? null : store === 'shared' && readCachePieces === 0 ? new PieceBufferPool(pieceLength, Math.ceil(MAX_FREE_BYTES / pieceLength)) : undefined
     const world: PeerWorld = {
       clock: this.clock,
       content: cfg.content,

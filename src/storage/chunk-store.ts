@@ -8,6 +8,11 @@ export interface ChunkStore {
   readonly length: number
   /** Reading from this store costs less than reading a seed's own files again (OPFS, memory). */
   readonly fastReads?: boolean
+  /**
+   * Once `put` settles it holds no reference to `data` (it copied or wrote the bytes): the session may then
+   * reuse the buffer for another piece. A store that keeps the caller's bytes must leave this unset.
+   */
+  readonly releasesPuts?: boolean
   /** Resolves only when the data is committed (for IndexedDB: after the transaction completes). */
   put(index: number, data: Uint8Array): Promise<void>
   /** Returns the bytes [offset, offset+length) of chunk `index`, or null when the chunk is not stored. */

@@ -27,6 +27,8 @@ export function idbDatabaseName(name: string): string {
  * its transaction has completed. The caller must not modify `data` until its put has resolved.
  */
 export class IdbChunkStore implements ChunkStore {
+  /** IndexedDB clones each put into its transaction before the put resolves. */
+  readonly releasesPuts = true
   readonly chunkLength: number
   readonly length: number
   readonly lastChunkLength: number

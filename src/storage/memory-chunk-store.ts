@@ -2,6 +2,7 @@ import { ChunkGeometry, closedError, type ChunkStore, type ChunkStoreOptions } f
 
 /** Map-backed chunk store: for tests and the `storage: 'memory'` option. Holds its own copies. */
 export class MemoryChunkStore implements ChunkStore {
+  readonly releasesPuts = true
   readonly chunkLength: number
   readonly length: number
   readonly name: string

@@ -99,6 +99,8 @@ export class OpfsChunkStore implements ChunkStore {
   readonly name: string
   /** Measured: serving a seed from here costs less CPU per MB than reading the dropped file (Blob reads go through the browser process). */
   readonly fastReads = true
+  /** Puts are copied into the worker's staging buffer before they resolve. */
+  readonly releasesPuts = true
   #host: WorkerHost | null
   readonly #geometry: ChunkGeometry
   readonly #id: number

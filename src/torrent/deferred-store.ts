@@ -16,6 +16,10 @@ export function deferredStore(opening: Promise<ChunkStore>, opts: ChunkStoreOpti
     get fastReads() {
       return open?.fastReads === true
     },
+    // Read once a put settled, and then the store is open.
+    get releasesPuts() {
+      return open?.releasesPuts === true
+    },
     put: (index, data) => (open ? open.put(index, data) : ready.then((s) => s.put(index, data))),
     get: (index, offset, length) => (open ? open.get(index, offset, length) : ready.then((s) => s.get(index, offset, length))),
     keys: () => ready.then((s) => s.keys()),

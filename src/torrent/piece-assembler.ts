@@ -26,10 +26,10 @@ export interface AssemblerDeps {
   stats: PeerStats
   smartBan: SmartBan
   /**
-   * Lends piece buffers (only the simulator: TorrentDeps.pieceBuffers); absent, each piece is a fresh
-   * allocation. The assembler holds a buffer from a piece's first block until the piece is thrown away,
-   * fails (smart ban done hashing its blocks) or passes (smart ban done judging it); a passing piece's
-   * buffer gets one more hold first, for `passed`'s receiver, which gives it back once stored.
+   * Lends piece buffers (TorrentDeps.pieceBuffers); absent, each piece is a fresh allocation. The
+   * assembler holds a buffer from a piece's first block until the piece is thrown away, fails (smart ban
+   * done hashing its blocks) or passes (smart ban done judging it); a passing piece's buffer gets one more
+   * hold first, for `passed`'s receiver, which gives it back once stored (or keeps it for good).
    */
   pieceBuffers?: PieceBuffers | undefined
   /** The piece verified: hand it to storage (with a hold on a lent buffer: see `pieceBuffers`). */

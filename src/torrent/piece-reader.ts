@@ -41,6 +41,11 @@ export class PieceReader {
     this.#runPieces = Math.max(1, Math.floor(EXTENT_BYTES / pieceLength))
   }
 
+  /** Whether it keeps pieces at all (the simulator's keeps none). */
+  get caches(): boolean {
+    return this.#maxPieces > 0
+  }
+
   /** The whole piece, or null when it is not stored. */
   readPiece(index: number): Promise<Uint8Array | null> {
     const hit = this.#touch(index)

@@ -58,11 +58,11 @@ export interface TorrentDeps {
   /** Whole pieces the upload read cache keeps (default 16 MiB worth); the simulator, whose store shares one copy, keeps none. */
   readCachePieces?: number
   /**
-   * Lends the assembler its piece buffers (default: a fresh one per piece). Only the simulator's: its store
-   * keeps no bytes and gives each buffer back in `put`, and nothing else reads them (no read cache, no
-   * stream readers). See AssemblerDeps for who holds a buffer when.
+   * Lends the assembler its piece buffers. Default: a pool of the torrent's own when its store
+   * `releasesPuts` (v1 only); null: a fresh buffer per piece. The simulator shares one pool among its
+   * sessions. See AssemblerDeps for who holds a buffer when.
    */
-  pieceBuffers?: PieceBuffers
+  pieceBuffers?: PieceBuffers | null
 }
 
 export interface StartOptions {
