@@ -34,6 +34,14 @@ import type { V2EngineHooks } from './v2/v2-session.ts'
 import type { WebSeedStats } from './web-seed-worker.ts'
 import { WebSeeds } from './web-seeds.ts'
 
+/**
+ * Idle piece buffers a torrent keeps for its next pieces. It reuses them when its store keeps no
+ * reference to what it was given (a fresh buffer costs the page a page fault per 4 KiB on first write:
+ * ~3 ms per MB here, against ~0.05 ms reused); whether it does is known once a put settled (the store
+ * may still be opening before). Not for v2: its readers see the blocks of pieces still being assembled.
+ */
+const POOL_BYTES = 8 * 1024 * 1024
+
 export interface PieceEngineDeps {
   info: InfoDictionary
   store: ChunkStore
@@ -91,6 +99,8 @@ export class PieceEngine {
   readonly #unstored = new Map<number, Uint8Array>()
   /** Lends the assembler its piece buffers; each comes back here once stored, unless the read cache keeps it. */
   readonly #buffers: PieceBuffers | null
+  /** The engine's own pool (not one it was given), emptied once every piece is had. */
+  readonly #ownPool: PieceBufferPool | null = null
   readonly #webSeeds = new WebSeeds()
   #paused = false
   #stopped = false
@@ -102,7 +112,8 @@ export class PieceEngine {
     this.store = store
     const numPieces = pieceCount(info)
     const picker = (this.#picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length }, deps.random))
-    this.#buffers = deps.pieceBuffers !== undefined ? deps.pieceBuffers : ownPool(info.pieceLength, !!deps.v2)
+    if (deps.pieceBuffers === undefined && !deps.v2) this.#ownPool = new PieceBufferPool(info.pieceLength, Math.ceil(POOL_BYTES / info.pieceLength))
+    this.#buffers = deps.pieceBuffers !== undefined ? deps.pieceBuffers : this.#ownPool
     this.#reader = new PieceReader(store, info.pieceLength, numPieces, (i) => picker.pieceSize(i), deps.source, deps.readCachePieces)
     this.#waiters = new PieceWaiters((i) => picker.hasPiece(i) || this.#unstored.has(i))
     this.#writer = new StoreWriter({
@@ -367,6 +378,7 @@ export class PieceEngine {
     // The cache hands its pieces to the uploader and readers, who may keep them: a lent buffer it keeps never goes back.
     if (this.#buffers && this.store.releasesPuts && !this.#worthCaching(index)) this.#buffers.give(data)
     else this.#reader.remember(index, data)
+    if (this.#picker.haveCount === this.numPieces) this.#ownPool?.drain()
     this.#deps.v2?.stored(index)
     this.#waiters.wake(index)
     this.#blockWaiters.wake(index)
@@ -410,17 +422,4 @@ export class PieceEngine {
       this.#scheduler.fill(peer)
     }
   }
-}
-
-/** Idle piece buffers a torrent keeps for its next pieces. */
-const POOL_BYTES = 16 * 1024 * 1024
-
-/**
- * A torrent reuses its piece buffers when its store keeps no reference to what it was given (a fresh
- * buffer costs the page a page fault per 4 KiB on first write: ~3 ms per MB here, against ~0.05 ms
- * reused); whether it does is known once a put settled (the store may still be opening now). Not for
- * v2: its readers see the blocks of pieces still being assembled.
- */
-function ownPool(pieceLength: number, v2: boolean): PieceBuffers | null {
-  return v2 ? null : new PieceBufferPool(pieceLength, Math.max(4, Math.ceil(POOL_BYTES / pieceLength)))
 }

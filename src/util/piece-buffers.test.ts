@@ -47,4 +47,18 @@ describe('PieceBufferPool', () => {
     pool.give(taken[2]!)
     expect(pool.free).toBe(2)
   })
+
+  it('drain lets go of the idle buffers and keeps none from then on', () => {
+    const pool = new PieceBufferPool(SIZE, 4)
+    const [a, b] = [pool.take(SIZE), pool.take(SIZE)]
+    pool.give(a)
+    pool.drain()
+    expect(pool.free).toBe(0)
+    pool.give(b)
+    expect(pool.free).toBe(0)
+    const c = pool.take(SIZE)
+    expect(c).not.toBe(a)
+    expect(c).not.toBe(b)
+    expect(pool.allocated).toBe(3)
+  })
 })

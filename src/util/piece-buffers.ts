@@ -16,7 +16,7 @@ export interface PieceBuffers {
 
 export class PieceBufferPool implements PieceBuffers {
   readonly #size: number
-  readonly #maxFree: number
+  #maxFree: number
   readonly #free: Uint8Array[] = []
   /** Holders of each buffer this pool made; 0 while it waits in `#free`. */
   readonly #holders = new WeakMap<Uint8Array, number>()
@@ -52,6 +52,13 @@ export class PieceBufferPool implements PieceBuffers {
     if (n === undefined) return
     if (n === 0) throw new Error('A piece buffer was held after it was given back by its last holder')
     this.#holders.set(data, n + 1)
+  }
+
+  /** Lets go of the idle buffers (buffers still held are given back as garbage later on). */
+  drain(): void {
+    for (const data of this.#free) this.#holders.delete(data)
+    this.#free.length = 0
+    this.#maxFree = 0
   }
 
   give(data: Uint8Array): void {
