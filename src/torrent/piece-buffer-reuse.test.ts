@@ -5,7 +5,7 @@
  * channels; the seeder's upload limit keeps the download going while the later pieces reuse buffers.
  */
 import { describe, expect, it } from 'vitest'
-import { bytesEqual } from '../util/bytes.ts'
+import { bytesEqual, concatBytes } from '../util/bytes.ts'
 import { MemoryChunkStore } from '../storage/index.ts'
 import { readAll, testClients } from '../test-support/clients.ts'
 import { connect, once } from '../test-support/connect.ts'
@@ -43,7 +43,7 @@ describe('reused piece buffers', () => {
     await once(leecher, 'done')
     expect(leecher.progress).toBe(1)
     const expected = data.subarray(held.index * PIECE, (held.index + 1) * PIECE)
-    expect(bytesEqual(concat(chunks), expected)).toBe(true)
+    expect(bytesEqual(concatBytes(chunks), expected)).toBe(true)
   })
 
   it('a leecher serves a downstream peer from its read cache the bytes it verified', async () => {
@@ -60,16 +60,6 @@ describe('reused piece buffers', () => {
     expect(bytesEqual(await readAll(last.files[0]!.stream()), data)).toBe(true)
   })
 })
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
 
 /** Polls a condition on the event loop (no wall-clock assertion: the test's own timeout bounds it). */
 async function waitFor(ok: () => boolean): Promise<void> {

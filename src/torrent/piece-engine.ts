@@ -8,7 +8,7 @@
 import type { Clock } from '../util/clock.ts'
 import { bytesEqual } from '../util/bytes.ts'
 import { SwarmstreamError, type ProtocolError, type StorageError } from '../util/errors.ts'
-import { PieceBufferPool, type PieceBuffers } from '../util/piece-buffers.ts'
+import type { PieceBuffers } from '../util/piece-buffers.ts'
 import type { Hasher } from '../util/sha1.ts'
 import type { TokenBucket } from '../util/token-bucket.ts'
 import { pieceCount } from '../metainfo/layout.ts'
@@ -28,19 +28,12 @@ import { ReaderSet } from './readers.ts'
 import { RequestScheduler } from './request-scheduler.ts'
 import { SmartBan } from './smart-ban.ts'
 import { StoreWriter } from './store-writer.ts'
+import { StoredBuffers } from './stored-buffers.ts'
 import type { PieceAccess } from './torrent-file.ts'
 import { Uploader } from './uploader.ts'
 import type { V2EngineHooks } from './v2/v2-session.ts'
 import type { WebSeedStats } from './web-seed-worker.ts'
 import { WebSeeds } from './web-seeds.ts'
-
-/**
- * Idle piece buffers a torrent keeps for its next pieces. It reuses them when its store keeps no
- * reference to what it was given (a fresh buffer costs the page a page fault per 4 KiB on first write:
- * ~3 ms per MB here, against ~0.05 ms reused); whether it does is known once a put settled (the store
- * may still be opening before). Not for v2: its readers see the blocks of pieces still being assembled.
- */
-const POOL_BYTES = 8 * 1024 * 1024
 
 export interface PieceEngineDeps {
   info: InfoDictionary
@@ -97,10 +90,7 @@ export class PieceEngine {
    * for an IndexedDB commit (~0.1 s on a busy disk) to see bytes that passed their hash.
    */
   readonly #unstored = new Map<number, Uint8Array>()
-  /** Lends the assembler its piece buffers; each comes back here once stored, unless the read cache keeps it. */
-  readonly #buffers: PieceBuffers | null
-  /** The engine's own pool (not one it was given), emptied once every piece is had. */
-  readonly #ownPool: PieceBufferPool | null = null
+  readonly #buffers: StoredBuffers
   readonly #webSeeds = new WebSeeds()
   #paused = false
   #stopped = false
@@ -112,8 +102,7 @@ export class PieceEngine {
     this.store = store
     const numPieces = pieceCount(info)
     const picker = (this.#picker = new PiecePicker({ numPieces, pieceLength: info.pieceLength, length: info.length }, deps.random))
-    if (deps.pieceBuffers === undefined && !deps.v2) this.#ownPool = new PieceBufferPool(info.pieceLength, Math.ceil(POOL_BYTES / info.pieceLength))
-    this.#buffers = deps.pieceBuffers !== undefined ? deps.pieceBuffers : this.#ownPool
+    this.#buffers = new StoredBuffers(deps.pieceBuffers, info.pieceLength, !!deps.v2)
     this.#reader = new PieceReader(store, info.pieceLength, numPieces, (i) => picker.pieceSize(i), deps.source, deps.readCachePieces)
     this.#waiters = new PieceWaiters((i) => picker.hasPiece(i) || this.#unstored.has(i))
     this.#writer = new StoreWriter({
@@ -135,7 +124,7 @@ export class PieceEngine {
       pieceHashes: info.pieceHashes,
       stats,
       smartBan: new SmartBan(deps.hasher),
-      pieceBuffers: this.#buffers ?? undefined,
+      pieceBuffers: this.#buffers.lent ?? undefined,
       passed: (index, data) => this.#onPassed(index, data),
       failed: deps.hashFailed,
       offence: (source, error) => this.#onOffence(source, error),
@@ -346,8 +335,7 @@ export class PieceEngine {
 
   async #readStored(index: number): Promise<Uint8Array> {
     const unstored = this.#unstored.get(index)
-    // A lent buffer goes back to the pool once stored: a reader keeps its own copy.
-    if (unstored) return this.#buffers ? unstored.slice() : unstored
+    if (unstored) return this.#buffers.forReader(unstored)
     const piece = await this.#reader.readPiece(index)
     if (!piece) throw new SwarmstreamError('PIECE_MISSING', `Piece ${index} is not in storage any more`)
     return piece
@@ -375,21 +363,15 @@ export class PieceEngine {
 
   #onStored(index: number, data: Uint8Array): void {
     this.#picker.markHave(index)
-    // The cache hands its pieces to the uploader and readers, who may keep them: a lent buffer it keeps never goes back.
-    if (this.#buffers && this.store.releasesPuts && !this.#worthCaching(index)) this.#buffers.give(data)
-    else this.#reader.remember(index, data)
-    if (this.#picker.haveCount === this.numPieces) this.#ownPool?.drain()
+    // Worth caching while some peer lacks the piece (it may ask for it next).
+    const wanted = (): boolean => this.#reader.caches && this.#deps.peers().some((p) => !p.session.pieces?.get(index))
+    if (this.#buffers.stored(data, this.store.releasesPuts === true, wanted, this.#picker.haveCount === this.numPieces)) this.#reader.remember(index, data)
     this.#deps.v2?.stored(index)
     this.#waiters.wake(index)
     this.#blockWaiters.wake(index)
     if (this.#readers.active) this.#updatePriorities()
     this.#scheduler.onStored(index)
     this.#deps.verified(index)
-  }
-
-  /** Some peer lacks the piece (and may ask for it next). */
-  #worthCaching(index: number): boolean {
-    return this.#reader.caches && this.#deps.peers().some((p) => !p.session.pieces?.get(index))
   }
 
   #onOffence(source: BlockSource, error: ProtocolError): void {
