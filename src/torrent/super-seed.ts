@@ -116,6 +116,11 @@ export class SuperSeed {
     mask.offers.clear()
   }
 
+  /** Whether some peer is masked. */
+  get masking(): boolean {
+    return !this.over && this.#masks.size > 0
+  }
+
   /** Whether the peer is masked (not yet told every piece). */
   masks(peer: MaskedPeer): boolean {
     return this.#masks.has(peer)

@@ -55,6 +55,31 @@ describe('Uploader', () => {
     expect(unchoked).toHaveLength(UNCHOKE_SLOTS + 1)
   })
 
+  it('seeding, ranks a peer told every piece after the peers it masks, while it masks any', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = await seed({}, big)
+    const first = h.join(1)
+    await h.clock.advance(30)
+    // Alone, it is told everything and unchoked on interest.
+    expect(h.uploader.bitfield(h.record(1), true)).toBeNull()
+    h.uploader.rechoke(true)
+    first.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(false)
+    first.sendBurst(Array.from({ length: 32 }, (_, i) => [request(i), request(i, BLOCK_LENGTH)]).flat())
+    await h.clock.advance(200)
+    const crowd = [2, 3, 4, 5, 6].map((n) => h.join(n))
+    await h.clock.advance(30)
+    for (let n = 2; n <= 6; n++) expect(h.uploader.bitfield(h.record(n), true)).not.toBeNull()
+    for (const p of crowd) p.send({ type: 'interested' })
+    await h.clock.advance(RECHOKE_INTERVAL_MS)
+    h.uploader.rechoke(true)
+    await h.clock.advance(30)
+    // It was served fastest, yet the masked crowd gets the slots: it would ask for pieces already handed out.
+    expect(h.record(1).session.amChoking).toBe(true)
+    expect(crowd.every((_, k) => !h.record(k + 2).session.amChoking)).toBe(true)
+  })
+
   it('gives the slot of an unchoked peer that leaves to a waiting peer at once', async () => {
     const h = await seed()
     const peers = Array.from({ length: UNCHOKE_SLOTS + 2 }, (_, i) => h.connect(10 + i, null))
