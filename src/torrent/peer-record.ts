@@ -57,8 +57,6 @@ export class UploadState {
   failed = false
   /** An owing peer is sent its next block no sooner than this. */
   nextAt = 0
-  /** It joined while we had every piece and was told all of them (not masked). */
-  toldAll = false
   /** The low-water mark we last set on its channel (0: none yet). */
   lowWaterMark = 0
 }

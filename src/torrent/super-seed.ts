@@ -61,6 +61,8 @@ export class SuperSeed {
   readonly #sentTo = new Map<number, Set<MaskedPeer>>()
   readonly #size: (index: number) => number
   readonly #masks = new Map<MaskedPeer, Mask>()
+  /** Peers told every piece while we had them all (a lone leecher, or any once masking is over). */
+  readonly #toldAll = new WeakSet<MaskedPeer>()
   /** Per peer: pieces sent to it not seen passed on in time, and whether one ever was. */
   readonly #passing = new WeakMap<MaskedPeer, { lost: number; passed: boolean }>()
   /** No piece below it is left to hand out. */
@@ -116,9 +118,17 @@ export class SuperSeed {
     mask.offers.clear()
   }
 
-  /** Whether some peer is masked. */
-  get masking(): boolean {
-    return !this.over && this.#masks.size > 0
+  /** We seed and told the peer every piece instead of masking it. */
+  toldAll(peer: MaskedPeer): void {
+    this.#toldAll.add(peer)
+  }
+
+  /**
+   * Whether the peer ranks after the others: a sink, or a peer told every piece while we mask any (it asks for
+   * pieces already handed out: the first leecher of a flash crowd took 0.8 s of the seeder's first copy that way).
+   */
+  ranksLast(peer: MaskedPeer): boolean {
+    return this.sink(peer) || (this.#toldAll.has(peer) && !this.over && this.#masks.size > 0)
   }
 
   /** Whether the peer is masked (not yet told every piece). */

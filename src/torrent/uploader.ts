@@ -90,7 +90,7 @@ export class Uploader {
     this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
     // Masking pays only while another peer still lacks pieces (a finished viewer that lingers does not count).
     if (!seeding || this.#seed.over || !this.#deps.peers().some((p) => p !== peer && !p.session.closed && !p.session.pieces?.complete)) {
-      peer.upload.toldAll = seeding
+      if (seeding) this.#seed.toldAll(peer)
       return null
     }
     peer.session.masking = true
@@ -180,13 +180,9 @@ export class Uploader {
     return this.#deps.peers().some((p) => !sentTo.has(p) && !p.session.closed && !!p.session.pieces?.get(index))
   }
 
-  /**
-   * No free slot at once, and ranked out of (downloading) or after (seeding) the regular slots: it owes us; or
-   * it never passes our pieces on, or it was told every piece while we mask others (it asks for pieces we
-   * already handed out: the first leecher of a flash crowd took 0.8 s of the seeder's first copy that way).
-   */
+  /** No free slot at once, and ranked out of (downloading) or after (seeding) the regular slots: it owes us, or a masking seeder ranks it last (SuperSeed.ranksLast). */
   #relegated(peer: PeerRecord, now: number): boolean {
-    return this.#seeding ? !!this.#seed?.sink(peer) || (peer.upload.toldAll && !!this.#seed?.masking) : this.#owes(peer, now)
+    return this.#seeding ? !!this.#seed?.ranksLast(peer) : this.#owes(peer, now)
   }
 
   /**
