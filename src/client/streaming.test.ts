@@ -8,6 +8,8 @@ import { testLabs } from '../test-support/labs.ts'
 import { memoryChannelPair } from '../test-support/memory-channel.ts'
 import { syncSha1 } from '../test-support/node-hasher.ts'
 import { makeMeta } from '../test-support/swarm-lab.ts'
+import { START_BYTES, START_MS } from '../torrent/readers.ts'
+import { WireDecoder } from '../wire/index.ts'
 
 const newLab = testLabs()
 const client = testClients()
@@ -31,6 +33,42 @@ describe('streaming priority', () => {
     expect(order.slice(0, 3)).toEqual([60, 61, 62])
     await lab.runUntil(() => leecher.done, 60_000)
     expect(order.slice(3).every((i) => i === 63 || i < 60)).toBe(true)
+  })
+
+  it('while a reader starts, asks for nothing beyond its first MiB until it is here; then for the rest', async () => {
+    const lab = newLab()
+    const pieceLength = 16384
+    const data = new Uint8Array(256 * pieceLength).map((_, i) => (i * 17 + 1) & 0xff)
+    const meta = makeMeta(data, pieceLength, 'big.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta)).torrent
+    const from = 100
+    const startEnd = from + START_BYTES / pieceLength - 1
+    const inStart = (i: number) => i >= from && i <= startEnd
+    const read = readAll(leecher.files[0]!.stream({ start: from * pieceLength }))
+    const [toLeecher, toSeeder] = memoryChannelPair({ clock: lab.clock, latencyMs: 5, bytesPerSecond: 4_000_000 })
+    const decoder = new WireDecoder()
+    const asked: number[] = []
+    let firstOther: { at: number; startHere: boolean } | null = null
+    const send = toSeeder.send.bind(toSeeder)
+    toSeeder.send = (bytes, tail) => {
+      for (const e of decoder.push(tail ? new Uint8Array([...bytes, ...tail]) : bytes.slice())) {
+        if (e.type !== 'request') continue
+        asked.push(e.index)
+        if (!inStart(e.index)) firstOther ??= { at: lab.clock.now(), startHere: asked.filter(inStart).every((i) => leecher.hasPiece(i)) }
+      }
+      send(bytes, tail)
+    }
+    const startedAt = lab.clock.now()
+    seeder.addPeer(toLeecher)
+    leecher.addPeer(toSeeder)
+    const bytes = await lab.settle(read, 60_000)
+    expect(bytesEqual(bytes, data.subarray(from * pieceLength))).toBe(true)
+    await lab.runUntil(() => leecher.done, 60_000)
+    expect(new Set(asked.slice(0, asked.findIndex((i) => !inStart(i))))).toEqual(new Set(Array.from({ length: startEnd - from + 1 }, (_, k) => from + k)))
+    // Well within START_MS at this rate: the start ended because its bytes were here.
+    expect(firstOther!.startHere).toBe(true)
+    expect(firstOther!.at - startedAt).toBeLessThan(START_MS)
   })
 
   it('a reader moving through pieces already asked for cancels nothing: no block is asked for twice', async () => {

@@ -179,6 +179,15 @@ describe('PiecePicker streaming priorities', () => {
     expect([4, 5, 9]).not.toContain(order[6])
   })
 
+  it('asks for nothing else while a stream starts (readersOnly), and for the rest once it has', () => {
+    const picker = new PiecePicker(geometry)
+    picker.setPriorities({ critical: [9], readahead: [4], readersOnly: true })
+    expect(picker.pick({}, all(10), 8, never).map((r) => r.index)).toEqual([9, 9, 4, 4])
+    expect(picker.interestedIn(all(10))).toBe(true)
+    picker.setPriorities({ critical: [], readahead: [] })
+    expect(picker.pick({}, all(10), 8, never)).toHaveLength(8)
+  })
+
   it('lets fast peers duplicate critical blocks, up to three copies, never twice to one peer', () => {
     const picker = new PiecePicker(geometry)
     picker.setPriorities({ critical: [3], readahead: [] })

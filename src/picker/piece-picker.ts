@@ -3,8 +3,8 @@
  * Owns (privately): the pieces we have and want, availability (per-peer counted sets, see availability.ts),
  * the block states of started pieces (partial-piece.ts), single-source marks, and streaming priorities.
  * Order of a pick: critical pieces (readers wait for them; fast peers may duplicate their blocks), the
- * read-ahead window, pieces already started, then new pieces rarest first (ties by random 1 MiB extent,
- * then in order), and endgame duplicates once nothing is free.
+ * read-ahead window (only these while a stream starts), pieces already started, then new pieces rarest
+ * first (ties by random 1 MiB extent, then in order), and endgame duplicates once nothing is free.
  * Callers report the block lifecycle: pick → received | released → (piece complete) → markHave | failed;
  * a received block whose source was dropped goes back with `unreceive`.
  */
@@ -159,6 +159,7 @@ export class PiecePicker {
       this.#takeFree(peer, index, this.#partial.get(index) ?? this.#start(index), out, max)
       if (out.length >= max) return out
     }
+    if (this.#priorities.readersOnly) return out
     for (const [index, partial] of this.#partial) {
       if (partial.free === 0 || !pieces.get(index)) continue
       this.#takeFree(peer, index, partial, out, max)

@@ -29,6 +29,8 @@ export type BlockArrival = 'new' | 'duplicate' | 'unexpected'
 export interface Priorities {
   critical: readonly number[]
   readahead: readonly number[]
+  /** A stream is starting: nothing but these pieces is requested (see ReaderSet). */
+  readersOnly?: boolean
 }
 
 export interface PickOptions {

@@ -5,7 +5,7 @@
  * A verified piece is handled in exactly one place, #onStored: counted as had, cached for uploads,
  * waiting readers woken, announced to peers, reported to the torrent.
  */
-import type { Clock } from '../util/clock.ts'
+import type { Clock, TimerId } from '../util/clock.ts'
 import { bytesEqual } from '../util/bytes.ts'
 import { SwarmstreamError, type ProtocolError, type StorageError } from '../util/errors.ts'
 import type { PieceBuffers } from '../util/piece-buffers.ts'
@@ -94,6 +94,7 @@ export class PieceEngine {
   readonly #webSeeds = new WebSeeds()
   #paused = false
   #stopped = false
+  #startTimer: TimerId | null = null
 
   constructor(deps: PieceEngineDeps) {
     const { info, store, clock, stats, peers } = deps
@@ -272,7 +273,7 @@ export class PieceEngine {
       select: onSelect,
       openReader: () => this.#readers.open(),
       moveReader: (id, piece, last) => {
-        this.#readers.move(id, piece, last)
+        this.#readers.move(id, piece, last, this.#deps.clock.now())
         this.#updatePriorities()
       },
       closeReader: (id) => {
@@ -316,6 +317,7 @@ export class PieceEngine {
   /** Stops all work and rejects every waiting reader. */
   stop(error: SwarmstreamError): void {
     this.#stopped = true
+    this.#deps.clock.clearTimeout(this.#startTimer)
     this.#webSeeds.stop()
     this.#assembler.stop()
     this.#writer.stop()
@@ -382,7 +384,7 @@ export class PieceEngine {
   /** A video is likely to be played from its start: its header and end first, then its first pieces in order. */
   #expectPlayer(selected: readonly boolean[]): void {
     const ends = mediaEnds(this.info.files, selected, this.info.pieceLength)
-    this.#readers.expect(ends?.pieces ?? [], ends ? { piece: ends.first, last: ends.last } : null)
+    this.#readers.expect(ends?.pieces ?? [], ends ? { piece: ends.first, last: ends.last } : null, this.#deps.clock.now())
   }
 
   /**
@@ -392,8 +394,13 @@ export class PieceEngine {
   #updatePriorities(): void {
     const picker = this.#picker
     const before = new Set(picker.priorities.critical)
-    const next = this.#readers.priorities((i) => picker.hasPiece(i), this.info.pieceLength, this.#deps.downloadRate())
+    const { clock } = this.#deps
+    const next = this.#readers.priorities((i) => picker.hasPiece(i), this.info.pieceLength, this.#deps.downloadRate(), clock.now())
     picker.setPriorities(next)
+    // A reader's start ends by the clock too: then everything else may be requested again.
+    clock.clearTimeout(this.#startTimer)
+    const until = this.#readers.startingUntil
+    this.#startTimer = until === null || this.#stopped ? null : clock.setTimeout(() => this.#updatePriorities(), until - clock.now())
     if (next.critical.some((i) => !before.has(i) && !picker.underway(i))) this.#scheduler.preempt(new Set(next.critical))
     this.#refillAll()
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MIN_READAHEAD_BYTES, ReaderSet } from './readers.ts'
+import { MIN_READAHEAD_BYTES, ReaderSet, START_BYTES, START_MS } from './readers.ts'
 
 const MiB = 1024 * 1024
 
@@ -58,5 +58,35 @@ describe('ReaderSet', () => {
     expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [0, 99], readahead: [1, 2] })
     readers.move(readers.open(), 50, 99)
     expect(readers.priorities(() => false, MiB, 0)).toEqual({ critical: [50, 0, 99], readahead: [51, 52] })
+  })
+
+  it('holds everything but what readers need while a new reader starts: until its first START_BYTES are here, for at most START_MS', () => {
+    const readers = new ReaderSet()
+    const pieceLength = 256 * 1024
+    const span = START_BYTES / pieceLength
+    const id = readers.open()
+    readers.move(id, 10, 100, 5000)
+    expect(readers.priorities(() => false, pieceLength, 0, 5000).readersOnly).toBe(true)
+    expect(readers.startingUntil).toBe(5000 + START_MS)
+    // It read on: its start still lacks a piece.
+    readers.move(id, 12, 100, 5100)
+    expect(readers.priorities((i) => i < 10 + span - 1, pieceLength, 0, 5100).readersOnly).toBe(true)
+    // Its first START_BYTES are here.
+    expect(readers.priorities((i) => i < 10 + span, pieceLength, 0, 5200).readersOnly).toBeUndefined()
+    expect(readers.startingUntil).toBeNull()
+    // Or the time is up.
+    expect(readers.priorities(() => false, pieceLength, 0, 5000 + START_MS).readersOnly).toBeUndefined()
+    // A seek opens a new reader: it starts again.
+    readers.move(readers.open(), 80, 100, 9000)
+    expect(readers.priorities(() => false, pieceLength, 0, 9000).readersOnly).toBe(true)
+  })
+
+  it('a player expected at a video\'s start starts too; a reader moved without a time never does', () => {
+    const readers = new ReaderSet()
+    readers.expect([0, 99], { piece: 0, last: 99 }, 100)
+    expect(readers.priorities(() => false, MiB, 0, 200).readersOnly).toBe(true)
+    const plain = new ReaderSet()
+    plain.move(plain.open(), 0, 99)
+    expect(plain.priorities(() => false, MiB, 0, 200).readersOnly).toBeUndefined()
   })
 })
