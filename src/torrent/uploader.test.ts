@@ -109,6 +109,8 @@ describe('Uploader', () => {
     expect(h.record(1).upload.lowWaterMark).toBe(MIN_LOW_WATER_MARK)
     expect(most).toBeGreaterThan(MIN_LOW_WATER_MARK)
     expect(most).toBeLessThanOrEqual(MIN_LOW_WATER_MARK + UPLOAD_BUFFER_HEADROOM + BLOCK_LENGTH + 64)
+    // A have or request sent now waits at most a quarter of a second behind those blocks.
+    expect(most / slow).toBeLessThanOrEqual(0.25)
     // It still gets its blocks at the channel's full rate.
     const got = leecher.received.filter((m) => m.type === 'piece').length * BLOCK_LENGTH
     expect(got).toBeGreaterThan(0.8 * slow * 5)
