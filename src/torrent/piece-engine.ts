@@ -5,7 +5,7 @@
  * A verified piece is handled in exactly one place, #onStored: counted as had, cached for uploads,
  * waiting readers woken, announced to peers, reported to the torrent.
  */
-import type { Clock, TimerId } from '../util/clock.ts'
+import type { Clock } from '../util/clock.ts'
 import { bytesEqual } from '../util/bytes.ts'
 import { SwarmstreamError, type ProtocolError, type StorageError } from '../util/errors.ts'
 import type { PieceBuffers } from '../util/piece-buffers.ts'
@@ -23,12 +23,11 @@ import { PieceAssembler, type AssemblerDeps, type BlockAssembler } from './piece
 import { copyToStore, verifyStored } from './piece-store-sync.ts'
 import { PieceReader } from './piece-reader.ts'
 import { PieceWaiters } from './piece-waiters.ts'
-import { mediaEnds } from './media-ends.ts'
-import { ReaderSet } from './readers.ts'
 import { RequestScheduler } from './request-scheduler.ts'
 import { SmartBan } from './smart-ban.ts'
 import { StoreWriter } from './store-writer.ts'
 import { StoredBuffers } from './stored-buffers.ts'
+import { StreamPriorities } from './stream-priorities.ts'
 import type { PieceAccess } from './torrent-file.ts'
 import { Uploader } from './uploader.ts'
 import type { V2EngineHooks } from './v2/v2-session.ts'
@@ -82,7 +81,7 @@ export class PieceEngine {
   readonly #writer: StoreWriter
   readonly #scheduler: RequestScheduler
   readonly #uploader: Uploader
-  readonly #readers = new ReaderSet()
+  readonly #streams: StreamPriorities
   readonly #waiters: PieceWaiters
   /**
    * Verified pieces whose storage write has not committed yet. They count as had (for peers, progress,
@@ -94,7 +93,6 @@ export class PieceEngine {
   readonly #webSeeds = new WebSeeds()
   #paused = false
   #stopped = false
-  #startTimer: TimerId | null = null
 
   constructor(deps: PieceEngineDeps) {
     const { info, store, clock, stats, peers } = deps
@@ -162,8 +160,20 @@ export class PieceEngine {
       uploaded: deps.uploaded,
     })
     this.handlers = { scheduler: this.#scheduler, uploader: this.#uploader }
-    this.#expectPlayer(info.files.map(() => true))
-    this.#updatePriorities()
+    this.#streams = new StreamPriorities({
+      info,
+      picker,
+      clock,
+      downloadRate: deps.downloadRate,
+      preempt: (critical) => this.#scheduler.preempt(critical),
+      refill: () => {
+        for (const peer of peers()) {
+          this.#scheduler.updateInterest(peer)
+          this.#scheduler.fill(peer)
+        }
+      },
+    })
+    this.#streams.expectPlayer(info.files.map(() => true))
   }
 
   get numPieces(): number {
@@ -257,8 +267,7 @@ export class PieceEngine {
       for (let i = Math.floor(file.offset / pl); i <= last; i++) wanted[i] = 1
     })
     this.#picker.setWanted((i) => wanted[i] === 1)
-    this.#expectPlayer(selected)
-    this.#updatePriorities()
+    this.#streams.expectPlayer(selected)
   }
 
   /** What a TorrentFile reads through. */
@@ -271,15 +280,9 @@ export class PieceEngine {
       readPiece: (i) => this.#readStored(i),
       ...(this.#verifiedBytes ? { readVerified: (i: number, from: number, signal?: AbortSignal) => this.#readVerified(i, from, signal) } : {}),
       select: onSelect,
-      openReader: () => this.#readers.open(),
-      moveReader: (id, piece, last) => {
-        this.#readers.move(id, piece, last, this.#deps.clock.now())
-        this.#updatePriorities()
-      },
-      closeReader: (id) => {
-        this.#readers.close(id)
-        this.#updatePriorities()
-      },
+      openReader: () => this.#streams.open(),
+      moveReader: (id, piece, last) => this.#streams.move(id, piece, last),
+      closeReader: (id) => this.#streams.close(id),
     }
   }
 
@@ -317,7 +320,7 @@ export class PieceEngine {
   /** Stops all work and rejects every waiting reader. */
   stop(error: SwarmstreamError): void {
     this.#stopped = true
-    this.#deps.clock.clearTimeout(this.#startTimer)
+    this.#streams.stop()
     this.#webSeeds.stop()
     this.#assembler.stop()
     this.#writer.stop()
@@ -371,7 +374,7 @@ export class PieceEngine {
     this.#deps.v2?.stored(index)
     this.#waiters.wake(index)
     this.#blockWaiters.wake(index)
-    if (this.#readers.active) this.#updatePriorities()
+    if (this.#streams.active) this.#streams.update()
     this.#scheduler.onStored(index)
     this.#deps.verified(index)
   }
@@ -379,36 +382,5 @@ export class PieceEngine {
   #onOffence(source: BlockSource, error: ProtocolError): void {
     if (source.kind === 'peer') return this.#deps.ban(source.id, error)
     this.#webSeeds.hashFailed(source.id)
-  }
-
-  /** A video is likely to be played from its start: its header and end first, then its first pieces in order. */
-  #expectPlayer(selected: readonly boolean[]): void {
-    const ends = mediaEnds(this.info.files, selected, this.info.pieceLength)
-    this.#readers.expect(ends?.pieces ?? [], ends ? { piece: ends.first, last: ends.last } : null, this.#deps.clock.now())
-  }
-
-  /**
-   * Recomputes streaming priorities from the readers; only a new critical piece not yet fully asked for
-   * preempts queued requests (some peers answer cancelled ones anyway: cancelling would ask twice).
-   */
-  #updatePriorities(): void {
-    const picker = this.#picker
-    const before = new Set(picker.priorities.critical)
-    const { clock } = this.#deps
-    const next = this.#readers.priorities((i) => picker.hasPiece(i), this.info.pieceLength, this.#deps.downloadRate(), clock.now())
-    picker.setPriorities(next)
-    // A reader's start ends by the clock too: then everything else may be requested again.
-    clock.clearTimeout(this.#startTimer)
-    const until = this.#readers.startingUntil
-    this.#startTimer = until === null || this.#stopped ? null : clock.setTimeout(() => this.#updatePriorities(), until - clock.now())
-    if (next.critical.some((i) => !before.has(i) && !picker.underway(i))) this.#scheduler.preempt(new Set(next.critical))
-    this.#refillAll()
-  }
-
-  #refillAll(): void {
-    for (const peer of this.#deps.peers()) {
-      this.#scheduler.updateInterest(peer)
-      this.#scheduler.fill(peer)
-    }
   }
 }
