@@ -8,6 +8,7 @@ import type { BenchContext } from './context.ts'
 import { Lab } from './lab.ts'
 import { loadOptions, SCENARIOS, type ScenarioName } from './options.ts'
 import { writeBreakdowns } from './breakdown.ts'
+import { settle } from './settle.ts'
 import { textTable, writeResult, type BenchResult, type Row } from './report.ts'
 import { runHeap } from './scenarios/heap.ts'
 import { runLimit } from './scenarios/limit.ts'
@@ -63,6 +64,8 @@ test('bench', async ({ baseURL }) => {
   try {
     for (const name of SCENARIOS) {
       if (!opts.only.has(name)) continue
+      const quiet = await settle()
+      ctx.log(`${name}: machine quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s (${(100 * quiet.idle).toFixed(0)} % idle)`)
       const t0 = performance.now()
       try {
         results.set(name, await withDeadline(RUNNERS[name](ctx), SCENARIO_DEADLINE_MS, name))

@@ -4,6 +4,7 @@
 import { CLIENTS, testFile, withTrackers, type BenchContext } from '../context.ts'
 import { openPeer, type ClientKind, type SeedHow } from '../peers.ts'
 import { stat, type Row, type Stat } from '../report.ts'
+import { settle } from '../settle.ts'
 
 async function seedTimes(ctx: BenchContext, kind: ClientKind, how: SeedHow = 'input'): Promise<Stat> {
   const path = await testFile(`seed-${kind}`, ctx.opts.size, kind === 'swarmstream' ? 41 : 42)
@@ -12,6 +13,7 @@ async function seedTimes(ctx: BenchContext, kind: ClientKind, how: SeedHow = 'in
     const seconds: number[] = []
     for (let run = 0; run < ctx.opts.runs; run++) {
       const peer = await openPeer(ctx.lab, kind, tracker.url, `${kind} seed`)
+      await settle()
       const seeded = await peer.seed(path, how)
       seconds.push(seeded.ms / 1000)
       ctx.log(`seed ${kind} (${how}) run ${run + 1}: magnet after ${seeded.ms.toFixed(0)} ms`)

@@ -5,6 +5,7 @@ import { breakdownTables, profileTransfer, summarizeRuns, TransferProbe, type Ru
 import { CLIENTS, MB, testFile, withTrackers, type BenchContext } from '../context.ts'
 import { CLIENT_LABELS, namerFor, openPeer, type ClientKind } from '../peers.ts'
 import { stat, type Row, type Stat } from '../report.ts'
+import { settle } from '../settle.ts'
 import { LIMIT_LABEL } from './limit.ts'
 
 const SWARM_CAP = 4e6
@@ -138,6 +139,7 @@ async function swarm(ctx: BenchContext, kind: ClientKind): Promise<SwarmResult> 
     for (let run = 0; run < ctx.opts.runs; run++) {
       const leechers = []
       for (let i = 0; i < SWARM_LEECHERS; i++) leechers.push(await openPeer(ctx.lab, kind, tracker.url, `${kind} swarm leecher ${i + 1}`))
+      await settle()
       const up0 = await seeder.uploaded(infoHash)
       const t0 = performance.now()
       await Promise.all(leechers.map((l) => l.download(magnet)))
