@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { hashPieces, type HashSource } from '../metainfo/piece-hasher.ts'
 import { hashPiecesParallel, hashWorkerMain, partsFor, type BlobPart, type HashJob, type HashReply } from './hash-workers.ts'
 
@@ -46,6 +46,32 @@ describe('piece hashing on workers', () => {
     const hashes = replies.find((r): r is { hashes: Uint8Array } => 'hashes' in r)!.hashes
     expect(hashes).toEqual(whole.subarray(firstPiece * 20, (firstPiece + pieces) * 20))
     expect(replies.filter((r) => 'progress' in r).reduce((s, r) => s + (r as { progress: number }).progress, 0)).toBe(pieces * PIECE)
+  })
+
+  it('reads with arrayBuffer() where Blob streams are not byte streams, with the same hashes', async () => {
+    const whole = await hashPieces(files, PIECE)
+    const plain = vi.spyOn(Blob.prototype, 'stream').mockImplementation(() => new ReadableStream<Uint8Array<ArrayBuffer>>())
+    const arrayBuffer = vi.spyOn(Blob.prototype, 'arrayBuffer')
+    try {
+      const replies = await runWorker({ parts: partsFor(files, 0, total), pieceLength: PIECE, window: 3 * PIECE })
+      expect(replies.find((r): r is { hashes: Uint8Array } => 'hashes' in r)!.hashes).toEqual(whole)
+      expect(arrayBuffer).toHaveBeenCalled()
+    } finally {
+      plain.mockRestore()
+      arrayBuffer.mockRestore()
+    }
+  })
+
+  it('reads through byte streams where it can, not arrayBuffer()', async () => {
+    const whole = await hashPieces(files, PIECE)
+    const arrayBuffer = vi.spyOn(Blob.prototype, 'arrayBuffer')
+    try {
+      const replies = await runWorker({ parts: partsFor(files, 0, total), pieceLength: PIECE, window: 3 * PIECE })
+      expect(replies.find((r): r is { hashes: Uint8Array } => 'hashes' in r)!.hashes).toEqual(whole)
+      expect(arrayBuffer).not.toHaveBeenCalled()
+    } finally {
+      arrayBuffer.mockRestore()
+    }
   })
 
   it('hashes a last run that ends in a short piece', async () => {
