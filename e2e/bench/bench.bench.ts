@@ -8,7 +8,7 @@ import type { BenchContext } from './context.ts'
 import { Lab } from './lab.ts'
 import { loadOptions, SCENARIOS, type ScenarioName } from './options.ts'
 import { writeBreakdowns } from './breakdown.ts'
-import { settle } from './settle.ts'
+import { settle, SETTLE_MAX_MS } from './settle.ts'
 import { textTable, writeResult, type BenchResult, type Row } from './report.ts'
 import { runHeap } from './scenarios/heap.ts'
 import { runLimit } from './scenarios/limit.ts'
@@ -56,6 +56,7 @@ test('bench', async ({ baseURL }) => {
   const lab = await Lab.launch(baseURL!)
   const results = new Map<string, Row[]>()
   const notes: string[] = []
+  const unsettled: string[] = []
   const ctx: BenchContext = { lab, opts, results, breakdowns: new Map(), tables: [], log: (m) => console.log(`[bench] ${m}`) }
   const started = performance.now()
   ctx.log(`load average at the start (1, 5, 15 min): ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`)
@@ -66,6 +67,7 @@ test('bench', async ({ baseURL }) => {
       if (!opts.only.has(name)) continue
       const quiet = await settle()
       ctx.log(`${name}: machine quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s (${(100 * quiet.idle).toFixed(0)} % idle)`)
+      if (quiet.waitedMs >= SETTLE_MAX_MS) unsettled.push(`${name} (${(100 * quiet.idle).toFixed(0)} % idle)`)
       const t0 = performance.now()
       try {
         results.set(name, await withDeadline(RUNNERS[name](ctx), SCENARIO_DEADLINE_MS, name))
@@ -107,7 +109,8 @@ test('bench', async ({ baseURL }) => {
     },
     notes: [
       'Every peer is a page on its own origin (own loopback address) in one Chromium with a disk-backed profile; CPU = utime+stime of all its processes during the transfer. MB = 10^6 bytes.',
-      ...(loadBefore[0]! > 1.5 ? [`The machine was busy (1-min load average ${loadBefore[0]!.toFixed(1)} on ${cpus().length} cores at the start): every figure here is noisy; compare only figures from a quiet run.`] : []),
+      // The load average lags by minutes (a bench just before raises it); the idle samples before each scenario do not.
+      ...(unsettled.length > 0 ? [`The machine stayed busy before ${unsettled.join(', ')} (${SETTLE_MAX_MS / 1000} s waited): those figures are noisy; compare only figures from a quiet run.`] : []),
       ...notes,
     ],
     rows: [...results.values()].flat(),
