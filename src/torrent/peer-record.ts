@@ -30,6 +30,8 @@ export class DownloadState {
   readonly latency = new BlockLatency()
   /** Blocks it sent that we never asked for. */
   unrequested = 0
+  /** Cancelled requests it answered anyway. */
+  lateAnswers = 0
   /** When it last delivered a block we asked for. */
   lastBlockAt = -Infinity
   /** It let a critical block go overdue: no critical work until then. */

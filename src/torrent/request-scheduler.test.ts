@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { SS_MASKING } from '../wire/index.ts'
 import { CRITICAL_OVERDUE_FLOOR_MS, SLOW_PEER_PENALTY_MS } from './request-expiry.ts'
-import { ASK_MASKING_AFTER_MS, MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
+import { ASK_MASKING_AFTER_MS, CANCELS_IGNORED_AFTER, MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
 import { peerIdOf, schedulerHarness } from './test-helpers.ts'
 
 /** 8 pieces of 4 blocks. */
@@ -156,6 +156,27 @@ describe('RequestScheduler', () => {
     expect(cancels).toHaveLength(MIN_PIPELINE - PREEMPT_KEEP)
     h.scheduler.fill(h.record(1))
     expect([...h.record(1).download.requests.values()].filter((r) => r.index === 7)).toHaveLength(4)
+  })
+
+  it('keeps what a peer that answers cancelled requests anyway still owes us within its pipeline, so preemptions do not pile requests up at it', async () => {
+    const big = { numPieces: 256, pieceLength: 4 * BLOCK_LENGTH, length: 1024 * BLOCK_LENGTH }
+    const h = schedulerHarness(big)
+    // Answers every request at 200 KB/s, cancelled or not (what it queued goes out regardless, like WebTorrent behind its limiter).
+    const a = h.connect(1, (_i, _b, length) => new Uint8Array(length), 10, 200_000)
+    await h.clock.advance(500)
+    const backlog = () => h.requestsOf(a).length - h.received() / BLOCK_LENGTH - h.stats.lateBlocks - h.stats.unrequestedBlocks
+    const seen: number[] = []
+    for (let k = 0; k < 40; k++) {
+      h.scheduler.preempt(new Set([255 - k]))
+      h.scheduler.fill(h.record(1))
+      await h.clock.advance(500)
+      seen.push(backlog())
+    }
+    expect(h.record(1).download.lateAnswers).toBeGreaterThan(CANCELS_IGNORED_AFTER)
+    expect(h.stats.unrequestedBlocks).toBe(0)
+    // Once it shows it answers cancelled requests, the backlog drains to about a pipeline and stays there;
+    // without the rule it grows by most of a pipeline per preemption (600 blocks after 40 here).
+    expect(Math.max(...seen.slice(-15))).toBeLessThanOrEqual(3 * MIN_PIPELINE)
   })
 
   it('asks a seeder that masks its pieces (ss_sup 2) for a critical piece it did not offer once nobody showed it for a while, and only for that; other peers never', async () => {

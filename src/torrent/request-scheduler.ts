@@ -26,6 +26,14 @@ export const MAX_UNREQUESTED_BLOCKS = 8
 export const ASK_MASKING_AFTER_MS = 1000
 /** Requests left queued at a peer when a reader's critical piece preempts the rest. */
 export const PREEMPT_KEEP = 2
+/**
+ * A peer that answered more cancelled requests than this may serve what it queued whatever we cancel
+ * (WebTorrent's seeder behind its upload limiter): the copies it still owes us count against its pipeline.
+ * Otherwise each preemption queued another pipeline's worth at it: a seek waited behind 1,758 blocks (30 s
+ * at the capped seeder's rate) in the shaped bench. It answers in request order, so a block's arrival
+ * settles every cancelled request sent before that block's.
+ */
+export const CANCELS_IGNORED_AFTER = 16
 /** Fewest and most requests kept in flight per peer; between them the pipeline follows the peer's rate. */
 export const MIN_PIPELINE = 16
 export const MAX_PIPELINE = 256
@@ -138,7 +146,9 @@ export class RequestScheduler {
     const now = clock.now()
     if (limiter.delay(now) > 0) return
     const pipeline = this.#pipelineLength(peer, now)
-    const room = pipeline - download.requests.size
+    // A couple of requests always go out: their answers settle cancels it did honour.
+    const owed = ignoresCancels(download) ? Math.min(download.late.owed, pipeline - PREEMPT_KEEP) : 0
+    const room = pipeline - download.requests.size - owed
     if (room <= 0 || (batched && room < Math.max(1, Math.floor(pipeline * REFILL_SHARE)))) return
     const inFlight = (index: number, begin: number) => download.requests.has(blockKey(index, begin))
     // Ranking peers costs a rate per peer: only worth it while readers wait for critical pieces.
@@ -163,6 +173,11 @@ export class RequestScheduler {
     if (!request || request.length !== block.length) return this.#onUnrequested(peer, k, index, begin, block)
     download.requests.delete(k)
     download.lastBlockAt = now
+    if (ignoresCancels(download)) {
+      // This copy may answer an older, cancelled request for the same block.
+      const older = download.late.requestedAt(k)
+      download.late.answeredUpTo(older !== undefined && older < request.sentAt ? older : request.sentAt)
+    }
     download.latency.record(now - request.sentAt)
     this.#deps.limiter.reserve(block.length, now)
     this.#deps.received(block.length)
@@ -247,6 +262,7 @@ export class RequestScheduler {
     const { picker, stats } = this.#deps
     if (peer.download.late.take(k, this.#deps.clock.now())) {
       stats.lateBlocks++
+      peer.download.lateAnswers++
       // Still useful if nobody delivered it meanwhile (the piece's hash check guards it like any block).
       if (picker.acceptLate(peer, index, begin, block.length)) {
         this.#cancelDuplicates(peer, index, begin, block.length)
@@ -288,17 +304,20 @@ export class RequestScheduler {
     return Math.min(wanted, MAX_PIPELINE, peer.session.remoteReqq ?? MAX_PIPELINE)
   }
 
-  #cancel(peer: PeerRecord, r: BlockRequest): void {
+  #cancel(peer: PeerRecord, r: BlockRequest & { sentAt?: number }): void {
     peer.session.send({ type: 'cancel', index: r.index, begin: r.begin, length: r.length })
-    peer.download.late.expect(blockKey(r.index, r.begin), this.#deps.clock.now())
+    const now = this.#deps.clock.now()
+    peer.download.late.expect(blockKey(r.index, r.begin), now, r.sentAt ?? now)
   }
 
   #cancelDuplicates(from: PeerRecord, index: number, begin: number, length: number): void {
     const k = blockKey(index, begin)
     for (const peer of this.#deps.peers()) {
-      if (peer === from || !peer.download.requests.delete(k)) continue
+      const sent = peer === from ? undefined : peer.download.requests.get(k)
+      if (!sent) continue
+      peer.download.requests.delete(k)
       this.#deps.picker.released(index, begin)
-      this.#cancel(peer, { index, begin, length })
+      this.#cancel(peer, { index, begin, length, sentAt: sent.sentAt })
     }
   }
 
@@ -307,8 +326,12 @@ export class RequestScheduler {
     const now = this.#deps.clock.now()
     for (const [k, r] of requests) {
       this.#deps.picker.released(r.index, r.begin)
-      if (expectLate) late.expect(k, now)
+      if (expectLate) late.expect(k, now, r.sentAt)
     }
     requests.clear()
   }
+}
+
+function ignoresCancels(download: PeerRecord['download']): boolean {
+  return download.lateAnswers > CANCELS_IGNORED_AFTER
 }
