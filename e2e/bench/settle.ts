@@ -1,7 +1,6 @@
-// Waits, before a scenario or a timed run of several pages, until the machine is quiet again: what an
-// earlier scenario left behind (dirty pages of gigabytes written to the profile, pages and stores being
-// torn down) otherwise lands in the next figure. The swarm measured 24.1 s in a full run and 19.0 s run
-// alone on the same machine and day.
+// Waits, before a scenario or a timed run of several pages, until the machine is quiet again, so that what
+// an earlier scenario left behind (dirty pages of gigabytes written to the profile, pages and stores being
+// torn down) does not land in the next figure.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
