@@ -146,10 +146,12 @@ export class RequestScheduler {
     const now = clock.now()
     if (limiter.delay(now) > 0) return
     const pipeline = this.#pipelineLength(peer, now)
-    // A couple of requests always go out: their answers settle cancels it did honour.
-    const owed = ignoresCancels(download) ? Math.min(download.late.owed, pipeline - PREEMPT_KEEP) : 0
-    const room = pipeline - download.requests.size - owed
-    if (room <= 0 || (batched && room < Math.max(1, Math.floor(pipeline * REFILL_SHARE)))) return
+    const refillAt = batched ? Math.max(1, Math.floor(pipeline * REFILL_SHARE)) : 1
+    const free = pipeline - download.requests.size
+    if (free < refillAt) return
+    // Counting what it owes walks its cancels: only when a refill is due. A couple of requests always go out: their answers settle cancels it did honour.
+    const room = free - (ignoresCancels(download) ? Math.min(download.late.owed, pipeline - PREEMPT_KEEP) : 0)
+    if (room < refillAt) return
     const inFlight = (index: number, begin: number) => download.requests.has(blockKey(index, begin))
     // Ranking peers costs a rate per peer: only worth it while readers wait for critical pieces.
     const critical = picker.priorities.critical.length > 0 && isFast(peer, this.#deps.peers(), now)
