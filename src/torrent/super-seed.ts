@@ -63,6 +63,8 @@ export class SuperSeed {
   readonly #masks = new Map<MaskedPeer, Mask>()
   /** Peers told every piece while we had them all (a lone leecher, or any once masking is over). */
   readonly #toldAll = new WeakSet<MaskedPeer>()
+  /** Peers admitted in this round, masked or told all. */
+  readonly #round = new WeakSet<MaskedPeer>()
   /** Per peer: pieces sent to it not seen passed on in time, and whether one ever was. */
   readonly #passing = new WeakMap<MaskedPeer, { lost: number; passed: boolean }>()
   /** No piece below it is left to hand out. */
@@ -84,6 +86,7 @@ export class SuperSeed {
 
   /** Masks a newly admitted (choked) peer; returns its bitfield: one piece to be interested in. */
   admit(peer: MaskedPeer, now: number): Uint8Array {
+    this.#round.add(peer)
     const mask: Mask = { told: new Bitfield(this.#offered.length), offers: new Set(), teaser: -1, since: now }
     this.#masks.set(peer, mask)
     this.topUp(peer, 0, false)
@@ -121,6 +124,12 @@ export class SuperSeed {
   /** We seed and told the peer every piece instead of masking it. */
   toldAll(peer: MaskedPeer): void {
     this.#toldAll.add(peer)
+    this.#round.add(peer)
+  }
+
+  /** Whether the peer was admitted in this round. */
+  inRound(peer: MaskedPeer): boolean {
+    return this.#round.has(peer)
   }
 
   /**

@@ -148,6 +148,33 @@ describe('Uploader', () => {
     expect(h.uploader.bitfield(h.record(3), false)).toBeNull()
   })
 
+  it('seeding, masks the next crowd too: once the peers that lacked pieces are gone, super-seeding starts over', async () => {
+    const h = await seed()
+    const [a, b] = [h.join(1), h.join(2)]
+    await h.clock.advance(30)
+    const told = bitfieldIndexes(h.uploader.bitfield(h.record(1), true)!, GEOMETRY.numPieces)
+    expect(h.uploader.bitfield(h.record(2), true)).not.toBeNull()
+    h.uploader.rechoke(true)
+    a.send({ type: 'interested' })
+    await h.clock.advance(30)
+    for (const m of a.received) if (m.type === 'have') told.push(m.index)
+    expect(new Set(told).size).toBe(GEOMETRY.numPieces)
+    a.sendBurst(told.flatMap((index) => [request(index), request(index, BLOCK_LENGTH)]))
+    await h.clock.advance(200)
+    // b shows every piece a was sent: each was passed on, and the round is over.
+    for (const index of told) b.send({ type: 'have', index })
+    await h.clock.advance(30)
+    h.uploader.rechoke(true)
+    a.disconnect()
+    b.disconnect()
+    await h.clock.advance(30)
+    h.join(3)
+    h.join(4)
+    await h.clock.advance(30)
+    expect(h.uploader.bitfield(h.record(3), true)).not.toBeNull()
+    expect(h.uploader.bitfield(h.record(4), true)).not.toBeNull()
+  })
+
   it('seeding without a cap, masks too; serves a piece it did not offer only to a peer that said it asks only for what it needs now (ss_sup)', async () => {
     const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = await seed({}, big)

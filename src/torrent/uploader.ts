@@ -88,14 +88,20 @@ export class Uploader {
    * then tells the peer we mask, so a Swarmstream viewer may still ask for the piece under its playhead.
    */
   bitfield(peer: PeerRecord, seeding: boolean): Uint8Array | null {
-    this.#seed ??= new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize)
     // Masking pays only while another peer still lacks pieces (a finished viewer that lingers does not count).
-    if (!seeding || this.#seed.over || !this.#deps.peers().some((p) => p !== peer && !p.session.closed && !p.session.pieces?.complete)) {
-      if (seeding) this.#seed.toldAll(peer)
+    const lacks = (p: PeerRecord) => p !== peer && !p.session.closed && !p.session.pieces?.complete
+    const last = this.#seed
+    // Once no peer of the last round still lacks pieces, the next crowd gets a round of its own.
+    const seed =
+      last && !(seeding && !this.#deps.peers().some((p) => lacks(p) && last.inRound(p)))
+        ? last
+        : (this.#seed = new SuperSeed(this.#deps.numPieces, this.#deps.pieceSize))
+    if (!seeding || seed.over || !this.#deps.peers().some(lacks)) {
+      if (seeding) seed.toldAll(peer)
       return null
     }
     peer.session.masking = true
-    return this.#seed.admit(peer, this.#deps.clock.now())
+    return seed.admit(peer, this.#deps.clock.now())
   }
 
   /** A newly interested peer that does not owe us is unchoked at once while a slot is free; the choker decides later. */
