@@ -11,6 +11,8 @@ export const RECEIVED = 2
 export class PartialPiece {
   readonly state: Uint8Array
   readonly requests: Uint8Array
+  /** When each block was first requested (the caller's clock; 0 when it gives none). */
+  readonly requestedAt: Float64Array
   received = 0
   /** Blocks in the free state (a pick skips a piece with none without looking at its blocks). */
   free: number
@@ -22,6 +24,7 @@ export class PartialPiece {
   ) {
     this.state = new Uint8Array(blocks)
     this.requests = new Uint8Array(blocks)
+    this.requestedAt = new Float64Array(blocks)
     this.free = blocks
   }
 
@@ -44,8 +47,9 @@ export class PartialPiece {
   }
 
   /** Marks a free block requested by `peer`. */
-  take(block: number, peer: object): void {
+  take(block: number, peer: object, now = 0): void {
     if (this.state[block] === FREE) this.free--
+    this.requestedAt[block] = now
     this.state[block] = REQUESTED
     this.requests[block] = 1
     if (this.singleSource && this.owner === null) this.owner = peer

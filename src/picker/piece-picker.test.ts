@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
-import { BLOCK_LENGTH, PiecePicker } from './piece-picker.ts'
+import { BLOCK_LENGTH, ENDGAME_AFTER_MS, PiecePicker } from './piece-picker.ts'
 import { allPieces as all, bits, blocksOf, never, setupPicker, testPick } from './test-helpers.ts'
 
 describe('PiecePicker rules (fixtures)', () => {
@@ -121,6 +121,16 @@ describe('PiecePicker geometry and endgame', () => {
     expect(picker.pick({}, all(1), 5, never)).toHaveLength(0)
     expect(picker.received(0, 0)).toBe('new')
     expect(picker.received(0, 0)).toBe('duplicate')
+  })
+
+  it('in endgame, duplicates only blocks asked for ENDGAME_AFTER_MS ago or more', () => {
+    const picker = new PiecePicker({ numPieces: 2, pieceLength: 2 * BLOCK_LENGTH, length: 4 * BLOCK_LENGTH })
+    expect(picker.pick({}, all(2), 2, never, { now: 0 })).toHaveLength(2)
+    expect(picker.pick({}, all(2), 2, never, { now: 500 })).toHaveLength(2)
+    // Nothing free: the first two requests are old enough to race, the last two are likely on their way.
+    const again = picker.pick({}, all(2), 4, never, { now: ENDGAME_AFTER_MS })
+    expect(again.map((r) => `${r.index}:${r.begin}`)).toEqual(['0:0', `0:${BLOCK_LENGTH}`])
+    expect(picker.pick({}, all(2), 4, never, { now: 500 + ENDGAME_AFTER_MS })).toHaveLength(2)
   })
 
   it('frees a released request and rejects blocks never requested', () => {

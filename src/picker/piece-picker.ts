@@ -4,7 +4,8 @@
  * the block states of started pieces (partial-piece.ts), single-source marks, and streaming priorities.
  * Order of a pick: critical pieces (readers wait for them; fast peers may duplicate their blocks), the
  * read-ahead window (only these while a stream starts), pieces already started, then new pieces rarest
- * first (ties by random 1 MiB extent, then in order), and endgame duplicates once nothing is free.
+ * first (ties by random 1 MiB extent, then in order), and endgame duplicates of blocks asked for long ago
+ * once nothing is free.
  * Callers report the block lifecycle: pick → received | released → (piece complete) → markHave | failed;
  * a received block whose source was dropped goes back with `unreceive`.
  */
@@ -14,6 +15,7 @@ import { FREE, PartialPiece, RECEIVED, REQUESTED } from './partial-piece.ts'
 import { RarestFirst } from './rarest-first.ts'
 import {
   BLOCK_LENGTH,
+  ENDGAME_AFTER_MS,
   MAX_CRITICAL_REQUESTS,
   MAX_DUPLICATE_REQUESTS,
   type BlockArrival,
@@ -24,7 +26,7 @@ import {
   type Priorities,
 } from './types.ts'
 
-export { BLOCK_LENGTH, EXTENT_BYTES, MAX_CRITICAL_REQUESTS, MAX_DUPLICATE_REQUESTS } from './types.ts'
+export { BLOCK_LENGTH, ENDGAME_AFTER_MS, EXTENT_BYTES, MAX_CRITICAL_REQUESTS, MAX_DUPLICATE_REQUESTS } from './types.ts'
 export type { BlockArrival, BlockRequest, InFlight, PickOptions, PickerGeometry, Priorities } from './types.ts'
 
 export class PiecePicker {
@@ -37,6 +39,8 @@ export class PiecePicker {
   readonly #geometry: PickerGeometry
   readonly #order: RarestFirst
   #priorities: Priorities = { critical: [], readahead: [] }
+  /** The time of the pick in progress (PickOptions.now). */
+  #now: number | undefined
 
   constructor(geometry: PickerGeometry, random: () => number = Math.random) {
     this.#geometry = geometry
@@ -144,6 +148,7 @@ export class PiecePicker {
   pick(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, opts: PickOptions = {}): BlockRequest[] {
     const out: BlockRequest[] = []
     if (max <= 0) return out
+    this.#now = opts.now
     for (const index of this.#priorities.critical) {
       if (!this.#needs(pieces, index)) continue
       const before = out.length
@@ -151,7 +156,7 @@ export class PiecePicker {
       // Blocks just handed out in this batch are in flight from this peer too.
       const fresh = new Set(out.slice(before).map((r) => r.begin))
       const inBatch: InFlight = (i, begin) => (i === index && fresh.has(begin)) || inFlight(i, begin)
-      if (opts.critical) this.#duplicate(peer, index, MAX_CRITICAL_REQUESTS, inBatch, out, max)
+      if (opts.critical) this.#duplicate(peer, index, MAX_CRITICAL_REQUESTS, inBatch, out, max, 0)
       if (out.length >= max) return out
     }
     for (const index of this.#priorities.readahead) {
@@ -296,7 +301,7 @@ export class PiecePicker {
     if (partial.free === 0 || !partial.admits(peer)) return
     for (let b = 0; b < partial.blocks && out.length < max; b++) {
       if (partial.state[b] !== FREE) continue
-      partial.take(b, peer)
+      partial.take(b, peer, this.#now)
       out.push(this.#request(index, b))
     }
   }
@@ -322,18 +327,19 @@ export class PiecePicker {
 
   #endgame(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, out: BlockRequest[]): void {
     for (const index of this.#partial.keys()) {
-      if (pieces.get(index)) this.#duplicate(peer, index, MAX_DUPLICATE_REQUESTS, inFlight, out, max)
+      if (pieces.get(index)) this.#duplicate(peer, index, MAX_DUPLICATE_REQUESTS, inFlight, out, max, ENDGAME_AFTER_MS)
       if (out.length >= max) return
     }
   }
 
-  /** Requests already-requested blocks of `index` once more, up to `limit` copies each. */
-  #duplicate(peer: object, index: number, limit: number, inFlight: InFlight, out: BlockRequest[], max: number): void {
+  /** Requests already-requested blocks of `index` once more, up to `limit` copies each, those first asked for `minAge` ms ago or more. */
+  #duplicate(peer: object, index: number, limit: number, inFlight: InFlight, out: BlockRequest[], max: number, minAge: number): void {
     const partial = this.#partial.get(index)
     // A single-source piece is never duplicated to another peer: that would mix sources again.
     if (!partial || (partial.singleSource && partial.owner !== peer)) return
     for (let b = 0; b < partial.blocks && out.length < max; b++) {
       if (partial.state[b] !== REQUESTED || partial.requests[b]! >= limit) continue
+      if (this.#now !== undefined && this.#now - partial.requestedAt[b]! < minAge) continue
       const request = this.#request(index, b)
       if (inFlight(index, request.begin)) continue
       partial.requests[b]!++

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BLOCK_LENGTH } from '../picker/index.ts'
+import { BLOCK_LENGTH, ENDGAME_AFTER_MS } from '../picker/index.ts'
 import { SS_MASKING } from '../wire/index.ts'
 import { CRITICAL_OVERDUE_FLOOR_MS, SLOW_PEER_PENALTY_MS } from './request-expiry.ts'
 import { ASK_MASKING_AFTER_MS, CANCELS_IGNORED_AFTER, MAX_UNREQUESTED_BLOCKS, MIN_PIPELINE, PREEMPT_KEEP } from './request-scheduler.ts'
@@ -101,6 +101,11 @@ describe('RequestScheduler', () => {
     const fast = h.connect(1, null)
     const slow = h.connect(2, null)
     await h.clock.advance(50)
+    expect(h.requestsOf(fast).length + h.requestsOf(slow).length).toBe(1)
+    // The block is asked for once more only once its request is ENDGAME_AFTER_MS old (the runtime's tick refills).
+    await h.clock.advance(ENDGAME_AFTER_MS)
+    for (const n of [1, 2]) h.scheduler.fill(h.record(n))
+    await h.clock.advance(20)
     expect(h.requestsOf(fast)).toHaveLength(1)
     expect(h.requestsOf(slow)).toHaveLength(1)
     fast.sendPiece(0, 0, new Uint8Array(BLOCK_LENGTH))

@@ -155,7 +155,7 @@ export class RequestScheduler {
     const inFlight = (index: number, begin: number) => download.requests.has(blockKey(index, begin))
     // Ranking peers costs a rate per peer: only worth it while readers wait for critical pieces.
     const critical = picker.priorities.critical.length > 0 && isFast(peer, this.#deps.peers(), now)
-    const picked = picker.pick(peer, this.#askable(peer)!, room, inFlight, { critical })
+    const picked = picker.pick(peer, this.#askable(peer)!, room, inFlight, { critical, now })
     // Nothing to ask for and nothing in flight: tell the peer, so it does not keep an unchoke slot for us.
     if (download.requests.size === 0 && picked.length === 0) this.updateInterest(peer)
     if (picked.length > 0) this.#deps.requesting?.(peer, picked)
