@@ -39,8 +39,6 @@ export class PiecePicker {
   readonly #geometry: PickerGeometry
   readonly #order: RarestFirst
   #priorities: Priorities = { critical: [], readahead: [] }
-  /** The time of the pick in progress (PickOptions.now). */
-  #now: number | undefined
 
   constructor(geometry: PickerGeometry, random: () => number = Math.random) {
     this.#geometry = geometry
@@ -148,34 +146,34 @@ export class PiecePicker {
   pick(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, opts: PickOptions = {}): BlockRequest[] {
     const out: BlockRequest[] = []
     if (max <= 0) return out
-    this.#now = opts.now
+    const { now } = opts
     for (const index of this.#priorities.critical) {
       if (!this.#needs(pieces, index)) continue
       const before = out.length
-      this.#takeFree(peer, index, this.#partial.get(index) ?? this.#start(index), out, max)
+      this.#takeFree(peer, index, this.#partial.get(index) ?? this.#start(index), out, max, now)
       // Blocks just handed out in this batch are in flight from this peer too.
       const fresh = new Set(out.slice(before).map((r) => r.begin))
       const inBatch: InFlight = (i, begin) => (i === index && fresh.has(begin)) || inFlight(i, begin)
-      if (opts.critical) this.#duplicate(peer, index, MAX_CRITICAL_REQUESTS, inBatch, out, max, 0)
+      if (opts.critical) this.#duplicate(peer, index, MAX_CRITICAL_REQUESTS, inBatch, out, max)
       if (out.length >= max) return out
     }
     for (const index of this.#priorities.readahead) {
       if (!this.#needs(pieces, index)) continue
-      this.#takeFree(peer, index, this.#partial.get(index) ?? this.#start(index), out, max)
+      this.#takeFree(peer, index, this.#partial.get(index) ?? this.#start(index), out, max, now)
       if (out.length >= max) return out
     }
     if (this.#priorities.readersOnly) return out
     for (const [index, partial] of this.#partial) {
       if (partial.free === 0 || !pieces.get(index)) continue
-      this.#takeFree(peer, index, partial, out, max)
+      this.#takeFree(peer, index, partial, out, max, now)
       if (out.length >= max) return out
     }
     for (const index of this.#rarestNewPieces(pieces)) {
       // Starting a piece never changes which others are unstarted, so the sorted list stays valid.
-      this.#takeFree(peer, index, this.#start(index), out, max)
+      this.#takeFree(peer, index, this.#start(index), out, max, now)
       if (out.length >= max) return out
     }
-    if (out.length === 0) this.#endgame(peer, pieces, max, inFlight, out)
+    if (out.length === 0) this.#endgame(peer, pieces, max, inFlight, out, now)
     return out
   }
 
@@ -297,11 +295,11 @@ export class PiecePicker {
     return partial
   }
 
-  #takeFree(peer: object, index: number, partial: PartialPiece, out: BlockRequest[], max: number): void {
+  #takeFree(peer: object, index: number, partial: PartialPiece, out: BlockRequest[], max: number, now?: number): void {
     if (partial.free === 0 || !partial.admits(peer)) return
     for (let b = 0; b < partial.blocks && out.length < max; b++) {
       if (partial.state[b] !== FREE) continue
-      partial.take(b, peer, this.#now)
+      partial.take(b, peer, now)
       out.push(this.#request(index, b))
     }
   }
@@ -325,21 +323,23 @@ export class PiecePicker {
     return this.#order.sort(candidates, (i) => this.#availability.count(i))
   }
 
-  #endgame(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, out: BlockRequest[]): void {
+  #endgame(peer: object, pieces: Bitfield, max: number, inFlight: InFlight, out: BlockRequest[], now?: number): void {
+    // Without a clock every requested block may be raced.
+    const askedBefore = now === undefined ? Infinity : now - ENDGAME_AFTER_MS
     for (const index of this.#partial.keys()) {
-      if (pieces.get(index)) this.#duplicate(peer, index, MAX_DUPLICATE_REQUESTS, inFlight, out, max, ENDGAME_AFTER_MS)
+      if (pieces.get(index)) this.#duplicate(peer, index, MAX_DUPLICATE_REQUESTS, inFlight, out, max, askedBefore)
       if (out.length >= max) return
     }
   }
 
-  /** Requests already-requested blocks of `index` once more, up to `limit` copies each, those first asked for `minAge` ms ago or more. */
-  #duplicate(peer: object, index: number, limit: number, inFlight: InFlight, out: BlockRequest[], max: number, minAge: number): void {
+  /** Requests already-requested blocks of `index` once more, up to `limit` copies each, of those first asked for at or before `askedBefore`. */
+  #duplicate(peer: object, index: number, limit: number, inFlight: InFlight, out: BlockRequest[], max: number, askedBefore = Infinity): void {
     const partial = this.#partial.get(index)
     // A single-source piece is never duplicated to another peer: that would mix sources again.
     if (!partial || (partial.singleSource && partial.owner !== peer)) return
     for (let b = 0; b < partial.blocks && out.length < max; b++) {
       if (partial.state[b] !== REQUESTED || partial.requests[b]! >= limit) continue
-      if (this.#now !== undefined && this.#now - partial.requestedAt[b]! < minAge) continue
+      if (partial.requestedAt[b]! > askedBefore) continue
       const request = this.#request(index, b)
       if (inFlight(index, request.begin)) continue
       partial.requests[b]!++
