@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bucketPieces, describePieces, hasPiece } from './piece-map.ts'
+import { bucketPieces, describePieces, hasPiece, sameBuckets } from './piece-map.ts'
 
 /** A BEP 3 bitfield with `have` set. */
 function bits(numPieces: number, have: number[]): Uint8Array {
@@ -50,5 +50,18 @@ describe('describePieces', () => {
     expect(describePieces(400, 120, 4)).toBe('Pieces: 120 of 400 verified, 4 downloading')
     expect(describePieces(400, 400, 0)).toBe('Pieces: 400 of 400 verified')
     expect(describePieces(0, 0, 0)).toMatch(/metadata/)
+  })
+})
+
+describe('sameBuckets', () => {
+  it('is true only when every column and count match', () => {
+    const a = bucketPieces(bits(12, [0, 3]), 12, [5], 6)
+    expect(sameBuckets(a, bucketPieces(bits(12, [0, 3]), 12, [5], 6))).toBe(true)
+    // One more verified piece in a column already partly drawn.
+    expect(sameBuckets(a, bucketPieces(bits(12, [0, 1, 3]), 12, [5], 6))).toBe(false)
+    // The same count in flight, another column.
+    expect(sameBuckets(a, bucketPieces(bits(12, [0, 3]), 12, [9], 6))).toBe(false)
+    // Another width.
+    expect(sameBuckets(a, bucketPieces(bits(12, [0, 3]), 12, [5], 4))).toBe(false)
   })
 })
