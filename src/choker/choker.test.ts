@@ -27,6 +27,28 @@ describe('Choker', () => {
     expect(choker.optimistic).not.toBe(first)
   })
 
+  it('rotates the optimistic unchoke through every waiting peer before any gets a second turn', () => {
+    // The same random draw each time: an order by chance alone would pick the same peer again.
+    const choker = new Choker({ random: () => 0 })
+    const list = peers([5, 50, 10, 40, 30, 20, 1])
+    const turns: (string | null)[] = []
+    for (let t = 0; t < 4; t++) {
+      choker.rechoke(list, t * 30_000, false)
+      turns.push(choker.optimistic)
+    }
+    expect(new Set(turns.slice(0, 3))).toEqual(new Set(['p0', 'p2', 'p6']))
+    expect(turns[3]).toBe(turns[0])
+  })
+
+  it('gives a newcomer the next optimistic turn before peers that had one', () => {
+    const choker = new Choker({ random: () => 0 })
+    const list = peers([5, 50, 10, 40, 30, 20, 1])
+    for (let t = 0; t < 3; t++) choker.rechoke(list, t * 30_000, false)
+    const newcomer = { id: 'late', interested: true, downloadRate: 0, uploadRate: 0 }
+    choker.rechoke([...list, newcomer], 90_000, false)
+    expect(choker.optimistic).toBe('late')
+  })
+
   it('ranks by upload rate when seeding and ignores peers that are not interested', () => {
     const choker = new Choker({ random: () => 0 })
     const list = peers([90, 80, 70, 60, 10, 5])

@@ -1,4 +1,7 @@
-/** Tit-for-tat (BEP 3): every 5 s the 4 best peers are unchoked, plus one optimistic unchoke rotated every 30 s. */
+/**
+ * Tit-for-tat (BEP 3): every 5 s the 4 best peers are unchoked, plus one optimistic unchoke rotated every 30 s,
+ * given first to a peer that never had one, else to the one whose last turn is oldest (libtorrent's order).
+ */
 export const UNCHOKE_SLOTS = 4
 /**
  * A fast uplink gets a regular slot per this many bytes/s it uploads (at least UNCHOKE_SLOTS, at most
@@ -55,6 +58,8 @@ export class Choker {
   #random: () => number
   #optimistic: string | null = null
   #optimisticSince = 0
+  /** When each peer last began an optimistic unchoke (one entry per peer id met). */
+  #turns = new Map<string, number>()
 
   constructor(opts: ChokerOptions = {}) {
     this.#slots = opts.slots ?? UNCHOKE_SLOTS
@@ -78,7 +83,10 @@ export class Choker {
     if (!current || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
       const fair = others.filter((p) => !p.owes)
       const pool = fair.length > 0 ? fair : others
-      const pick = pool.length > 0 ? pool[Math.floor(this.#random() * pool.length)]! : null
+      // Never had a turn first (a newcomer), then the longest since its last; ties at random.
+      const keyed = pool.map((p) => [this.#turns.get(p.id) ?? -1, this.#random(), p] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      const pick = keyed[0]?.[2] ?? null
+      if (pick) this.#turns.set(pick.id, now)
       this.#optimistic = pick?.id ?? null
       this.#optimisticSince = now
     }

@@ -66,18 +66,11 @@ export function sameBuckets(a: PieceBuckets, b: PieceBuckets): boolean {
   return true
 }
 
-interface Colors {
-  missing: string
-  have: string
-  downloading: string
-}
-
 /**
  * A canvas strip with one column per piece (or per bucket of pieces when there are more pieces
  * than device pixels): have / downloading / missing, with a legend. Redraws at most 4 times a second,
- * only when what it shows changed, and not while the page is hidden. It reads no layout or style while
- * drawing (sizes come from a ResizeObserver, colours once per resize or theme change): a draw after the
- * row's text changed used to force a layout each time, ~6 ms per draw in a busy page.
+ * only when what it shows changed, and not while the page is hidden. Its size comes from a ResizeObserver:
+ * reading the layout after the row's text changed forced a layout at each draw, ~6 ms in a busy page.
  */
 export class PieceMap {
   readonly element: HTMLDivElement
@@ -87,17 +80,10 @@ export class PieceMap {
   #timer: ReturnType<typeof setTimeout> | null = null
   #resize: ResizeObserver | null = null
   #size: { width: number; height: number } | null = null
-  #colors: Colors | null = null
   #drawn: { buckets: PieceBuckets; numPieces: number; width: number; height: number } | null = null
   #hiddenSkip = false
   readonly #onVisible = (): void => {
     if (!document.hidden && this.#hiddenSkip) this.update()
-  }
-  readonly #scheme: MediaQueryList | null = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null
-  readonly #onScheme = (): void => {
-    this.#colors = null
-    this.#drawn = null
-    this.update()
   }
 
   constructor(source: PieceSource) {
@@ -118,13 +104,11 @@ export class PieceMap {
         this.#size = box
           ? { width: Math.max(1, Math.round(box.inlineSize)), height: Math.max(1, Math.round(box.blockSize)) }
           : { width: Math.max(1, Math.round(entry.contentRect.width * dpr)), height: Math.max(1, Math.round(entry.contentRect.height * dpr)) }
-        this.#colors = null
         this.#draw()
       })
       this.#resize.observe(this.#canvas)
     }
     document.addEventListener('visibilitychange', this.#onVisible)
-    this.#scheme?.addEventListener('change', this.#onScheme)
   }
 
   /** Asks for a redraw; draws now unless the last one was under 250 ms ago, then once that time is up. */
@@ -147,7 +131,6 @@ export class PieceMap {
     this.#resize?.disconnect()
     this.#resize = null
     document.removeEventListener('visibilitychange', this.#onVisible)
-    this.#scheme?.removeEventListener('change', this.#onScheme)
   }
 
   #draw(): void {
@@ -180,7 +163,9 @@ export class PieceMap {
     updateAttr(canvas, 'data-downloading', buckets.downloadingCount)
     const ctx = canvas.getContext('2d')
     if (!ctx) return
-    const colors = (this.#colors ??= this.#readColors())
+    const style = getComputedStyle(canvas)
+    const color = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback
+    const colors = { missing: color('--piece-missing', '#d5dae1'), have: color('--piece-have', '#1f5fbf'), downloading: color('--piece-downloading', '#e0a020') }
     ctx.globalAlpha = 1
     ctx.fillStyle = colors.missing
     ctx.fillRect(0, 0, width, height)
@@ -200,11 +185,5 @@ export class PieceMap {
       ctx.fillRect(x0, 0, Math.max(1, x1 - x0), height)
     }
     ctx.globalAlpha = 1
-  }
-
-  #readColors(): Colors {
-    const style = getComputedStyle(this.#canvas)
-    const color = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback
-    return { missing: color('--piece-missing', '#d5dae1'), have: color('--piece-have', '#1f5fbf'), downloading: color('--piece-downloading', '#e0a020') }
   }
 }
