@@ -81,9 +81,8 @@ export class PieceMap {
   #resize: ResizeObserver | null = null
   #size: { width: number; height: number } | null = null
   #drawn: { buckets: PieceBuckets; numPieces: number; width: number; height: number } | null = null
-  #hiddenSkip = false
   readonly #onVisible = (): void => {
-    if (!document.hidden && this.#hiddenSkip) this.update()
+    if (!document.hidden) this.update()
   }
 
   constructor(source: PieceSource) {
@@ -134,11 +133,7 @@ export class PieceMap {
   }
 
   #draw(): void {
-    if (document.hidden) {
-      this.#hiddenSkip = true
-      return
-    }
-    this.#hiddenSkip = false
+    if (document.hidden) return
     this.#lastDraw = performance.now()
     const canvas = this.#canvas
     const { bitfield, numPieces } = this.#source
