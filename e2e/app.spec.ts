@@ -101,6 +101,14 @@ test('piece map, pause/resume, remove with or without data, and screenshots of t
   await expect(seedMap).toHaveAttribute('data-pieces', /^[1-9]\d+$/)
   const seeded = await pieceCounts(seedMap)
   expect(seeded.have, 'a seed has every piece').toBe(seeded.pieces)
+  // A strip that no longer changes (a complete seed) still takes the colours of a new theme.
+  const stripColour = () =>
+    seedMap.evaluate((canvas: HTMLCanvasElement) => Array.from(canvas.getContext('2d')!.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data.slice(0, 3)).join(','))
+  const lightColour = await stripColour()
+  await a.page.emulateMedia({ colorScheme: 'dark' })
+  await expect.poll(stripColour, { message: 'the strip is repainted in the dark theme' }).not.toBe(lightColour)
+  await a.page.emulateMedia({ colorScheme: 'light' })
+  await expect.poll(stripColour, { message: 'and back' }).toBe(lightColour)
 
   // The seeder's cap keeps requests waiting at A, so B always has some in flight; a download cap
   // alone lets each burst of requests land at once and then holds the next back, with nothing in flight.

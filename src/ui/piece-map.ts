@@ -84,6 +84,12 @@ export class PieceMap {
   readonly #onVisible = (): void => {
     if (!document.hidden) this.update()
   }
+  /** The colours come from the theme: a strip that no longer changes is repainted when the theme does. */
+  readonly #scheme: MediaQueryList | null = globalThis.matchMedia?.('(prefers-color-scheme: dark)') ?? null
+  readonly #onScheme = (): void => {
+    this.#drawn = null
+    this.update()
+  }
 
   constructor(source: PieceSource) {
     this.#source = source
@@ -108,6 +114,7 @@ export class PieceMap {
       this.#resize.observe(this.#canvas)
     }
     document.addEventListener('visibilitychange', this.#onVisible)
+    this.#scheme?.addEventListener('change', this.#onScheme)
   }
 
   /** Asks for a redraw; draws now unless the last one was under 250 ms ago, then once that time is up. */
@@ -130,6 +137,7 @@ export class PieceMap {
     this.#resize?.disconnect()
     this.#resize = null
     document.removeEventListener('visibilitychange', this.#onVisible)
+    this.#scheme?.removeEventListener('change', this.#onScheme)
   }
 
   #draw(): void {
