@@ -49,6 +49,23 @@ describe('Choker', () => {
     expect(choker.optimistic).toBe('late')
   })
 
+  it('forgets the turns of peers that left: one that comes back counts as a newcomer', () => {
+    const choker = new Choker({ random: () => 0 })
+    const list = peers([5, 50, 10, 40, 30, 20, 1])
+    const turns: string[] = []
+    for (let t = 0; t < 3; t++) {
+      choker.rechoke(list, t * 30_000, false)
+      turns.push(choker.optimistic!)
+    }
+    // The peer holding the turn leaves: the turn moves on at once, to the peer whose turn is oldest.
+    const gone = turns[2]!
+    choker.rechoke(list.filter((p) => p.id !== gone), 75_000, false)
+    expect(choker.optimistic).toBe(turns[0])
+    // Back at the next rotation, it goes before the peer whose last turn is oldest (turns[1], at 30 s).
+    choker.rechoke(list, 105_000, false)
+    expect(choker.optimistic).toBe(gone)
+  })
+
   it('ranks by upload rate when seeding and ignores peers that are not interested', () => {
     const choker = new Choker({ random: () => 0 })
     const list = peers([90, 80, 70, 60, 10, 5])

@@ -58,7 +58,7 @@ export class Choker {
   #random: () => number
   #optimistic: string | null = null
   #optimisticSince = 0
-  /** When each peer last began an optimistic unchoke (one entry per peer id met). */
+  /** When each peer last began an optimistic unchoke (peers that left are forgotten at the next rotation). */
   #turns = new Map<string, number>()
 
   constructor(opts: ChokerOptions = {}) {
@@ -81,6 +81,8 @@ export class Choker {
     const others = interested.filter((p) => !unchoked.has(p.id))
     const current = others.find((p) => p.id === this.#optimistic)
     if (!current || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
+      const present = new Set(peers.map((p) => p.id))
+      for (const id of this.#turns.keys()) if (!present.has(id)) this.#turns.delete(id)
       const fair = others.filter((p) => !p.owes)
       const pool = fair.length > 0 ? fair : others
       // Never had a turn first (a newcomer), then the longest since its last; ties at random.
