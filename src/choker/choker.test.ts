@@ -66,6 +66,20 @@ describe('Choker', () => {
     expect(choker.optimistic).toBe(gone)
   })
 
+  it('seeding while masking, unchokes the peers that pass our pieces on fastest; one not yet timed ranks with the median', () => {
+    const list = peers([0, 0, 0, 0, 0, 0, 0]).map((p, i) => ({ ...p, uploadRate: 10 * i }))
+    const passOn = [30, 900, 40, NaN, 800, 700, 50]
+    list.forEach((p, i) => (p.passOnMs = passOn[i]))
+    const choker = new Choker({ random: () => 0 })
+    const set = choker.rechoke(list, 0, true)
+    // Timed: 30, 40, 50, 700, 800, 900 → median 700; p3 (untimed) ties with p5 at 700 and has less upload rate.
+    const regular = [...set].filter((id) => id !== choker.optimistic)
+    expect(regular.sort()).toEqual(['p0', 'p2', 'p5', 'p6'])
+    // Downloading, pass-on times play no part.
+    const down = new Choker({ random: () => 0 }).rechoke(list.map((p, i) => ({ ...p, downloadRate: i })), 0, false)
+    for (const id of ['p6', 'p5', 'p4', 'p3']) expect(down.has(id)).toBe(true)
+  })
+
   it('ranks by upload rate when seeding and ignores peers that are not interested', () => {
     const choker = new Choker({ random: () => 0 })
     const list = peers([90, 80, 70, 60, 10, 5])

@@ -38,6 +38,8 @@ export interface ChokerPeer {
   uploadRate: number
   /** Downloading: it has pieces we want and sent us none for OWED_AFTER_MS, and gets only the optimistic slot; seeding: it never passes our pieces on, and is ranked last. */
   owes?: boolean
+  /** Seeding while we mask: how fast it passes on the pieces we send it alone (ms; NaN or absent: unknown). */
+  passOnMs?: number
 }
 
 export interface ChokerOptions {
@@ -49,8 +51,9 @@ export interface ChokerOptions {
 /**
  * Decides who is unchoked. Pure: peers, time and randomness come in; the set of unchoked ids goes out.
  * Downloading, peers are ranked by what they give us, and one that owes us gets no regular slot (so a free
- * rider cannot fill the slots contributors leave free); seeding, by how fast we upload to them, after every
- * peer that passes our pieces on (a seeder left with free riders still serves them).
+ * rider cannot fill the slots contributors leave free); seeding, by how fast they pass our pieces on while we
+ * mask (see passOnRank), then by how fast we upload to them, after every peer that passes our pieces on (a
+ * seeder left with free riders still serves them).
  */
 export class Choker {
   #slots: number
@@ -74,7 +77,8 @@ export class Choker {
   rechoke(peers: readonly ChokerPeer[], now: number, seeding: boolean): Set<string> {
     const interested = peers.filter((p) => p.interested)
     const score = (p: ChokerPeer) => (seeding ? p.uploadRate : p.downloadRate)
-    const ranked = interested.filter((p) => seeding || !p.owes).sort((a, b) => (seeding ? +!!a.owes - +!!b.owes : 0) || score(b) - score(a))
+    const passOn = seeding ? passOnRank(interested) : () => 0
+    const ranked = interested.filter((p) => seeding || !p.owes).sort((a, b) => (seeding ? +!!a.owes - +!!b.owes : 0) || passOn(a) - passOn(b) || score(b) - score(a))
     const uploading = peers.reduce((sum, p) => sum + p.uploadRate, 0)
     const slots = Math.min(MAX_UNCHOKE_SLOTS, Math.max(this.#slots, Math.floor(uploading / SLOT_RATE)))
     const unchoked = new Set(ranked.slice(0, slots).map((p) => p.id))
@@ -95,4 +99,15 @@ export class Choker {
     if (this.#optimistic && others.some((p) => p.id === this.#optimistic)) unchoked.add(this.#optimistic)
     return unchoked
   }
+}
+
+/**
+ * Seeding while masking, the peers that pass our pieces on fastest go first: each piece leaves the seeder
+ * once, and the crowd waits for the last ones to spread. A peer not yet timed ranks with the median.
+ */
+function passOnRank(peers: readonly ChokerPeer[]): (p: ChokerPeer) => number {
+  const timed = peers.map((p) => p.passOnMs ?? NaN).filter((ms) => !Number.isNaN(ms))
+  if (timed.length === 0) return () => 0
+  const median = timed.sort((a, b) => a - b)[timed.length >> 1]!
+  return (p) => (Number.isNaN(p.passOnMs ?? NaN) ? median : p.passOnMs!)
 }

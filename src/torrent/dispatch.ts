@@ -50,8 +50,9 @@ const HANDLERS: { [T in WireMessageType]: Handler<T> } = {
   'not-interested': (to, peer) => to.pieces()?.uploader.onNotInterested(peer),
   have: (to, peer, m) => {
     const pieces = to.pieces()
-    if (pieces) pieces.scheduler.onHave(peer, m.index)
-    else onPieces(to, peer, true)
+    if (!pieces) return onPieces(to, peer, true)
+    pieces.scheduler.onHave(peer, m.index)
+    pieces.uploader.onHave(peer, m.index)
   },
   bitfield: (to, peer, m) => onPieces(to, peer, m.bitfield.some((byte) => byte !== 0)),
   'have-all': (to, peer) => onPieces(to, peer, true),

@@ -22,6 +22,31 @@ function told(bitfield: Uint8Array, p: { sent: WireMessage[] }): number[] {
 }
 
 describe('SuperSeed', () => {
+  it('times how fast the one peer a piece went to passes it on: the first have from a peer we did not send it to', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [fast, slow, shared, other] = [peer(), peer(), peer(), peer()]
+    for (const p of [fast, slow, shared, other]) seed.admit(p, 0)
+    expect(seed.passOnMs(fast)).toBeNaN()
+    seed.sent(fast, 0, 1000)
+    seed.seen(fast, 0, 1010) // its own have times nothing
+    seed.seen(other, 0, 1040)
+    seed.seen(slow, 0, 1900) // only the first have from another peer counts
+    expect(seed.passOnMs(fast)).toBe(40)
+    seed.sent(slow, 1, 1000)
+    seed.seen(other, 1, 1500)
+    expect(seed.passOnMs(slow)).toBe(500)
+    // A moving average: a second piece passed on in 140 ms moves 40 a fifth of the way.
+    seed.sent(fast, 2, 2000)
+    seed.seen(slow, 2, 2140)
+    expect(seed.passOnMs(fast)).toBeCloseTo(60)
+    // A piece sent to two peers times neither: which one passed it on is unknown.
+    seed.sent(shared, 3, 3000)
+    seed.sent(other, 3, 3000)
+    seed.seen(fast, 3, 3050)
+    expect(seed.passOnMs(shared)).toBeNaN()
+    expect(seed.passOnMs(other)).toBeNaN()
+  })
+
   it('tells a new peer of one piece without handing it out; peers we send to are handed different pieces, lowest first, until every piece went out once', () => {
     const seed = new SuperSeed(N, () => PIECE)
     const peers = [peer(), peer(), peer()]

@@ -34,6 +34,16 @@ export interface MaskedPeer {
   session: Pick<PeerSession, 'pieces' | 'peerInterested' | 'closed' | 'send'>
 }
 
+interface PassRecord {
+  lost: number
+  passed: boolean
+  /** Moving average of the ms from our last block of a piece to its first `have` from another peer (NaN: none yet). */
+  passOnMs: number
+}
+
+/** Weight of the newest sample in a peer's pass-on average. */
+const PASS_ON_WEIGHT = 0.2
+
 interface Mask {
   told: Bitfield
   /** Told, claimed for this peer (handed out to nobody else), not yet sent in full, not had. */
@@ -56,7 +66,7 @@ interface Mask {
 export class SuperSeed {
   readonly #offered: Bitfield
   /** Pieces sent in full and not yet seen at another peer: to whom last, since when. */
-  readonly #unpassed = new Map<number, { peer: MaskedPeer; at: number }>()
+  readonly #unpassed = new Map<number, { peer: MaskedPeer; at: number; timed: boolean }>()
   /** Every peer a piece not yet seen passed on was sent to: a copy we sent is no sign it was passed on. */
   readonly #sentTo = new Map<number, Set<MaskedPeer>>()
   readonly #size: (index: number) => number
@@ -65,8 +75,8 @@ export class SuperSeed {
   readonly #toldAll = new WeakSet<MaskedPeer>()
   /** Peers admitted in this round, masked or told all. */
   readonly #round = new WeakSet<MaskedPeer>()
-  /** Per peer: pieces sent to it not seen passed on in time, and whether one ever was. */
-  readonly #passing = new WeakMap<MaskedPeer, { lost: number; passed: boolean }>()
+  /** Per peer: pieces sent to it not seen passed on in time, whether one ever was, and how fast (see passOnMs). */
+  readonly #passing = new WeakMap<MaskedPeer, PassRecord>()
   /** No piece below it is left to hand out. */
   #cursor = 0
   /** When each piece was first sent in full (NaN: not yet). */
@@ -151,10 +161,30 @@ export class SuperSeed {
     return !!record && !record.passed && record.lost >= SINK_AFTER && this.#masks.has(peer)
   }
 
-  #record(peer: MaskedPeer): { lost: number; passed: boolean } {
+  #record(peer: MaskedPeer): PassRecord {
     let record = this.#passing.get(peer)
-    if (!record) this.#passing.set(peer, (record = { lost: 0, passed: false }))
+    if (!record) this.#passing.set(peer, (record = { lost: 0, passed: false, passOnMs: NaN }))
     return record
+  }
+
+  /**
+   * A peer told us it has a piece. The first such `have` from a peer we did not send the piece to times how
+   * fast the one peer we sent it to passed it on: a fast uplink with many unchoked peers does so in tens
+   * of ms, a slow one in hundreds.
+   */
+  seen(from: MaskedPeer, index: number, now: number): void {
+    const unpassed = this.#unpassed.get(index)
+    const sentTo = this.#sentTo.get(index)
+    if (!unpassed || unpassed.timed || sentTo?.size !== 1 || sentTo.has(from)) return
+    unpassed.timed = true
+    const record = this.#record(unpassed.peer)
+    const ms = now - unpassed.at
+    record.passOnMs = Number.isNaN(record.passOnMs) ? ms : record.passOnMs + PASS_ON_WEIGHT * (ms - record.passOnMs)
+  }
+
+  /** How fast the peer passes on the pieces we send it alone (see seen; NaN: not yet timed). */
+  passOnMs(peer: MaskedPeer): number {
+    return this.#passing.get(peer)?.passOnMs ?? NaN
   }
 
   /** Whether the peer is masked and was not told of this piece. */
@@ -168,7 +198,7 @@ export class SuperSeed {
     this.#masks.get(peer)?.offers.delete(index)
     if (Number.isNaN(this.#firstSent[index]!)) this.#firstSent[index] = now
     if (!this.over) {
-      this.#unpassed.set(index, { peer, at: now })
+      this.#unpassed.set(index, { peer, at: now, timed: false })
       this.#sentTo.set(index, (this.#sentTo.get(index) ?? new Set()).add(peer))
     }
     this.#offered.set(index)

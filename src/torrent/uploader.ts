@@ -129,10 +129,11 @@ export class Uploader {
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
+    const masking = seeding && this.#seed && !this.#seed.over ? this.#seed : null
     const unchoked = this.#choker.rechoke(
       peers.map((p) => {
         const s = p.session
-        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#relegated(p, now) }
+        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#relegated(p, now), passOnMs: masking ? masking.passOnMs(p) : NaN }
       }),
       now,
       seeding,
@@ -142,6 +143,11 @@ export class Uploader {
       if (want && peer.session.amChoking) this.#unchoke(peer)
       else if (!want && !peer.session.amChoking) this.#choke(peer)
     }
+  }
+
+  /** A peer announced a piece: while we mask, it may be one we sent another peer alone (see SuperSeed.seen). */
+  onHave(peer: PeerRecord, index: number): void {
+    if (this.#seeding) this.#seed?.seen(peer, index, this.#deps.clock.now())
   }
 
   onRequest(peer: PeerRecord, index: number, begin: number, length: number): void {
