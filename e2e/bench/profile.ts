@@ -1,7 +1,8 @@
 // A sampled CPU profile of one page's main thread (CDP Profiler), summed by function: self time per
 // function, the main thread's busy time, garbage collection and native work ("(program)"). Minified
 // WebTorrent bundles are named through their source maps.
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { SourceMapConsumer } from 'source-map-js'
 
@@ -50,9 +51,19 @@ export async function startProfile(page: Page, namer: Namer = devServerName, int
     async stop() {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CdpProfile }
       await cdp.detach().catch(() => undefined)
+      saveRaw(profile, page.url())
       return summarize(profile, namer)
     },
   }
+}
+
+/** With SWARMSTREAM_PROFILE_DIR set, each profile is also written there whole (for DevTools or call trees). */
+function saveRaw(profile: CdpProfile, url: string): void {
+  const dir = process.env['SWARMSTREAM_PROFILE_DIR']
+  if (!dir) return
+  mkdirSync(dir, { recursive: true })
+  const origin = url.replace(/^\w+:\/\//, '').replace(/[^\w.-]+/g, '_').slice(0, 60)
+  writeFileSync(join(dir, `${Date.now()}-${origin}.cpuprofile`), JSON.stringify(profile))
 }
 
 export function summarize(profile: CdpProfile, namer: Namer): PageProfile {

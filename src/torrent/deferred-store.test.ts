@@ -29,6 +29,27 @@ describe('deferredStore', () => {
     expect(store.fastReads).toBe((opened as ChunkStore | null)?.fastReads === true)
   })
 
+  it('reads runs through the open store once it has opened, when that store can', async () => {
+    const runs: number[][] = []
+    const withRuns = (): ChunkStore => {
+      const inner = new MemoryChunkStore(opts)
+      return Object.assign(inner, {
+        getRun: (first: number, count: number) => {
+          runs.push([first, count])
+          return Promise.all(Array.from({ length: count }, (_, i) => inner.get(first + i)))
+        },
+      })
+    }
+    const store = deferredStore(later(withRuns), opts)
+    expect(store.getRun).toBeUndefined()
+    await store.put(0, new Uint8Array([1, 2, 3, 4]))
+    expect(await store.getRun!(0, 2)).toEqual([new Uint8Array([1, 2, 3, 4]), null])
+    expect(runs).toEqual([[0, 2]])
+    const plain = deferredStore(later(() => new MemoryChunkStore(opts)), opts)
+    await plain.put(0, new Uint8Array(4))
+    expect(plain.getRun).toBeUndefined()
+  })
+
   it('fails every call when the store cannot open, and still closes', async () => {
     const store: ChunkStore = deferredStore(later<ChunkStore>(() => { throw new Error('quota') }), opts)
     await expect(store.put(0, new Uint8Array(4))).rejects.toThrow('quota')

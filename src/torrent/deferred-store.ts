@@ -22,6 +22,10 @@ export function deferredStore(opening: Promise<ChunkStore>, opts: ChunkStoreOpti
     },
     put: (index, data) => (open ? open.put(index, data) : ready.then((s) => s.put(index, data))),
     get: (index, offset, length) => (open ? open.get(index, offset, length) : ready.then((s) => s.get(index, offset, length))),
+    // Only once open, and only when the store reads runs: a seed read each piece with its own worker round trip without it.
+    get getRun() {
+      return open?.getRun?.bind(open)
+    },
     keys: () => ready.then((s) => s.keys()),
     close: () => idle.then((s) => s?.close()),
     destroy: () => idle.then((s) => s?.destroy()),

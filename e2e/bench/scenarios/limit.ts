@@ -119,26 +119,31 @@ async function closePair({ a, b }: Pair): Promise<void> {
   await b.close()
 }
 
-async function measureLimit(ctx: BenchContext, message: number): Promise<{ speed: Stat; cpu: Stat; runs: RunMeasure[] }> {
+export interface RawRun {
+  mbps: number
+  cpuMsPerMB: number
+  measure: RunMeasure
+}
+
+/** One raw-channel transfer of the bench's size between two fresh pages. */
+export async function rawRun(ctx: BenchContext, message: number, label: string): Promise<RawRun> {
   const size = ctx.opts.size
-  const speeds: number[] = []
-  const cpu: number[] = []
-  const runs: RunMeasure[] = []
-  for (let run = 0; run < ctx.opts.runs; run++) {
-    const pair = await openPair(ctx)
-    const probe = await TransferProbe.start(ctx.lab, pair.a, pair.b)
-    const t0 = performance.now()
-    await pump(pair, size, message)
-    const seconds = (performance.now() - t0) / 1000
-    const measure = await probe.stop(size)
-    const cpuSeconds = [...measure.cpu.values()].reduce((x, y) => x + y, 0)
-    runs.push(measure)
-    speeds.push(size / MB / seconds)
-    cpu.push((1000 * cpuSeconds) / (size / MB))
-    ctx.log(`limit ${message / 1024} KiB run ${run + 1}: ${(size / MB / seconds).toFixed(1)} MB/s, ${cpuSeconds.toFixed(1)} CPU-s`)
-    await closePair(pair)
-  }
-  return { speed: stat(speeds), cpu: stat(cpu), runs }
+  const pair = await openPair(ctx)
+  const probe = await TransferProbe.start(ctx.lab, pair.a, pair.b)
+  const t0 = performance.now()
+  await pump(pair, size, message)
+  const seconds = (performance.now() - t0) / 1000
+  const measure = await probe.stop(size)
+  const cpuSeconds = [...measure.cpu.values()].reduce((x, y) => x + y, 0)
+  ctx.log(`${label}: ${(size / MB / seconds).toFixed(1)} MB/s, ${cpuSeconds.toFixed(1)} CPU-s`)
+  await closePair(pair)
+  return { mbps: size / MB / seconds, cpuMsPerMB: (1000 * cpuSeconds) / (size / MB), measure }
+}
+
+async function measureLimit(ctx: BenchContext, message: number): Promise<{ speed: Stat; cpu: Stat; runs: RunMeasure[] }> {
+  const runs: RawRun[] = []
+  for (let run = 0; run < ctx.opts.runs; run++) runs.push(await rawRun(ctx, message, `limit ${message / 1024} KiB run ${run + 1}`))
+  return { speed: stat(runs.map((r) => r.mbps)), cpu: stat(runs.map((r) => r.cpuMsPerMB)), runs: runs.map((r) => r.measure) }
 }
 
 export async function runLimit(ctx: BenchContext): Promise<Row[]> {
