@@ -82,7 +82,7 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
     }
   })
 
-  test('one read gives a run of pieces: the stored ones, the last one short, null for those not stored', async ({ baseURL }) => {
+  test('one read gives a run of pieces: the stored ones, the last one short, null for those not stored, even past the end of the file', async ({ baseURL }) => {
     const browser = await diskBackedChromium(baseURL!)
     try {
       const page = await browser.context.newPage()
@@ -90,13 +90,18 @@ test.describe('OPFS chunk store: locks and the automatic choice', () => {
       const run = await page.evaluate(async (path) => {
         const { OpfsChunkStore } = await (import(/* @vite-ignore */ path) as Promise<OpfsModule>)
         const store = await OpfsChunkStore.open({ name: 'cd'.repeat(20), chunkLength: 1000, length: 4500 })
-        for (const i of [1, 2, 4]) await store.put(i, new Uint8Array(i === 4 ? 500 : 1000).fill(10 + i))
-        const pieces = await store.getRun(1, 8)
+        const put = (i: number) => store.put(i, new Uint8Array(i === 4 ? 500 : 1000).fill(10 + i))
+        const shape = (pieces: (Uint8Array | null)[]) => pieces.map((p) => (p ? [p.length, p[0], p[p.length - 1]] : null))
+        for (const i of [1, 2]) await put(i)
+        // The file ends with piece 2: the run reaches past its end.
+        const beforeEnd = shape(await store.getRun(1, 4))
+        await put(4)
+        const pieces = shape(await store.getRun(1, 8))
         const none = await store.getRun(0, 1)
         await store.destroy()
-        return { pieces: pieces.map((p) => (p ? [p.length, p[0], p[p.length - 1]] : null)), none }
+        return { beforeEnd, pieces, none }
       }, OPFS)
-      expect(run).toEqual({ pieces: [[1000, 11, 11], [1000, 12, 12], null, [500, 14, 14]], none: [null] })
+      expect(run).toEqual({ beforeEnd: [[1000, 11, 11], [1000, 12, 12], null, null], pieces: [[1000, 11, 11], [1000, 12, 12], null, [500, 14, 14]], none: [null] })
     } finally {
       await browser.close()
     }
