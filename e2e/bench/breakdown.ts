@@ -143,11 +143,11 @@ export function breakdownTables(list: Breakdown[], topN = 12): ExtraTable[] {
   return tables
 }
 
-function busyCell(p: ProfilePair): string {
+export function busyCell(p: ProfilePair): string {
   return `S ${f1(p.seeder.busyMs / p.mb)} (GC ${f1(p.seeder.gcMs / p.mb)}), L ${f1(p.leecher.busyMs / p.mb)} (GC ${f1(p.leecher.gcMs / p.mb)})`
 }
 
-function topCosts(p: ProfilePair): string[] {
+export function topCosts(p: ProfilePair): string[] {
   const all = [
     ...p.seeder.costs.map((c) => ({ ...c, page: 'S' })),
     ...p.leecher.costs.map((c) => ({ ...c, page: 'L' })),

@@ -380,6 +380,31 @@ describe('Uploader', () => {
     expect(h.clock.now() - start).toBeLessThan(2500)
   })
 
+  it('under an upload cap, sends what 20 ms of the rate allows per wake (one message), not a block per timer', async () => {
+    const geometry = { numPieces: 8, pieceLength: 4 * BLOCK_LENGTH, length: 32 * BLOCK_LENGTH }
+    const arrivals = async (uploadLimit: number) => {
+      const h = await seed({ uploadLimit }, geometry)
+      const leecher = h.connect(1, null)
+      leecher.send({ type: 'interested' })
+      await h.clock.advance(30)
+      const at: number[] = []
+      leecher.onMessage((m) => void (m.type === 'piece' && at.push(h.clock.now())))
+      for (let i = 0; i < geometry.numPieces; i++) leecher.sendBurst([0, 1, 2, 3].map((b) => request(i, b * BLOCK_LENGTH)))
+      const start = h.clock.now()
+      await h.clock.runUntil(() => at.length === 32, 10_000)
+      return { wakes: new Set(at).size, ms: h.clock.now() - start }
+    }
+    // 4 MB/s: 80 KB per 20 ms, so a full 64 KiB message per wake; the cap still holds (32 blocks ≈ 131 ms).
+    const fast = await arrivals(4e6)
+    expect(fast.wakes).toBe(8)
+    expect(fast.ms).toBeGreaterThan(110)
+    expect(fast.ms).toBeLessThan(180)
+    // 1 MB/s: 20 KB per 20 ms, a block per wake as before.
+    const slow = await arrivals(1e6)
+    expect(slow.wakes).toBe(32)
+    expect(slow.ms).toBeGreaterThan(480)
+  })
+
   it('rechokes by tit-for-tat at its own pace and chokes everyone while paused', async () => {
     const h = await seed()
     const peers = [h.connect(1, null), h.connect(2, null)]
