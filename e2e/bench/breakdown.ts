@@ -25,29 +25,43 @@ function minus(a: ChannelCounts, b: ChannelCounts): ChannelCounts {
   return { sends: a.sends - b.sends, sentBytes: a.sentBytes - b.sentBytes, messages: a.messages - b.messages, receivedBytes: a.receivedBytes - b.receivedBytes }
 }
 
-/** Snapshots taken around one transfer (the seeder sends, the leecher receives). */
+function plus(a: ChannelCounts, b: ChannelCounts): ChannelCounts {
+  return { sends: a.sends + b.sends, sentBytes: a.sentBytes + b.sentBytes, messages: a.messages + b.messages, receivedBytes: a.receivedBytes + b.receivedBytes }
+}
+
+/** The leechers' counts summed. */
+async function leecherCounts(leechers: readonly Page[]): Promise<ChannelCounts> {
+  let sum: ChannelCounts = { sends: 0, sentBytes: 0, messages: 0, receivedBytes: 0 }
+  for (const page of leechers) sum = plus(sum, await readChannelCounts(page))
+  return sum
+}
+
+/** Snapshots taken around one transfer (the seeder sends, the leechers receive; several count as one "leecher page"). */
 export class TransferProbe {
   private constructor(
     private readonly lab: Lab,
     private readonly seeder: Page,
-    private readonly leecher: Page,
+    private readonly leechers: readonly Page[],
     private readonly cpu0: CpuSnapshot,
     private readonly counts0: [ChannelCounts, ChannelCounts],
   ) {}
 
-  static async start(lab: Lab, seeder: Page, leecher: Page): Promise<TransferProbe> {
-    const counts0: [ChannelCounts, ChannelCounts] = [await readChannelCounts(seeder), await readChannelCounts(leecher)]
-    return new TransferProbe(lab, seeder, leecher, lab.cpuSnapshot(), counts0)
+  static async start(lab: Lab, seeder: Page, leechers: Page | readonly Page[]): Promise<TransferProbe> {
+    const list = Array.isArray(leechers) ? leechers : [leechers as Page]
+    const counts0: [ChannelCounts, ChannelCounts] = [await readChannelCounts(seeder), await leecherCounts(list)]
+    return new TransferProbe(lab, seeder, list, lab.cpuSnapshot(), counts0)
   }
 
   async stop(bytes: number): Promise<RunMeasure> {
     const cpu1 = this.lab.cpuSnapshot()
     const pages = new Map<number, string>()
     const s = this.lab.rendererPid(this.seeder)
-    const l = this.lab.rendererPid(this.leecher)
     if (s !== undefined) pages.set(s, 'seeder page')
-    if (l !== undefined) pages.set(l, 'leecher page')
-    const [seeder, leecher] = [await readChannelCounts(this.seeder), await readChannelCounts(this.leecher)]
+    for (const leecher of this.leechers) {
+      const l = this.lab.rendererPid(leecher)
+      if (l !== undefined) pages.set(l, 'leecher page')
+    }
+    const [seeder, leecher] = [await readChannelCounts(this.seeder), await leecherCounts(this.leechers)]
     return {
       mb: bytes / 1e6,
       cpu: cpu1.since(this.cpu0, pages),
@@ -104,10 +118,12 @@ export async function profileTransfer(
   return { mb: bytes / 1e6, seeder: await a.stop(), leecher: await b.stop() }
 }
 
+const PAGES_NOTE = 'Pages are the two renderers (raw channel: sender = seeder, receiver = leecher); "browser" includes storage when Chromium runs it in-process.'
+
 const f1 = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1))
 
-/** CPU by process, channel messages and top profile costs, one column per client. */
-export function breakdownTables(list: Breakdown[], topN = 12): ExtraTable[] {
+/** CPU by process, channel messages and top profile costs, one column per client; `what` names the scenario. */
+export function breakdownTables(list: Breakdown[], what = '1→1', notes = PAGES_NOTE, topN = 12): ExtraTable[] {
   if (list.length === 0) return []
   const header = ['', ...list.map((b) => b.label)]
   const cpuRows = [...ROLES, 'total' as const]
@@ -121,15 +137,15 @@ export function breakdownTables(list: Breakdown[], topN = 12): ExtraTable[] {
   const profiled = list.filter((b) => b.profile)
   const tables: ExtraTable[] = [
     {
-      title: 'Browser CPU by process, 1→1 (CPU ms per MB, medians of the timed runs)',
+      title: `Browser CPU by process, ${what} (CPU ms per MB, medians of the timed runs)`,
       header,
       rows: [...cpuRows, ...counts],
-      notes: ['Pages are the two renderers (raw channel: sender = seeder, receiver = leecher); "browser" includes storage when Chromium runs it in-process.'],
+      notes: [notes],
     },
   ]
   if (profiled.length > 0) {
     tables.push({
-      title: 'Top costs per MB, 1→1 (sampled main-thread profile of both pages, self wall ms per MB; S = seeder page, L = leecher page)',
+      title: `Top costs per MB, ${what} (sampled main-thread profile of the seeder page and one leecher page, self wall ms per MB that leecher received; S = seeder page, L = leecher page)`,
       header: ['#', ...profiled.map((b) => b.label)],
       rows: [
         ['busy', ...profiled.map((b) => busyCell(b.profile!))],
@@ -143,11 +159,11 @@ export function breakdownTables(list: Breakdown[], topN = 12): ExtraTable[] {
   return tables
 }
 
-export function busyCell(p: ProfilePair): string {
+function busyCell(p: ProfilePair): string {
   return `S ${f1(p.seeder.busyMs / p.mb)} (GC ${f1(p.seeder.gcMs / p.mb)}), L ${f1(p.leecher.busyMs / p.mb)} (GC ${f1(p.leecher.gcMs / p.mb)})`
 }
 
-export function topCosts(p: ProfilePair): string[] {
+function topCosts(p: ProfilePair): string[] {
   const all = [
     ...p.seeder.costs.map((c) => ({ ...c, page: 'S' })),
     ...p.leecher.costs.map((c) => ({ ...c, page: 'L' })),

@@ -103,3 +103,13 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
   const requestsOf = (remote: Attacker) => remote.received.filter((m) => m.type === 'request')
   return { clock, stats, picker, store, swarm, scheduler, uploader, accepted, state, join, connect, record, requestsOf, received: () => receivedBytes }
 }
+
+/** The harness as a seed: every piece of `bytes` stored and had. */
+export async function seedHarness(geometry: PickerGeometry, bytes: Uint8Array, opts: { uploadLimit?: number } = {}) {
+  const h = schedulerHarness(geometry, opts)
+  for (let i = 0; i < geometry.numPieces; i++) {
+    await h.store.put(i, bytes.subarray(i * geometry.pieceLength, (i + 1) * geometry.pieceLength))
+    h.picker.markHave(i)
+  }
+  return h
+}

@@ -1,12 +1,10 @@
 // (2) one seeder → one leecher, and (3) a seeder capped at 4 MB/s → 4 leechers at once. Each client
 // seeds to its own kind, with its own tracker; leechers are fresh pages (own origins) every run. 1→1 also
 // records CPU by process and channel messages per run, and profiles both pages in one extra run; so does the swarm (all its pages).
-import type { Page } from '@playwright/test'
-import { breakdownTables, busyCell, profileTransfer, summarizeRuns, topCosts, TransferProbe, type ProfilePair, type RunMeasure } from '../breakdown.ts'
-import { readChannelCounts } from '../channel-counts.ts'
+import { breakdownTables, profileTransfer, summarizeRuns, TransferProbe, type Breakdown, type ProfilePair, type RunMeasure } from '../breakdown.ts'
 import { CLIENTS, MB, testFile, withTrackers, type BenchContext } from '../context.ts'
 import { CLIENT_LABELS, namerFor, openPeer, type BenchPeer, type ClientKind } from '../peers.ts'
-import { stat, type ExtraTable, type Row, type Stat } from '../report.ts'
+import { stat, type Row, type Stat } from '../report.ts'
 import { settle } from '../settle.ts'
 import { LIMIT_LABEL, rawRun } from './limit.ts'
 
@@ -51,12 +49,12 @@ async function oneToOne(ctx: BenchContext, kind: ClientKind, idb = false): Promi
       const probe = await TransferProbe.start(ctx.lab, seeder.page, leecher.page)
       const ms = await leecher.download(magnet)
       const measure = await probe.stop(size)
-      const cpuSeconds = [...measure.cpu.values()].reduce((a, b) => a + b, 0)
+      const used = cpuSeconds(measure)
       runs.push(measure)
       mbps.push(size / MB / (ms / 1000))
-      cpu.push((1000 * cpuSeconds) / (size / MB))
+      cpu.push((1000 * used) / (size / MB))
       if (pairRaw) ratios.push(cpu.at(-1)! / rawCpu.at(-1)!)
-      ctx.log(`one-to-one ${label} run ${run + 1}: ${(size / MB / (ms / 1000)).toFixed(1)} MB/s, ${cpuSeconds.toFixed(1)} CPU-s, ${roles(measure)}`)
+      ctx.log(`one-to-one ${label} run ${run + 1}: ${(size / MB / (ms / 1000)).toFixed(1)} MB/s, ${used.toFixed(1)} CPU-s, ${roles(measure)}`)
       await leecher.dispose(infoHash)
     }
     const breakdown = summarizeRuns(label, runs)
@@ -72,6 +70,10 @@ async function oneToOne(ctx: BenchContext, kind: ClientKind, idb = false): Promi
 }
 
 const SEEDS: Record<ClientKind, number> = { swarmstream: 21, webtorrent: 22, 'webtorrent-2': 23 }
+
+function cpuSeconds(m: RunMeasure): number {
+  return [...m.cpu.values()].reduce((a, b) => a + b, 0)
+}
 
 function roles(m: RunMeasure): string {
   return [...m.cpu].map(([role, s]) => `${role} ${s.toFixed(1)}`).join(', ')
@@ -151,21 +153,14 @@ export async function runOneToOne(ctx: BenchContext): Promise<Row[]> {
 interface SwarmResult {
   seconds: Stat
   seederShare: Stat
-  /** Browser CPU per MB the leechers received, all processes, and by role (medians of the runs). */
+  /** Browser CPU per MB the leechers received, all processes. */
   cpuMsPerMB: Stat
-  byRole: Map<string, number>
-  /** data-channel send() calls per MB received and bytes per send(): all pages, and the seeder's alone. */
-  sendsPerMB: number
-  bytesPerSend: number
-  seederBytesPerSend: number
-  profile?: ProfilePair
+  /** By process, the leechers' pages as one "leecher page"; Swarmstream's with a profile of the seeder and the first leecher. */
+  breakdown: Breakdown
 }
-
-const SWARM_ROLES = ['seeder page', 'leecher pages', 'network', 'browser', 'storage', 'gpu', 'other renderers', 'other']
 
 async function swarm(ctx: BenchContext, kind: ClientKind): Promise<SwarmResult> {
   const size = ctx.opts.swarmSize
-  const mb = (SWARM_LEECHERS * size) / MB
   const path = await testFile(`swarm-${kind}`, size, kind === 'swarmstream' ? 31 : 32)
   return withTrackers(async (newTracker) => {
     const tracker = await newTracker()
@@ -174,10 +169,7 @@ async function swarm(ctx: BenchContext, kind: ClientKind): Promise<SwarmResult> 
     await seeder.setUploadLimit(SWARM_CAP)
     const seconds: number[] = []
     const share: number[] = []
-    const cpu: Map<string, number>[] = []
-    const sends: number[] = []
-    const sentBytes: number[] = []
-    const seederPerSend: number[] = []
+    const runs: RunMeasure[] = []
     // Swarmstream gets one more run, profiled (seeder and first leecher), that no figure but the profile counts.
     const profiledRun = kind === 'swarmstream' ? ctx.opts.runs : -1
     let profile: ProfilePair | undefined
@@ -185,7 +177,6 @@ async function swarm(ctx: BenchContext, kind: ClientKind): Promise<SwarmResult> 
       const leechers: BenchPeer[] = []
       for (let i = 0; i < SWARM_LEECHERS; i++) leechers.push(await openPeer(ctx.lab, kind, tracker.url, `${kind} swarm leecher ${i + 1}`))
       await settle()
-      const pages = [seeder.page, ...leechers.map((l) => l.page)]
       const all = () => Promise.all(leechers.map((l) => l.download(magnet)))
       if (run === profiledRun) {
         profile = await profileTransfer({ page: seeder.page, namer: namerFor(kind) }, { page: leechers[0]!.page, namer: namerFor(kind) }, size, async () => {
@@ -193,88 +184,32 @@ async function swarm(ctx: BenchContext, kind: ClientKind): Promise<SwarmResult> 
         })
         ctx.log(`swarm ${kind} profiled run done`)
       } else {
-        const counts0 = await Promise.all(pages.map(readChannelCounts))
         const up0 = await seeder.uploaded(infoHash)
-        const cpu0 = ctx.lab.cpuSnapshot()
+        const probe = await TransferProbe.start(ctx.lab, seeder.page, leechers.map((l) => l.page))
         const t0 = performance.now()
         await all()
         const s = (performance.now() - t0) / 1000
-        const used = ctx.lab.cpuSnapshot().since(cpu0, rolesOf(ctx, seeder.page, leechers.map((l) => l.page)))
-        const counts1 = await Promise.all(pages.map(readChannelCounts))
+        const measure = await probe.stop(SWARM_LEECHERS * size)
         const up = (await seeder.uploaded(infoHash)) - up0
         seconds.push(s)
         share.push((100 * up) / (SWARM_LEECHERS * size))
-        cpu.push(used)
-        sends.push(counts1.reduce((a, c, i) => a + c.sends - counts0[i]!.sends, 0))
-        sentBytes.push(counts1.reduce((a, c, i) => a + c.sentBytes - counts0[i]!.sentBytes, 0))
-        seederPerSend.push((counts1[0]!.sentBytes - counts0[0]!.sentBytes) / Math.max(1, counts1[0]!.sends - counts0[0]!.sends))
-        const total = [...used.values()].reduce((a, b) => a + b, 0)
-        ctx.log(`swarm ${kind} run ${run + 1}: all done in ${s.toFixed(1)} s, seeder sent ${(up / MB).toFixed(1)} MB, ${total.toFixed(1)} CPU-s (${[...used].map(([r, c]) => `${r} ${c.toFixed(1)}`).join(', ')})`)
+        runs.push(measure)
+        ctx.log(`swarm ${kind} run ${run + 1}: all done in ${s.toFixed(1)} s, seeder sent ${(up / MB).toFixed(1)} MB, ${cpuSeconds(measure).toFixed(1)} CPU-s (${roles(measure)})`)
       }
       for (const l of leechers) await l.dispose(infoHash)
     }
     await seeder.dispose(infoHash)
-    const byRole = new Map<string, number>()
-    for (const role of [...SWARM_ROLES, 'total']) {
-      const perRun = cpu.map((u) => (1000 * (role === 'total' ? [...u.values()].reduce((a, b) => a + b, 0) : (u.get(role) ?? 0))) / mb)
-      byRole.set(role, stat(perRun).median)
-    }
-    return {
-      seconds: stat(seconds),
-      seederShare: stat(share),
-      cpuMsPerMB: stat(cpu.map((u) => (1000 * [...u.values()].reduce((a, b) => a + b, 0)) / mb)),
-      byRole,
-      sendsPerMB: stat(sends.map((n) => n / mb)).median,
-      bytesPerSend: stat(sentBytes.map((b, i) => b / Math.max(1, sends[i]!))).median,
-      seederBytesPerSend: stat(seederPerSend).median,
-      ...(profile ? { profile } : {}),
-    }
+    const breakdown = summarizeRuns(CLIENT_LABELS[kind], runs)
+    if (profile) breakdown.profile = profile
+    return { seconds: stat(seconds), seederShare: stat(share), cpuMsPerMB: stat(runs.map((m) => (1000 * cpuSeconds(m)) / m.mb)), breakdown }
   })
 }
 
-function rolesOf(ctx: BenchContext, seeder: Page, leechers: Page[]): Map<number, string> {
-  const roles = new Map<number, string>()
-  const s = ctx.lab.rendererPid(seeder)
-  if (s !== undefined) roles.set(s, 'seeder page')
-  for (const l of leechers) {
-    const pid = ctx.lab.rendererPid(l)
-    if (pid !== undefined) roles.set(pid, 'leecher pages')
-  }
-  return roles
-}
-
-const f1 = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1))
-
-function swarmTables(ss: SwarmResult, wt: SwarmResult): ExtraTable[] {
-  const tables: ExtraTable[] = [
-    {
-      title: `Browser CPU by process, swarm (CPU ms per MB the ${SWARM_LEECHERS} leechers received, medians of the timed runs)`,
-      header: ['', CLIENT_LABELS.swarmstream, CLIENT_LABELS.webtorrent],
-      rows: [
-        ...[...SWARM_ROLES, 'total']
-          .filter((role) => (ss.byRole.get(role) ?? 0) >= 0.05 || (wt.byRole.get(role) ?? 0) >= 0.05)
-          .map((role) => [role, f1(ss.byRole.get(role) ?? 0), f1(wt.byRole.get(role) ?? 0)]),
-        ['send() calls per MB, all pages', f1(ss.sendsPerMB), f1(wt.sendsPerMB)],
-        ['bytes per send()', ss.bytesPerSend.toFixed(0), wt.bytesPerSend.toFixed(0)],
-        ['seeder bytes per send()', ss.seederBytesPerSend.toFixed(0), wt.seederBytesPerSend.toFixed(0)],
-      ],
-      notes: ['Every byte a leecher receives was sent once by the seeder or another leecher, so these compare with 1→1\'s CPU per MB.'],
-    },
-  ]
-  if (ss.profile) {
-    const p = ss.profile
-    tables.push({
-      title: 'Top costs, swarm (sampled main-thread profile of the seeder and the first leecher in an extra run, self wall ms per MB that leecher received; S = seeder, L = leecher)',
-      header: ['#', CLIENT_LABELS.swarmstream],
-      rows: [['busy', busyCell(p)], ...topCosts(p).slice(0, 12).map((c, i) => [String(i + 1), c])],
-    })
-  }
-  return tables
-}
+const SWARM_PAGES_NOTE = `"leecher page" is the ${SWARM_LEECHERS} leechers' pages together, per MB they received in all; each byte was sent once by the seeder or a leecher, so these compare with 1→1's.`
 
 export async function runSwarm(ctx: BenchContext): Promise<Row[]> {
   const [ss, wt] = [await swarm(ctx, CLIENTS[0]!), await swarm(ctx, CLIENTS[1]!)]
-  ctx.tables.push(...swarmTables(ss, wt))
+  ctx.tables.push(...breakdownTables([ss.breakdown, wt.breakdown], 'swarm', SWARM_PAGES_NOTE))
   const bound = ctx.opts.swarmSize / SWARM_CAP
   const size = `${(ctx.opts.swarmSize / 2 ** 20).toFixed(0)} MiB`
   return [
