@@ -52,7 +52,6 @@ describe('Uploader, peers that lose interest', () => {
     await h.clock.advance(30)
     expect(early.received.filter((m) => m.type === 'piece')).toHaveLength(1)
     expect(unchokes(early)).toBe(1)
-
   })
 
   it('seeding while it masks, chokes a peer that loses interest', async () => {
