@@ -46,10 +46,9 @@ export class TransferProbe {
     private readonly counts0: [ChannelCounts, ChannelCounts],
   ) {}
 
-  static async start(lab: Lab, seeder: Page, leechers: Page | readonly Page[]): Promise<TransferProbe> {
-    const list = Array.isArray(leechers) ? leechers : [leechers as Page]
-    const counts0: [ChannelCounts, ChannelCounts] = [await readChannelCounts(seeder), await leecherCounts(list)]
-    return new TransferProbe(lab, seeder, list, lab.cpuSnapshot(), counts0)
+  static async start(lab: Lab, seeder: Page, leechers: readonly Page[]): Promise<TransferProbe> {
+    const counts0: [ChannelCounts, ChannelCounts] = [await readChannelCounts(seeder), await leecherCounts(leechers)]
+    return new TransferProbe(lab, seeder, leechers, lab.cpuSnapshot(), counts0)
   }
 
   async stop(bytes: number): Promise<RunMeasure> {

@@ -104,10 +104,10 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
   return { clock, stats, picker, store, swarm, scheduler, uploader, accepted, state, join, connect, record, requestsOf, received: () => receivedBytes }
 }
 
-/** The harness as a seed: every piece of `bytes` stored and had. */
-export async function seedHarness(geometry: PickerGeometry, bytes: Uint8Array, opts: { uploadLimit?: number } = {}) {
+/** The harness as a seed: every piece of `bytes` stored and had (or only the first `pieces`: a leecher midway). */
+export async function seedHarness(geometry: PickerGeometry, bytes: Uint8Array, opts: { uploadLimit?: number; pieces?: number } = {}) {
   const h = schedulerHarness(geometry, opts)
-  for (let i = 0; i < geometry.numPieces; i++) {
+  for (let i = 0; i < (opts.pieces ?? geometry.numPieces); i++) {
     await h.store.put(i, bytes.subarray(i * geometry.pieceLength, (i + 1) * geometry.pieceLength))
     h.picker.markHave(i)
   }

@@ -2,21 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { BLOCK_LENGTH } from '../picker/index.ts'
 import { RECHOKE_INTERVAL_MS, UNCHOKE_SLOTS } from '../choker/choker.ts'
 import type { Attacker } from '../test-support/attacker.ts'
-import { schedulerHarness } from './test-helpers.ts'
+import { seedHarness } from './test-helpers.ts'
 
 const GEOMETRY = { numPieces: 16, pieceLength: 2 * BLOCK_LENGTH, length: 32 * BLOCK_LENGTH }
 const unchokes = (p: Attacker) => p.received.filter((m) => m.type === 'unchoke').length
 const chokes = (p: Attacker) => p.received.filter((m) => m.type === 'choke').length
 
 /** The harness holding pieces 0 … count − 1. */
-async function holding(count: number) {
-  const h = schedulerHarness(GEOMETRY)
-  for (let i = 0; i < count; i++) {
-    await h.store.put(i, new Uint8Array(GEOMETRY.pieceLength))
-    h.picker.markHave(i)
-  }
-  return h
-}
+const holding = (count: number) => seedHarness(GEOMETRY, new Uint8Array(GEOMETRY.length), { pieces: count })
 
 /** Tells the uploader `peer` is interested, then not, and returns whether it still chokes it. */
 async function interestedThenNot(h: Awaited<ReturnType<typeof holding>>, peer: Attacker, n: number): Promise<boolean> {

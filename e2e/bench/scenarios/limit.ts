@@ -129,7 +129,7 @@ export interface RawRun {
 export async function rawRun(ctx: BenchContext, message: number, label: string): Promise<RawRun> {
   const size = ctx.opts.size
   const pair = await openPair(ctx)
-  const probe = await TransferProbe.start(ctx.lab, pair.a, pair.b)
+  const probe = await TransferProbe.start(ctx.lab, pair.a, [pair.b])
   const t0 = performance.now()
   await pump(pair, size, message)
   const seconds = (performance.now() - t0) / 1000

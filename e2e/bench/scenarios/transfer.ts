@@ -46,7 +46,7 @@ async function oneToOne(ctx: BenchContext, kind: ClientKind, idb = false): Promi
     for (let run = 0; run < ctx.opts.runs; run++) {
       if (pairRaw) rawCpu.push((await rawRun(ctx, 16 * 1024, `one-to-one paired raw channel run ${run + 1}`)).cpuMsPerMB)
       const leecher = await openPeer(ctx.lab, kind, tracker.url, `${label} leecher`, params)
-      const probe = await TransferProbe.start(ctx.lab, seeder.page, leecher.page)
+      const probe = await TransferProbe.start(ctx.lab, seeder.page, [leecher.page])
       const ms = await leecher.download(magnet)
       const measure = await probe.stop(size)
       const used = cpuSeconds(measure)
