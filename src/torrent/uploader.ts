@@ -132,7 +132,12 @@ export class Uploader {
    * that owes us or that a masking seeder ranks last, nor while we mask (offers follow the unchoke).
    */
   #keepsUnchoked(peer: PeerRecord): boolean {
-    return !(this.#seeding && this.#seed?.over === false) && !this.#relegated(peer, this.#deps.clock.now())
+    return !this.#masking() && !this.#relegated(peer, this.#deps.clock.now())
+  }
+
+  /** The super-seeding state while we seed and mask; else null. */
+  #masking(): SuperSeed | null {
+    return this.#seeding && this.#seed && !this.#seed.over ? this.#seed : null
   }
 
   /** Tit-for-tat, every RECHOKE_INTERVAL_MS (called more often; it keeps its own pace). */
@@ -147,7 +152,7 @@ export class Uploader {
     if (this.#paused || now - this.#lastRechoke < RECHOKE_INTERVAL_MS) return
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
-    const masking = seeding && this.#seed && !this.#seed.over ? this.#seed : null
+    const masking = this.#masking()
     const unchoked = this.#choker.rechoke(
       peers.map((p) => {
         const s = p.session
