@@ -38,6 +38,28 @@ test.describe('playback from local pieces', () => {
     })
   }
 
+  test('MP4 autoplay through renderTo remuxes once: nothing appended is thrown away before the first frame', async ({ player: { page } }) => {
+    const infoHash = await seedInPage(page, [{ path: testMedia('faststart.mp4'), name: 'faststart.mp4' }])
+    await page.evaluate(() => {
+      const counts = { aborts: 0, appends: 0 }
+      Object.assign(window, { __sourceBuffers: counts })
+      const { abort, appendBuffer } = SourceBuffer.prototype
+      SourceBuffer.prototype.abort = function (this: SourceBuffer) {
+        counts.aborts++
+        abort.call(this)
+      }
+      SourceBuffer.prototype.appendBuffer = function (this: SourceBuffer, data: BufferSource) {
+        counts.appends++
+        appendBuffer.call(this, data)
+      }
+    })
+    await playInPage(page, infoHash, 'faststart.mp4', 0.2)
+    const counts = await page.evaluate(() => (window as unknown as { __sourceBuffers: { aborts: number; appends: number } }).__sourceBuffers)
+    expect(counts.appends, 'the video went through MediaSource').toBeGreaterThan(2)
+    // A play() before the element could play fired `waiting`, and videostream began its fragments again.
+    expect(counts.aborts, 'no append was aborted to start over').toBe(0)
+  })
+
   test('subtitles: video.srt beside video.mp4 becomes a track whose cues load when shown', async ({ player: { page } }) => {
     const infoHash = await seedInPage(page, [
       { path: testMedia('faststart.mp4'), name: 'video.mp4' },

@@ -101,6 +101,9 @@ async function mediaSourceType(file: MediaFile, container: StreamContainer): Pro
   return probe
 }
 
+/** How long an autoplay of a remuxed MP4 waits for the element's `canplay` before it calls play() anyway. */
+const CAN_PLAY_WAIT_MS = 1000
+
 let renderMediaModules: Promise<[typeof import('render-media'), typeof import('./node-readable.ts')]> | null = null
 
 /**
@@ -132,7 +135,7 @@ function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions, on
           if (opts.autoplay && shown instanceof HTMLMediaElement) {
             // videostream feeds a paused element only if preload was auto when its remuxer got ready, or on `waiting`.
             if ('parent' in target) shown.dispatchEvent(new Event('waiting'))
-            playWhenBuffered(shown, file, ignoreAutoplayBlock)
+            whenCanPlay(shown, () => playWhenBuffered(shown, file, ignoreAutoplayBlock))
           }
           resolve(shown)
         }
@@ -146,6 +149,22 @@ function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions, on
         }
       }),
   )
+}
+
+/**
+ * Runs `then` once `media` can play, or after CAN_PLAY_WAIT_MS. videostream starts remuxing over on every
+ * `waiting`, and a play() before the first frame fires one: the fragments already on their way were
+ * thrown away and asked for again.
+ */
+function whenCanPlay(media: HTMLMediaElement, then: () => void): void {
+  if (media.readyState >= media.HAVE_FUTURE_DATA) return then()
+  const go = () => {
+    clearTimeout(timer)
+    media.removeEventListener('canplay', go)
+    if (!media.error) then()
+  }
+  const timer = setTimeout(go, CAN_PLAY_WAIT_MS)
+  media.addEventListener('canplay', go)
 }
 
 /** Plays through MediaSource; `start` feeds the element (default: the whole file through the mediasource package). */

@@ -165,6 +165,7 @@ export class PieceEngine {
       picker,
       clock,
       downloadRate: deps.downloadRate,
+      shown: (i) => this.#shown(i),
       preempt: (critical) => this.#scheduler.preempt(critical),
       refill: () => {
         for (const peer of peers()) {
@@ -275,7 +276,7 @@ export class PieceEngine {
     return {
       pieceLength: this.info.pieceLength,
       hasPiece: (i) => this.#picker.hasPiece(i),
-      shown: (i) => this.#picker.hasPiece(i) || this.#picker.availability(i) > 0 || this.#webSeeds.serving,
+      shown: (i) => this.#shown(i),
       waitForPiece: (i, signal) => this.#waiters.wait(i, signal),
       readPiece: (i) => this.#readStored(i),
       ...(this.#verifiedBytes ? { readVerified: (i: number, from: number, signal?: AbortSignal) => this.#readVerified(i, from, signal) } : {}),
@@ -355,6 +356,11 @@ export class PieceEngine {
       // Woken by each newly verified block of the piece, and when the whole piece passes.
       await this.#blockWaiters.wait(index, signal)
     }
+  }
+
+  /** We have the piece, a connected peer has shown it, or a web seed serves it. */
+  #shown(index: number): boolean {
+    return this.#picker.hasPiece(index) || this.#picker.availability(index) > 0 || this.#webSeeds.serving
   }
 
   /** A piece passed its hash: readers of this page may have it now; it is had once stored. */

@@ -81,6 +81,28 @@ describe('ReaderSet', () => {
     expect(readers.priorities(() => false, pieceLength, 0, 9000).readersOnly).toBe(true)
   })
 
+  it('a reader whose whole range is within reach starts for all of START_MS, its read-ahead ending at its first START_BYTES', () => {
+    const readers = new ReaderSet()
+    const pieceLength = 256 * 1024
+    const span = START_BYTES / pieceLength
+    const id = readers.open()
+    readers.move(id, 10, 100, 5000)
+    const firstHere = (i: number) => i < 10 + span
+    const inReach = (i: number) => i >= 10 && i <= 100
+    const starting = readers.priorities(firstHere, pieceLength, 0, 5200, inReach)
+    expect(starting.readersOnly).toBe(true)
+    expect(starting.readahead).toEqual([])
+    expect(readers.startingUntil).toBe(5000 + START_MS)
+    // One piece of its range at nobody we know: the start ends once its first START_BYTES are here, as before.
+    const gap = readers.priorities(firstHere, pieceLength, 0, 5200, (i) => inReach(i) && i !== 90)
+    expect(gap.readersOnly).toBeUndefined()
+    expect(gap.readahead[0]).toBe(10 + span)
+    // Pieces it has read past do not count; the time still ends its start.
+    readers.move(id, 12, 100, 5300)
+    expect(readers.priorities(firstHere, pieceLength, 0, 5300, (i) => i >= 12 && i <= 100).readersOnly).toBe(true)
+    expect(readers.priorities(firstHere, pieceLength, 0, 5000 + START_MS, inReach).readersOnly).toBeUndefined()
+  })
+
   it('a player expected at a video\'s start starts too; a reader moved without a time never does', () => {
     const readers = new ReaderSet()
     readers.expect([0, 99], { piece: 0, last: 99 }, 100)

@@ -9,7 +9,9 @@ export const MAX_READAHEAD_BYTES = 32 * 1024 * 1024
  * A reader starts (so does a player expected at a video's start) until the first START_BYTES of its range
  * are here, for at most START_MS: meanwhile its read-ahead ends there and nothing else is requested. A page
  * that fetched all of a small video at once spent its main thread on it while the player waited for its
- * first bytes.
+ * first bytes. While all of the reader's range is within reach (here or at a connected peer) its start lasts
+ * the whole START_MS: a player then starts at once on a few KB, and fetching on at full speed kept the
+ * page from the player's round trips.
  */
 export const START_BYTES = 1024 * 1024
 export const START_MS = 1000
@@ -80,8 +82,9 @@ export class ReaderSet {
   /**
    * @param has whether a piece is already verified
    * @param bytesPerSecond current download rate
+   * @param shown whether a piece is here or at a connected peer (omitted: a reader's range is never all within reach)
    */
-  priorities(has: (index: number) => boolean, pieceLength: number, bytesPerSecond: number, now = 0): Priorities {
+  priorities(has: (index: number) => boolean, pieceLength: number, bytesPerSecond: number, now = 0, shown?: (index: number) => boolean): Priorities {
     const windowBytes = Math.min(MAX_READAHEAD_BYTES, Math.max(MIN_READAHEAD_BYTES, READAHEAD_SECONDS * bytesPerSecond))
     const windowPieces = Math.max(1, Math.ceil(windowBytes / pieceLength))
     const critical: number[] = []
@@ -92,7 +95,7 @@ export class ReaderSet {
     for (const r of this.#expected ? [this.#expected] : [...this.#readers.values()].reverse()) {
       const { piece, last } = r
       if (!has(piece)) critical.push(piece)
-      const starting = this.#starts(r, has, span, now)
+      const starting = this.#starts(r, has, span, now, shown)
       if (starting) this.#startingUntil = Math.min(this.#startingUntil ?? Infinity, r.since + START_MS)
       const lane: number[] = []
       const end = Math.min(last, piece + windowPieces, starting ? r.from + span - 1 : Infinity)
@@ -118,11 +121,13 @@ export class ReaderSet {
     return { critical: [...urgent], readahead: readahead.filter((i) => !urgent.has(i)), ...(this.#startingUntil !== null ? { readersOnly: true } : {}) }
   }
 
-  /** Whether the reader is starting: its first `span` pieces are not all here, START_MS after it began. */
-  #starts(r: Reader, has: (index: number) => boolean, span: number, now: number): boolean {
+  /** Whether the reader is starting: less than START_MS after it began, its first `span` pieces are not all here or all it reads is within reach. */
+  #starts(r: Reader, has: (index: number) => boolean, span: number, now: number, shown?: (index: number) => boolean): boolean {
     if (now - r.since >= START_MS) return false
     const end = Math.min(r.last, r.from + span - 1)
     for (let i = Math.max(r.from, r.piece); i <= end; i++) if (!has(i)) return true
-    return false
+    if (!shown) return false
+    for (let i = r.piece; i <= r.last; i++) if (!shown(i)) return false
+    return true
   }
 }

@@ -9,6 +9,8 @@ export interface StreamPrioritiesDeps {
   picker: PiecePicker
   clock: Clock
   downloadRate: () => number
+  /** We have the piece or a connected peer (or web seed) has shown it. */
+  shown: (index: number) => boolean
   /** New critical pieces not yet fully asked for: cancel queued requests for them to go first. */
   preempt: (critical: Set<number>) => void
   /** Priorities changed: top up every peer's requests. */
@@ -63,7 +65,7 @@ export class StreamPriorities {
   update(): void {
     const { picker, clock, info } = this.#deps
     const before = new Set(picker.priorities.critical)
-    const next = this.#readers.priorities((i) => picker.hasPiece(i), info.pieceLength, this.#deps.downloadRate(), clock.now())
+    const next = this.#readers.priorities((i) => picker.hasPiece(i), info.pieceLength, this.#deps.downloadRate(), clock.now(), this.#deps.shown)
     picker.setPriorities(next)
     // A reader's start ends by the clock too: then everything else may be requested again.
     clock.clearTimeout(this.#startTimer)
