@@ -1,6 +1,6 @@
 import './ui/styles.css'
 import { Client, type TorrentFile } from './index.ts'
-import { appendTo, attachSubtitles, playWhenBuffered, preloadPlayers, renderTo } from './media/index.ts'
+import { appendTo, attachSubtitles, playWhenBuffered, preloadPlayers, renderTo, reportPlaying } from './media/index.ts'
 import { fileUrl, openWebsite, playFromUrl, serveFiles, urlPlayable } from './serve/index.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
@@ -44,7 +44,11 @@ async function playFile(file: TorrentFile, video: HTMLVideoElement, opts: { auto
   const options = { autoplay: opts.autoplay ?? true, controls: true, muted: opts.muted ?? false }
   const torrent = client.torrents.find((t) => t.files.includes(file))
   if (fileUrls && navigator.serviceWorker.controller && torrent && urlPlayable(video, file.name)) {
-    const played = await playFromUrl(video, fileUrl(torrent, file), file.name, { ...options, start: (media) => playWhenBuffered(media, file) })
+    const start = (media: HTMLMediaElement) => {
+      reportPlaying(media, file)
+      playWhenBuffered(media, file)
+    }
+    const played = await playFromUrl(video, fileUrl(torrent, file), file.name, { ...options, start })
     if (played.ok) return 'url'
   }
   await file.renderTo(video, options)

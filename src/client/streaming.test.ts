@@ -71,6 +71,42 @@ describe('streaming priority', () => {
     expect(firstOther!.at - startedAt).toBeLessThan(START_MS)
   })
 
+  it('while all a starting reader reads is within reach, the rest waits until a player shows the file', async () => {
+    const lab = newLab()
+    const pieceLength = 16384
+    const data = new Uint8Array(256 * pieceLength).map((_, i) => (i * 7 + 3) & 0xff)
+    const meta = makeMeta(data, pieceLength, 'clip.bin')
+    const seeder = (await lab.seeder(meta)).torrent
+    const leecher = (await lab.leecher(meta)).torrent
+    const from = 100
+    const startEnd = from + START_BYTES / pieceLength - 1
+    // The player has its first bytes and reads no further for now.
+    const first = leecher.files[0]!.stream({ start: from * pieceLength }).getReader()
+    const [toLeecher, toSeeder] = memoryChannelPair({ clock: lab.clock, latencyMs: 5, bytesPerSecond: 8_000_000 })
+    const decoder = new WireDecoder()
+    const beyond: number[] = []
+    const send = toSeeder.send.bind(toSeeder)
+    toSeeder.send = (bytes, tail) => {
+      for (const e of decoder.push(tail ? new Uint8Array([...bytes, ...tail]) : bytes.slice())) {
+        if (e.type === 'request' && (e.index < from || e.index > startEnd)) beyond.push(lab.clock.now())
+      }
+      send(bytes, tail)
+    }
+    const startedAt = lab.clock.now()
+    seeder.addPeer(toLeecher)
+    leecher.addPeer(toSeeder)
+    expect((await lab.settle(first.read(), 10_000)).value?.length).toBeGreaterThan(0)
+    await lab.runUntil(() => Array.from({ length: startEnd - from + 1 }, (_, k) => from + k).every((i) => leecher.hasPiece(i)), 10_000)
+    const shownAt = lab.clock.now()
+    expect(shownAt - startedAt).toBeLessThan(START_MS / 2)
+    // Its first MiB is here, yet nothing else was asked for.
+    expect(beyond).toEqual([])
+    leecher.files[0]!.playing()
+    await lab.runUntil(() => beyond.length > 0, START_MS)
+    expect(beyond[0]! - shownAt).toBeLessThan(50)
+    await first.cancel()
+  })
+
   it('a reader moving through pieces already asked for cancels nothing: no block is asked for twice', async () => {
     const lab = newLab()
     const data = new Uint8Array(96 * 16384).map((_, i) => (i * 11 + 5) & 0xff)

@@ -1,5 +1,5 @@
 export { renderTo, appendTo, loadRenderMedia as preloadPlayers, type RenderOptions } from './render.ts'
-export { playWhenBuffered } from './play-when-buffered.ts'
+export { playWhenBuffered, reportPlaying } from './play-when-buffered.ts'
 export { attachSubtitles } from './subtitle-tracks.ts'
 export { srtToVtt, findSubtitles, type SubtitleMatch } from './subtitles.ts'
 export { probeMedia, type ProbeResult, type RangeReader } from './probe.ts'

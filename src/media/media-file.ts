@@ -4,7 +4,7 @@ import type { RangeReader } from './probe-types.ts'
 import type { toNodeReadable } from './node-readable.ts'
 
 /** What the renderer needs from a file: a TorrentFile, or anything shaped like one. */
-export type MediaFile = Pick<TorrentFile, 'name' | 'length' | 'stream'> & Partial<Pick<TorrentFile, 'available'>>
+export type MediaFile = Pick<TorrentFile, 'name' | 'length' | 'stream'> & Partial<Pick<TorrentFile, 'available' | 'playing'>>
 
 /** Reads bytes [start, end) of the file (waits for the pieces, like `stream()`). */
 export function rangeReader(file: MediaFile): RangeReader {

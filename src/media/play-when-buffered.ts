@@ -60,3 +60,10 @@ export function playWhenBuffered(media: HTMLMediaElement, file: Pick<MediaFile, 
   media.addEventListener('emptied', stop) // its source was reset
   return stop
 }
+
+/** Tells the file each time `media` starts playing it (TorrentFile.playing: its streams' start ends), until the source is reset. */
+export function reportPlaying(media: HTMLMediaElement, file: Pick<MediaFile, 'playing'>): void {
+  const onPlaying = () => file.playing?.()
+  media.addEventListener('playing', onPlaying)
+  media.addEventListener('emptied', () => media.removeEventListener('playing', onPlaying), { once: true })
+}

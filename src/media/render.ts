@@ -2,7 +2,7 @@ import { extensionOf, mediaKind, mimeType, streamContainer, type StreamContainer
 import { fromElementError, MediaError, unsupportedFormat } from './errors.ts'
 import { rangeReader, toRenderFile, type MediaFile } from './media-file.ts'
 import { probeMedia } from './probe.ts'
-import { playWhenBuffered } from './play-when-buffered.ts'
+import { playWhenBuffered, reportPlaying } from './play-when-buffered.ts'
 import { readWebmLayout } from './webm-cues.ts'
 import { WebmPlayer } from './webm-player.ts'
 
@@ -225,6 +225,7 @@ function ignoreAutoplayBlock(err: unknown): void {
 /** Surfaces an `error` of the element after playback started: onError and a `swarmstream-error` event. */
 function watch(file: MediaFile, element: HTMLElement, opts: RenderOptions): HTMLElement {
   if (!(element instanceof HTMLMediaElement)) return element
+  reportPlaying(element, file)
   element.addEventListener(
     'error',
     () => {

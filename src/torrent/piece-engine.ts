@@ -284,6 +284,7 @@ export class PieceEngine {
       openReader: () => this.#streams.open(),
       moveReader: (id, piece, last) => this.#streams.move(id, piece, last),
       closeReader: (id) => this.#streams.close(id),
+      played: () => this.#streams.played(),
     }
   }
 

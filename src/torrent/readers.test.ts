@@ -81,7 +81,7 @@ describe('ReaderSet', () => {
     expect(readers.priorities(() => false, pieceLength, 0, 9000).readersOnly).toBe(true)
   })
 
-  it('a reader whose whole range is within reach starts for all of START_MS, its read-ahead ending at its first START_BYTES', () => {
+  it('a reader whose whole range is within reach starts until a player shows the file, for at most START_MS, its read-ahead ending at its first START_BYTES', () => {
     const readers = new ReaderSet()
     const pieceLength = 256 * 1024
     const span = START_BYTES / pieceLength
@@ -101,6 +101,28 @@ describe('ReaderSet', () => {
     readers.move(id, 12, 100, 5300)
     expect(readers.priorities(firstHere, pieceLength, 0, 5300, (i) => i >= 12 && i <= 100).readersOnly).toBe(true)
     expect(readers.priorities(firstHere, pieceLength, 0, 5000 + START_MS, inReach).readersOnly).toBeUndefined()
+  })
+
+  it('a player showing the file ends every start: the read-ahead and everything else are fetched again', () => {
+    const readers = new ReaderSet()
+    const pieceLength = 256 * 1024
+    const span = START_BYTES / pieceLength
+    readers.move(readers.open(), 10, 100, 5000)
+    readers.move(readers.open(), 50, 100, 5050)
+    expect(readers.priorities(() => false, pieceLength, 0, 5100, () => true).readersOnly).toBe(true)
+    readers.played()
+    const after = readers.priorities(() => false, pieceLength, 0, 5100, () => true)
+    expect(after.readersOnly).toBeUndefined()
+    expect(readers.startingUntil).toBeNull()
+    expect(after.readahead.length).toBeGreaterThan(2 * (span - 1))
+    // A seek after it opens a reader that starts again.
+    readers.move(readers.open(), 80, 100, 5200)
+    expect(readers.priorities(() => false, pieceLength, 0, 5200, () => true).readersOnly).toBe(true)
+    // An expected player's start ends too.
+    const expected = new ReaderSet()
+    expected.expect([0], { piece: 0, last: 99 }, 100)
+    expected.played()
+    expect(expected.priorities(() => false, MiB, 0, 200).readersOnly).toBeUndefined()
   })
 
   it('a player expected at a video\'s start starts too; a reader moved without a time never does', () => {

@@ -10,8 +10,8 @@ export const MAX_READAHEAD_BYTES = 32 * 1024 * 1024
  * are here, for at most START_MS: meanwhile its read-ahead ends there and nothing else is requested. A page
  * that fetched all of a small video at once spent its main thread on it while the player waited for its
  * first bytes. While all of the reader's range is within reach (here or at a connected peer) its start lasts
- * the whole START_MS: a player then starts at once on a few KB, and fetching on at full speed kept the
- * page from the player's round trips.
+ * until a player shows the file (`played`), for at most START_MS: a player then starts at once on a few KB,
+ * and fetching on at full speed kept the page from the player's round trips.
  */
 export const START_BYTES = 1024 * 1024
 export const START_MS = 1000
@@ -54,6 +54,12 @@ export class ReaderSet {
 
   close(id: number): void {
     this.#readers.delete(id)
+  }
+
+  /** A player shows the file: every reader's start ends. */
+  played(): void {
+    for (const r of this.#readers.values()) r.since = -Infinity
+    if (this.#expected) this.#expected.since = -Infinity
   }
 
   /**

@@ -50,6 +50,11 @@ export class StreamPriorities {
     this.update()
   }
 
+  played(): void {
+    this.#readers.played()
+    this.update()
+  }
+
   /** A video is likely to be played from its start: its header and end first, then its first pieces in order. */
   expectPlayer(selected: readonly boolean[]): void {
     const { info, clock } = this.#deps

@@ -21,6 +21,8 @@ export interface PieceAccess {
   openReader(): number
   moveReader(id: number, piece: number, lastPiece: number): void
   closeReader(id: number): void
+  /** A player shows the file: the readers' starts end. */
+  played?(): void
 }
 
 export interface FileRenderOptions {
@@ -128,6 +130,15 @@ export class TorrentFile {
   appendTo(parent: HTMLElement, opts?: FileRenderOptions): Promise<HTMLElement> {
     if (!this.#renderer) return Promise.reject(new SwarmstreamError('NO_RENDERER', 'This client was built without media playback.'))
     return this.#renderer.appendTo(this, parent, opts)
+  }
+
+  /**
+   * Tells the torrent a player shows this file (its first frame, or again after a seek): the streams' start
+   * ends, and their read-ahead and the rest of the torrent are fetched again. renderTo, appendTo,
+   * `<torrent-video>` and the app call it on the element's `playing`; a player of your own may too.
+   */
+  playing(): void {
+    this.#access.played?.()
   }
 
   /** Streams bytes [start, end] (inclusive, like WebTorrent) of the file as their pieces are verified. */
