@@ -15,6 +15,16 @@ const newLab = testLabs()
 const client = testClients()
 const LATENCY = { latencyMs: 5 }
 
+/** Calls `onRequest` with the piece of each request the leecher sends through `channel`. */
+function onRequests(channel: ReturnType<typeof memoryChannelPair>[1], onRequest: (index: number) => void): void {
+  const decoder = new WireDecoder()
+  const send = channel.send.bind(channel)
+  channel.send = (bytes, tail) => {
+    for (const e of decoder.push(tail ? new Uint8Array([...bytes, ...tail]) : bytes.slice())) if (e.type === 'request') onRequest(e.index)
+    send(bytes, tail)
+  }
+}
+
 describe('streaming priority', () => {
   it('fetches the pieces a reader waits for before the rest of the torrent', async () => {
     const lab = newLab()
@@ -47,18 +57,12 @@ describe('streaming priority', () => {
     const inStart = (i: number) => i >= from && i <= startEnd
     const read = readAll(leecher.files[0]!.stream({ start: from * pieceLength }))
     const [toLeecher, toSeeder] = memoryChannelPair({ clock: lab.clock, latencyMs: 5, bytesPerSecond: 4_000_000 })
-    const decoder = new WireDecoder()
     const asked: number[] = []
     let firstOther: { at: number; startHere: boolean } | null = null
-    const send = toSeeder.send.bind(toSeeder)
-    toSeeder.send = (bytes, tail) => {
-      for (const e of decoder.push(tail ? new Uint8Array([...bytes, ...tail]) : bytes.slice())) {
-        if (e.type !== 'request') continue
-        asked.push(e.index)
-        if (!inStart(e.index)) firstOther ??= { at: lab.clock.now(), startHere: asked.filter(inStart).every((i) => leecher.hasPiece(i)) }
-      }
-      send(bytes, tail)
-    }
+    onRequests(toSeeder, (index) => {
+      asked.push(index)
+      if (!inStart(index)) firstOther ??= { at: lab.clock.now(), startHere: asked.filter(inStart).every((i) => leecher.hasPiece(i)) }
+    })
     const startedAt = lab.clock.now()
     seeder.addPeer(toLeecher)
     leecher.addPeer(toSeeder)
@@ -83,15 +87,10 @@ describe('streaming priority', () => {
     // The player has its first bytes and reads no further for now.
     const first = leecher.files[0]!.stream({ start: from * pieceLength }).getReader()
     const [toLeecher, toSeeder] = memoryChannelPair({ clock: lab.clock, latencyMs: 5, bytesPerSecond: 8_000_000 })
-    const decoder = new WireDecoder()
     const beyond: number[] = []
-    const send = toSeeder.send.bind(toSeeder)
-    toSeeder.send = (bytes, tail) => {
-      for (const e of decoder.push(tail ? new Uint8Array([...bytes, ...tail]) : bytes.slice())) {
-        if (e.type === 'request' && (e.index < from || e.index > startEnd)) beyond.push(lab.clock.now())
-      }
-      send(bytes, tail)
-    }
+    onRequests(toSeeder, (index) => {
+      if (index < from || index > startEnd) beyond.push(lab.clock.now())
+    })
     const startedAt = lab.clock.now()
     seeder.addPeer(toLeecher)
     leecher.addPeer(toSeeder)
