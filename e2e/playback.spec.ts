@@ -18,6 +18,7 @@ const test = base.extend<{ player: PeerPage }>({
 const FORMATS: [string, TestMediaName][] = [
   ['MP4 H.264/AAC, faststart', 'faststart.mp4'],
   ['MP4 H.264/AAC, moov at the end', 'moov-at-end.mp4'],
+  ['MP4 H.264/AAC, all audio before the video (not interleaved)', 'audio-first.mp4'],
   ['WebM VP9/Opus', 'vp9-opus.webm'],
 ]
 

@@ -1,6 +1,6 @@
 import './ui/styles.css'
 import { Client, type TorrentFile } from './index.ts'
-import { appendTo, attachSubtitles, playWhenBuffered, preloadPlayers, renderTo, reportPlaying } from './media/index.ts'
+import { appendTo, attachSubtitles, playWhenBuffered, renderTo, reportPlaying } from './media/index.ts'
 import { fileUrl, openWebsite, playFromUrl, serveFiles, urlPlayable } from './serve/index.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
@@ -18,8 +18,7 @@ declare global {
 }
 
 const config = loadConfig()
-// Playing is what the app is for: load the MP4 player while the page is idle, not on the first Play.
-requestIdleCallback(() => void preloadPlayers().catch(() => undefined))
+// Playing is what the app is for: warm the media controls while the page is idle, not on the first Play.
 requestIdleCallback(() => void import('./ui/warm-media-controls.ts').then((m) => m.warmMediaControls()), { timeout: 2000 })
 const client = new Client({
   announce: config.announce,

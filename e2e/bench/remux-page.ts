@@ -1,9 +1,10 @@
 // Runs in a bench page (imported through the dev server): the same MP4 bytes, held in memory, remuxed into
-// MediaSource by render-media (videostream, the player renderTo uses) or by mp4box.js, into a muted, playing video.
+// MediaSource by our remuxer (renderTo's), render-media (videostream, which renderTo used before) or by
+// mp4box.js, into a muted, playing video.
 // Measures the remuxer alone: no network, no torrent.
 import { createFile, MP4BoxBuffer, type ISOFile, type Movie } from 'mp4box'
 import { toRenderFile, type MediaFile } from '../../src/media/media-file.ts'
-import { loadRenderMedia } from '../../src/media/render.ts'
+import { renderTo } from '../../src/media/render.ts'
 
 /** Seconds of media buffered ahead that both remuxers reach without playing (videostream stops reading beyond its own window). */
 export const BUFFER_SECONDS = 4
@@ -74,8 +75,13 @@ function buffered(video: HTMLVideoElement): boolean {
   return b.length > 0 && b.start(0) < 0.5 && b.end(0) >= BUFFER_SECONDS
 }
 
+/** renderTo as users call it: the probe, then our remuxer (src/media/mp4-player.ts). */
+export function remuxWithSwarmstream(bytes: Uint8Array, video: HTMLVideoElement): Promise<RemuxTiming> {
+  return timed(video, (fail) => void renderTo(memoryFile(bytes, 'bench.mp4'), video, { autoplay: true, muted: true }).catch(fail))
+}
+
 export async function remuxWithRenderMedia(bytes: Uint8Array, video: HTMLVideoElement): Promise<RemuxTiming> {
-  const [{ default: renderMedia }, { toNodeReadable }] = await loadRenderMedia()
+  const [{ default: renderMedia }, { toNodeReadable }] = await Promise.all([import('render-media'), import('../../src/media/node-readable.ts')])
   const file = toRenderFile(memoryFile(bytes, 'bench.mp4'), toNodeReadable)
   return timed(
     video,

@@ -7,7 +7,7 @@ import { pollPage, type PageDriver } from './page-driver.ts'
 export const MEDIA_DIR = resolve(import.meta.dirname, '..', 'artifacts', 'media')
 const GENERATOR = resolve(import.meta.dirname, '..', 'media', 'generate.mjs')
 
-export type TestMediaName = 'faststart.mp4' | 'moov-at-end.mp4' | 'vp9-opus.webm' | 'hevc.mp4' | 'video.srt'
+export type TestMediaName = 'faststart.mp4' | 'moov-at-end.mp4' | 'audio-first.mp4' | 'vp9-opus.webm' | 'hevc.mp4' | 'video.srt'
 
 /** Generates any missing test media (idempotent) and returns the path of `name`. */
 export function testMedia(name: TestMediaName): string {

@@ -10,7 +10,6 @@ import type { Torrent } from '../torrent/torrent.ts'
 import { parseAnnounce, rtcConfigFor } from './options.ts'
 import { buildShadow, clearOverlay, createVideo, showMessage, type OverlayParts } from './overlay.ts'
 import { Session } from './session.ts'
-import { preloadPlayers } from '../media/index.ts'
 
 export type { TorrentVideoInfo } from './session.ts'
 export type { ProgressDetail } from './options.ts'
@@ -62,8 +61,6 @@ export class TorrentVideoElement extends HTMLElement {
   }
 
   connectedCallback(): void {
-    // Load the MP4 player while the torrent connects, not after.
-    void preloadPlayers().catch(() => undefined)
     if (!this.#session) this.#scheduleRestart()
   }
 

@@ -1,4 +1,4 @@
-import { SwarmstreamError } from '../util/errors.ts'
+import { AbortError, SwarmstreamError } from '../util/errors.ts'
 
 /**
  * The browser cannot play a file (code `UNSUPPORTED_FORMAT`), or playback failed after it started
@@ -22,4 +22,9 @@ export function fromElementError(fileName: string, error: { code: number; messag
   // 3 = MEDIA_ERR_DECODE, 4 = MEDIA_ERR_SRC_NOT_SUPPORTED
   if (error && (error.code === 3 || error.code === 4)) return unsupportedFormat(fileName, 'the browser could not decode it', detail)
   return new MediaError('PLAYBACK_FAILED', `Playback of "${fileName}" stopped: ${detail}. Try again, or save the file and play it locally.`)
+}
+
+/** The torrent was removed (its streams fail with this code) or the read was aborted: not a failure. */
+export function isTorrentGone(err: unknown): boolean {
+  return err instanceof AbortError || (err instanceof SwarmstreamError && err.code === 'TORRENT_DESTROYED')
 }

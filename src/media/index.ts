@@ -1,4 +1,4 @@
-export { renderTo, appendTo, loadRenderMedia as preloadPlayers, type RenderOptions } from './render.ts'
+export { renderTo, appendTo, type RenderOptions } from './render.ts'
 export { playWhenBuffered, reportPlaying } from './play-when-buffered.ts'
 export { attachSubtitles } from './subtitle-tracks.ts'
 export { srtToVtt, findSubtitles, type SubtitleMatch } from './subtitles.ts'

@@ -1,49 +1,11 @@
-import { readUint32BE, toHex } from '../util/bytes.ts'
+import { toHex } from '../util/bytes.ts'
+import { boxAt, children, type Box } from './mp4-boxes.ts'
 import type { ProbeResult, RangeReader } from './probe-types.ts'
 
 const MAX_MOOV = 64 * 1024 * 1024
 const MAX_TOP_LEVEL_BOXES = 1000
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl'])
 const VIDEO = new Set(['avc1', 'avc3', 'hev1', 'hvc1', 'av01', 'vp08', 'vp09', 'mp4v', 'dvh1', 'dvhe'])
-
-interface Box {
-  type: string
-  start: number
-  /** Payload start, after the header. */
-  body: number
-  end: number
-}
-
-function fourcc(bytes: Uint8Array, at: number): string {
-  return String.fromCharCode(...bytes.subarray(at, at + 4))
-}
-
-/** Box at `at` in `bytes`, or null if the header does not fit or is broken. `fileEnd` resolves size 0. */
-function boxAt(bytes: Uint8Array, at: number, fileEnd: number): Box | null {
-  if (at + 8 > bytes.length) return null
-  let size = readUint32BE(bytes, at)
-  let body = at + 8
-  if (size === 1) {
-    if (at + 16 > bytes.length) return null
-    size = readUint32BE(bytes, at + 8) * 2 ** 32 + readUint32BE(bytes, at + 12)
-    body = at + 16
-  } else if (size === 0) {
-    size = fileEnd - at
-  }
-  if (size < body - at) return null
-  return { type: fourcc(bytes, at + 4), start: at, body, end: at + size }
-}
-
-function children(bytes: Uint8Array, from: number, to: number): Box[] {
-  const out: Box[] = []
-  for (let at = from; at < to; ) {
-    const box = boxAt(bytes, at, to)
-    if (!box || box.end > to) break
-    out.push(box)
-    at = box.end
-  }
-  return out
-}
 
 /**
  * Each box header is read with the 64 KiB after it: a `moov` at the end of a download then arrives
@@ -52,7 +14,7 @@ function children(bytes: Uint8Array, from: number, to: number): Box[] {
 const HEADER_READ_BYTES = 64 * 1024
 
 /** Finds the top-level `moov` box, reading box headers only (it may sit after `mdat`, at the end). */
-async function readMoov(read: RangeReader, length: number): Promise<Uint8Array | null> {
+export async function readMoov(read: RangeReader, length: number): Promise<Uint8Array | null> {
   let chunk: { start: number; bytes: Uint8Array } = { start: 0, bytes: new Uint8Array(0) }
   const cached = (start: number, end: number) =>
     start >= chunk.start && end <= chunk.start + chunk.bytes.length ? chunk.bytes.subarray(start - chunk.start, end - chunk.start) : null
@@ -74,7 +36,7 @@ async function readMoov(read: RangeReader, length: number): Promise<Uint8Array |
 }
 
 /** RFC 6381 codec string of one sample entry (`stsd` child). */
-function sampleEntryCodec(bytes: Uint8Array, entry: Box): string {
+export function sampleEntryCodec(bytes: Uint8Array, entry: Box): string {
   const type = entry.type
   if (VIDEO.has(type)) {
     const inner = children(bytes, entry.body + 78, entry.end)
@@ -154,7 +116,11 @@ function collect(bytes: Uint8Array, box: Box, out: { codecs: string[]; video: bo
 /** Codecs of an MP4 (ISO BMFF) file, or null if it has no readable `moov`. */
 export async function probeMp4(read: RangeReader, length: number): Promise<ProbeResult | null> {
   const moov = await readMoov(read, length)
-  if (!moov) return null
+  return moov && probeMoov(moov)
+}
+
+/** Codecs of an MP4 from its `moov` box. */
+export function probeMoov(moov: Uint8Array): ProbeResult | null {
   const root = boxAt(moov, 0, moov.length)
   if (!root) return null
   const found = { codecs: [] as string[], video: false, fragmented: false }

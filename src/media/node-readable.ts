@@ -1,10 +1,7 @@
 import { Readable } from 'readable-stream'
-import { AbortError, SwarmstreamError } from '../util/errors.ts'
+import { isTorrentGone } from './errors.ts'
 
-/** The torrent was removed (its streams fail with this code) or the read was aborted: not a failure. */
-export function isTorrentGone(err: unknown): boolean {
-  return err instanceof AbortError || (err instanceof SwarmstreamError && err.code === 'TORRENT_DESTROYED')
-}
+export { isTorrentGone }
 
 /**
  * A Node-style Readable (readable-stream) over a web ReadableStream, for the CommonJS media

@@ -7,10 +7,19 @@ const GAP_SECONDS = 0.5
 
 /** Seconds buffered from the playhead on, in the buffered range that holds it. */
 export function bufferedAhead(media: HTMLMediaElement): number {
-  const t = media.currentTime
-  const ranges = media.buffered
-  for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= t + GAP_SECONDS && ranges.end(i) > t) return ranges.end(i) - t
+  return aheadIn(media.buffered, media.currentTime)
+}
+
+/** Seconds from `time` on in the range of `ranges` that holds it. */
+export function aheadIn(ranges: TimeRanges, time: number): number {
+  for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= time + GAP_SECONDS && ranges.end(i) > time) return ranges.end(i) - time
   return 0
+}
+
+/** Whether `time` lies inside a buffered range (not within its last 0.1 s). */
+export function isBuffered(ranges: TimeRanges, time: number): boolean {
+  for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= time && time < ranges.end(i) - 0.1) return true
+  return false
 }
 
 /**

@@ -2,6 +2,9 @@ import { extensionOf, mediaKind, mimeType, streamContainer, type StreamContainer
 import { fromElementError, MediaError, unsupportedFormat } from './errors.ts'
 import { rangeReader, toRenderFile, type MediaFile } from './media-file.ts'
 import { probeMedia } from './probe.ts'
+import { probeMoov, readMoov } from './mp4-probe.ts'
+import { readMovie, type Mp4Movie } from './mp4-movie.ts'
+import { Mp4Player } from './mp4-player.ts'
 import { playWhenBuffered, reportPlaying } from './play-when-buffered.ts'
 import { readWebmLayout } from './webm-cues.ts'
 import { WebmPlayer } from './webm-player.ts'
@@ -46,12 +49,15 @@ async function render(file: MediaFile, target: Target, opts: RenderOptions): Pro
 
 async function choosePlayer(file: MediaFile, target: Target, opts: RenderOptions, onReadError: (err: Error) => void): Promise<HTMLElement> {
   const container = streamContainer(file.name)
-  // Start loading the MP4 player while the file's header is probed (the two overlap).
-  if (container !== 'webm') void loadRenderMedia().catch(() => undefined)
   if (container && typeof MediaSource !== 'undefined') {
-    const { type, fragmented } = await mediaSourceType(file, container)
+    const { type, fragmented, movie } = await mediaSourceType(file, container)
+    // Plain MP4 is cut into fragments by our remuxer (videostream takes the files it cannot: several
+    // sample descriptions in a track); WebM, fragmented MP4 and MP3 go to MediaSource as they are.
+    if (movie && MediaSource.isTypeSupported(type)) {
+      const start = (media: HTMLMediaElement) => new Mp4Player(file, media, movie, onReadError)
+      return watch(file, await viaMediaSource(file, type, target, opts, onReadError, start), opts)
+    }
     if (!MediaSource.isTypeSupported(type)) throw unsupportedFormat(file.name, type)
-    // videostream remuxes plain MP4 into fragments; WebM, fragmented MP4 and MP3 go to MediaSource as they are.
     if (container === 'mp4' && !fragmented) return watch(file, await viaRenderMedia(file, target, opts, onReadError), opts)
     if (container === 'webm') {
       // Our own appender, which can seek through the Cues index while the file downloads.
@@ -88,9 +94,11 @@ function readFailures(file: MediaFile, target: Target, opts: RenderOptions) {
 }
 
 /** The MIME type (with codecs) to hand MediaSource, found in the file's own header. */
-async function mediaSourceType(file: MediaFile, container: StreamContainer): Promise<{ type: string; fragmented: boolean }> {
+async function mediaSourceType(file: MediaFile, container: StreamContainer): Promise<{ type: string; fragmented: boolean; movie?: Mp4Movie | null }> {
   if (container === 'mp3') return { type: 'audio/mpeg', fragmented: false }
-  const probe = await probeMedia(rangeReader(file), file.length)
+  const read = rangeReader(file)
+  const moov = container === 'mp4' ? await readMoov(read, file.length) : null
+  const probe = moov ? probeMoov(moov) : await probeMedia(read, file.length)
   if (!probe) throw unsupportedFormat(file.name, `not a readable ${container === 'mp4' ? 'MP4' : 'WebM/Matroska'} file`)
   if (probe.container === 'matroska') {
     throw unsupportedFormat(file.name, `Matroska with ${probe.codecs.join(', ')}`, 'browsers stream only the WebM flavour of Matroska')
@@ -98,7 +106,7 @@ async function mediaSourceType(file: MediaFile, container: StreamContainer): Pro
   if (probe.container !== container) {
     throw unsupportedFormat(file.name, `${probe.container.toUpperCase()} content behind a .${extensionOf(file.name)} name`)
   }
-  return probe
+  return moov && !probe.fragmented ? { ...probe, movie: readMovie(moov) } : probe
 }
 
 /** How long an autoplay of a remuxed MP4 waits for the element's `canplay` before it calls play() anyway. */
@@ -106,11 +114,8 @@ const CAN_PLAY_WAIT_MS = 1000
 
 let renderMediaModules: Promise<[typeof import('render-media'), typeof import('./node-readable.ts')]> | null = null
 
-/**
- * The CommonJS players and their Node polyfills load only when something is played, once.
- * Pages that will play call it early (`preloadPlayers`) so loading overlaps connecting to peers.
- */
-export function loadRenderMedia() {
+/** render-media (images, iframes, Blob URLs, MP4s our remuxer cannot read) and its Node polyfills load when first needed, once. */
+function loadRenderMedia() {
   renderMediaModules ??= Promise.all([import('render-media'), import('./node-readable.ts')]).catch((err: unknown) => {
     renderMediaModules = null // let a later attempt load them again
     throw err

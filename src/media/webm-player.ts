@@ -2,6 +2,7 @@
 // the appender restarts at the cluster the Cues index gives for it (clusters carry absolute timestamps).
 import type { MediaFile } from './media-file.ts'
 import { rangeReader } from './media-file.ts'
+import { isBuffered } from './play-when-buffered.ts'
 import { WebmBlockCutter } from './webm-blocks.ts'
 import { cueFor, readCues, type CuePoint, type WebmLayout } from './webm-cues.ts'
 
@@ -140,11 +141,6 @@ function idle(buffer: SourceBuffer): Promise<void> {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-function isBuffered(ranges: TimeRanges, time: number): boolean {
-  for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= time && time < ranges.end(i) - 0.1) return true
-  return false
 }
 
 function bufferedAhead(media: HTMLMediaElement): number {

@@ -1,6 +1,7 @@
 // (8) Issue 12: which MP4 remuxer feeds MediaSource (the `<torrent-video>` path, and the app without its
-// worker) at less cost: render-media (videostream; unmaintained since 2020, what renderTo uses) or mp4box.js
-// (maintained). The same file from memory into a muted video, both in one page, alternating run by run:
+// worker) at less cost: our own (renderTo's since session 25), render-media (videostream; unmaintained since
+// 2020, renderTo's before) or mp4box.js (maintained). The same file from memory into a muted video, all in
+// one page, in rotating order run by run:
 // time to the first append, to a first frame and to 10 s buffered, and main-thread time (CDP TaskDuration) until then.
 import { resolve } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -10,7 +11,7 @@ import { stat, type Row, type Stat } from '../report.ts'
 import { BUFFER_SECONDS, type RemuxTiming } from '../remux-page.ts'
 import { shapedVideo } from './shaped.ts'
 
-const REMUXERS = ['render-media', 'mp4box.js'] as const
+const REMUXERS = ['Swarmstream', 'render-media', 'mp4box.js'] as const
 type Remuxer = (typeof REMUXERS)[number]
 const PAGE_MODULE = `/@fs${resolve(import.meta.dirname, '..', 'remux-page.ts')}`
 
@@ -34,6 +35,7 @@ async function once(page: Page, remuxer: Remuxer, taskSeconds: () => Promise<num
       const video = document.body.appendChild(document.createElement('video'))
       video.muted = true
       try {
+        if (remuxer === 'Swarmstream') return await remux.remuxWithSwarmstream(w.__remuxBytes, video)
         return remuxer === 'render-media' ? await remux.remuxWithRenderMedia(w.__remuxBytes, video) : await remux.remuxWithMp4box(w.__remuxBytes, video, w.__remuxType)
       } finally {
         video.removeAttribute('src')
@@ -59,9 +61,10 @@ async function remuxTimes(ctx: BenchContext, path: string, label: string): Promi
     Object.assign(window, { __remuxBytes: bytes, __remuxType: probe!.type })
   }, `/@fs${resolve(import.meta.dirname, '..', '..', '..', 'src', 'media', 'probe.ts')}`)
   const taskSeconds = await taskClock(page)
-  const runs: Record<Remuxer, Measured[]> = { 'render-media': [], 'mp4box.js': [] }
+  const runs: Record<Remuxer, Measured[]> = { Swarmstream: [], 'render-media': [], 'mp4box.js': [] }
   for (let run = 0; run < Math.max(3, ctx.opts.runs); run++) {
-    for (const remuxer of run % 2 ? [...REMUXERS].reverse() : REMUXERS) {
+    for (let k = 0; k < REMUXERS.length; k++) {
+      const remuxer = REMUXERS[(run + k) % REMUXERS.length]!
       const m = await once(page, remuxer, taskSeconds)
       runs[remuxer].push(m)
       ctx.log(`remux ${label} ${remuxer} run ${run + 1}: first append ${m.firstAppendMs.toFixed(0)} ms, first frame ${m.loadedDataMs.toFixed(0)} ms, ${BUFFER_SECONDS} s buffered ${m.bufferedMs.toFixed(0)} ms (${m.appends} appends), main thread ${m.taskMs.toFixed(0)} ms`)
@@ -85,18 +88,19 @@ export async function runRemux(ctx: BenchContext): Promise<Row[]> {
   const rows: Row[] = []
   for (const [label, path] of [['60 s 360p MP4 (3 MB)', testMedia('faststart.mp4')], ['60 s 720p MP4 (30 MB)', shapedVideo()]] as const) {
     const t = await remuxTimes(ctx, path, label)
-    const rm = t['render-media']
-    const mb = t['mp4box.js']
-    const row = (figure: string, value: Stat, ref: Stat): Row => ({
+    const row = (figure: string, key: 'frame' | 'all' | 'task'): Row => ({
       scenario: 'remux',
-      figure: `${label}, from memory: ${figure}, mp4box.js`,
+      figure: `${label}, from memory: ${figure}, Swarmstream's remuxer`,
       unit: 's',
-      value,
-      references: [{ label: 'render-media', value: ref }],
+      value: t.Swarmstream[key],
+      references: [
+        { label: 'render-media', value: t['render-media'][key] },
+        { label: 'mp4box.js', value: t['mp4box.js'][key] },
+      ],
       target: '',
       met: null,
     })
-    rows.push(row('first frame', mb.frame, rm.frame), row(`${BUFFER_SECONDS} s buffered`, mb.all, rm.all), row(`main-thread time until ${BUFFER_SECONDS} s buffered`, mb.task, rm.task))
+    rows.push(row('first frame', 'frame'), row(`${BUFFER_SECONDS} s buffered`, 'all'), row(`main-thread time until ${BUFFER_SECONDS} s buffered`, 'task'))
   }
   return rows
 }
