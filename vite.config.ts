@@ -7,35 +7,8 @@ import { appShell } from './src/node/app-shell.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-// render-media (src/media, loaded lazily) and its CommonJS dependencies expect Node's `Buffer`,
-// `process` and `path`. Only modules of these packages get them, and only when they use them.
-const LEGACY_MEDIA = /[\\/]node_modules[\\/](render-media|videostream|mediasource|mp4-stream|mp4-box-encoding|range-slice-stream|stream-to-blob(-url)?|readable-stream|end-of-stream|pump|uint64be|buffer-alloc(-unsafe)?|buffer-fill|to-arraybuffer)[\\/]/
-const PROCESS_SHIM = '\0swarmstream-process-shim'
-function legacyMediaPolyfills(): Plugin {
-  return {
-    name: 'swarmstream:legacy-media-polyfills',
-    enforce: 'pre',
-    resolveId(source, importer) {
-      if (source === PROCESS_SHIM) return PROCESS_SHIM
-      if (source === 'path' && importer && LEGACY_MEDIA.test(importer)) return this.resolve('path-browserify', importer)
-      return null
-    },
-    load(id) {
-      if (id !== PROCESS_SHIM) return null
-      return 'module.exports = { browser: true, env: {}, version: "", versions: {}, argv: [], nextTick: function (fn) { var args = Array.prototype.slice.call(arguments, 1); queueMicrotask(function () { fn.apply(null, args) }) } }'
-    },
-    transform(code, id) {
-      if (!LEGACY_MEDIA.test(id) || !/\.c?js$/.test(id)) return null
-      let prelude = ''
-      if (/\bBuffer\b/.test(code) && !/(const|let)\s+Buffer\b/.test(code)) prelude += "var Buffer = require('buffer/').Buffer;"
-      if (/\bprocess\b/.test(code) && !/(const|let)\s+process\b/.test(code)) prelude += `var process = require(${JSON.stringify(PROCESS_SHIM)});`
-      return prelude ? { code: prelude + code, map: null } : null
-    },
-  }
-}
-
 // Dependencies swapped for small equivalents in every build, without changing what the code does: the `debug`
-// logging of bittorrent-tracker, simple-peer, simple-websocket and render-media is compiled out (a no-op logger,
+// logging of bittorrent-tracker, simple-peer and simple-websocket is compiled out (a no-op logger,
 // as an ES module or CommonJS like its importer), and streamx's text decoder, reached only through
 // `setEncoding` (which neither simple-peer nor simple-websocket calls), is the platform's TextDecoder instead
 // of one that brings its own Buffer helpers (b4a).
@@ -43,7 +16,6 @@ const NOOP_DEBUG = 'function noop() {}\nnoop.enabled = false\nnoop.extend = () =
 const node = (packages: string) => new RegExp(`[\\\\/]node_modules[\\\\/](${packages})[\\\\/]`)
 const SHIMS: { source: string; importer: RegExp; code: string }[] = [
   { source: 'debug', importer: node('bittorrent-tracker|@thaunknown/simple-(peer|websocket)'), code: `${NOOP_DEBUG}export default debug` },
-  { source: 'debug', importer: node('render-media'), code: `${NOOP_DEBUG}module.exports = debug` },
   {
     source: 'text-decoder',
     importer: node('streamx'),
@@ -116,17 +88,14 @@ export default defineConfig(({ mode }) => ({
   publicDir: here('./public'),
   define: { 'process.browser': 'true', 'process.env.NODE_DEBUG': 'false', global: 'globalThis' },
   plugins: [
-    legacyMediaPolyfills(),
     dependencyShims(),
     localTracker(),
     serviceWorker(),
     // The offline app: the worker learns the build's files (only the app build has a worker chunk).
     appShell({ worker: 'sw.js', publicDir: here('./public'), skip: /^screenshot\.png$/ }),
   ],
-  // Pre-bundled up front so that importing src/media later never triggers a dev-server reload.
   optimizeDeps: {
-    include: ['render-media', 'mediasource', 'readable-stream'],
-    rolldownOptions: { plugins: [legacyMediaPolyfills(), dependencyShims()] },
+    rolldownOptions: { plugins: [dependencyShims()] },
   },
   // The e2e suite turns off HMR and file watching: an edit must never reload a page mid-test.
   server: process.env['SWARMSTREAM_E2E']

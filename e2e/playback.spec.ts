@@ -1,6 +1,8 @@
 // Playback while downloading (src/media). First step: the file's pieces are local (seeded in the same
 // page), so these checks cover the renderer itself: MediaSource playback of each format, seeking,
 // subtitles from a sibling .srt, and a clear error for a format the browser cannot play.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { newPeerPage, type PeerPage } from './support/browser.ts'
 import { openApp } from './support/app.ts'
 import { playInPage, seedInPage, seekAndPlay, testMedia, type MediaModule, type TestMediaName } from './support/media.ts'
@@ -19,6 +21,7 @@ const FORMATS: [string, TestMediaName][] = [
   ['MP4 H.264/AAC, faststart', 'faststart.mp4'],
   ['MP4 H.264/AAC, moov at the end', 'moov-at-end.mp4'],
   ['MP4 H.264/AAC, all audio before the video (not interleaved)', 'audio-first.mp4'],
+  ['MP4 H.264/AAC, movie fragments (appended as they are)', 'fragmented.mp4'],
   ['WebM VP9/Opus', 'vp9-opus.webm'],
 ]
 
@@ -57,7 +60,7 @@ test.describe('playback from local pieces', () => {
     await playInPage(page, infoHash, 'faststart.mp4', 0.2)
     const counts = await page.evaluate(() => (window as unknown as { __sourceBuffers: { aborts: number; appends: number } }).__sourceBuffers)
     expect(counts.appends, 'the video went through MediaSource').toBeGreaterThan(2)
-    // A play() before the element could play fired `waiting`, and videostream began its fragments again.
+    // With videostream (before session 25), a play() before the element could play fired `waiting`, and it began its fragments again.
     expect(counts.aborts, 'no append was aborted to start over').toBe(0)
   })
 
@@ -86,6 +89,55 @@ test.describe('playback from local pieces', () => {
     expect(cues.count, 'all three SRT cues are on the track').toBe(3)
     expect(cues.first).toBe('Swarmstream test subtitle one')
     expect(cues.label).toBe('video.srt')
+  })
+
+  test('what cannot stream is shown whole from a Blob URL: text in a sandboxed iframe, an image; other bytes and files over maxBlobLength are refused', async ({
+    player: { page },
+  }, testInfo) => {
+    const dir = testInfo.outputPath('whole')
+    mkdirSync(dir, { recursive: true })
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAEElEQVR4nGP4z8AARAwoFABE0AX7pM/egAAAAABJRU5ErkJggg==', 'base64')
+    const files = { 'notes.txt': Buffer.from('Swarmstream whole-file text\n'), 'dot.png': png, 'blob.bin': Buffer.from([0, 1, 2, 250, 251, 252, 7, 8]) }
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes)
+    const infoHash = await seedInPage(page, Object.keys(files).map((name) => ({ path: join(dir, name), name })))
+    const shown = await page.evaluate(async (infoHash) => {
+      const url = '/media/index.ts'
+      const media = (await import(/* @vite-ignore */ url)) as MediaModule
+      const files = window.swarmstream!.client.get(infoHash)!.files
+      const file = (name: string) => files.find((f) => f.name === name)!
+      const parent = document.body.appendChild(document.createElement('div'))
+      const attempt = async (name: string, opts = {}) => {
+        try {
+          const element = await media.appendTo(file(name), parent, opts)
+          return { tag: element.localName, sandbox: element.getAttribute('sandbox'), src: element.getAttribute('src') ?? '' }
+        } catch (err) {
+          return { code: (err as { code?: string }).code ?? 'untyped', message: (err as Error).message }
+        }
+      }
+      const text = await attempt('notes.txt')
+      const iframe = parent.querySelector('iframe')!
+      const image = await attempt('dot.png')
+      const img = parent.querySelector('img')!
+      await img.decode()
+      return {
+        text,
+        textBody: await (await fetch(iframe.src)).text(),
+        image,
+        imageSize: [img.naturalWidth, img.naturalHeight],
+        binary: await attempt('blob.bin'),
+        tooLarge: await attempt('notes.txt', { maxBlobLength: 3 }),
+        children: parent.childElementCount,
+      }
+    }, infoHash)
+    expect(shown.text).toMatchObject({ tag: 'iframe', sandbox: 'allow-forms allow-scripts' })
+    expect(shown.text.src, 'a Blob URL').toMatch(/^blob:/)
+    expect(shown.textBody).toBe('Swarmstream whole-file text\n')
+    expect(shown.image).toMatchObject({ tag: 'img' })
+    expect(shown.imageSize, 'the PNG decodes').toEqual([2, 3])
+    expect(shown.binary).toMatchObject({ code: 'UNSUPPORTED_FORMAT' })
+    expect(shown.tooLarge).toMatchObject({ code: 'PLAYBACK_FAILED' })
+    expect((shown.tooLarge as { message: string }).message).toMatch(/maxBlobLength.*save the file/i)
+    expect(shown.children, 'the refused files left no element behind').toBe(2)
   })
 
   test('a format the browser cannot play (HEVC) rejects with UNSUPPORTED_FORMAT and says to save it', async ({ player: { page } }) => {

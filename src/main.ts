@@ -1,6 +1,8 @@
 import './ui/styles.css'
 import { Client, type TorrentFile } from './index.ts'
-import { appendTo, attachSubtitles, playWhenBuffered, renderTo, reportPlaying } from './media/index.ts'
+import type { appendTo, renderTo } from './media/index.ts'
+import { playWhenBuffered, reportPlaying } from './media/play-when-buffered.ts'
+import { attachSubtitles } from './media/subtitle-tracks.ts'
 import { fileUrl, openWebsite, playFromUrl, serveFiles, urlPlayable } from './serve/index.ts'
 import { startApp } from './ui/app.ts'
 import { loadConfig } from './ui/config.ts'
@@ -54,7 +56,17 @@ async function playFile(file: TorrentFile, video: HTMLVideoElement, opts: { auto
   return 'mediasource'
 }
 
-window.swarmstream = { client, media: { renderTo, appendTo, attachSubtitles }, play: playFile }
+// The MediaSource players load on first use: the app plays through file URLs.
+const media = () => import('./media/index.ts')
+window.swarmstream = {
+  client,
+  media: {
+    renderTo: (...args) => media().then((m) => m.renderTo(...args)),
+    appendTo: (...args) => media().then((m) => m.appendTo(...args)),
+    attachSubtitles,
+  },
+  play: playFile,
+}
 
 const root = document.getElementById('app')
 if (!root) throw new Error('index.html has no #app element to render into.')

@@ -1,9 +1,8 @@
 // Runs in a bench page (imported through the dev server): the same MP4 bytes, held in memory, remuxed into
-// MediaSource by our remuxer (renderTo's), render-media (videostream, which renderTo used before) or by
-// mp4box.js, into a muted, playing video.
+// MediaSource by our remuxer (renderTo's) or by mp4box.js, into a muted, playing video.
 // Measures the remuxer alone: no network, no torrent.
 import { createFile, MP4BoxBuffer, type ISOFile, type Movie } from 'mp4box'
-import { toRenderFile, type MediaFile } from '../../src/media/media-file.ts'
+import type { MediaFile } from '../../src/media/media-file.ts'
 import { renderTo } from '../../src/media/render.ts'
 
 /** Seconds of media buffered ahead that both remuxers reach without playing (videostream stops reading beyond its own window). */
@@ -78,15 +77,6 @@ function buffered(video: HTMLVideoElement): boolean {
 /** renderTo as users call it: the probe, then our remuxer (src/media/mp4-player.ts). */
 export function remuxWithSwarmstream(bytes: Uint8Array, video: HTMLVideoElement): Promise<RemuxTiming> {
   return timed(video, (fail) => void renderTo(memoryFile(bytes, 'bench.mp4'), video, { autoplay: true, muted: true }).catch(fail))
-}
-
-export async function remuxWithRenderMedia(bytes: Uint8Array, video: HTMLVideoElement): Promise<RemuxTiming> {
-  const [{ default: renderMedia }, { toNodeReadable }] = await Promise.all([import('render-media'), import('../../src/media/node-readable.ts')])
-  const file = toRenderFile(memoryFile(bytes, 'bench.mp4'), toNodeReadable)
-  return timed(
-    video,
-    (fail) => renderMedia.render(file, video, { autoplay: true, muted: true, maxBlobLength: 0 }, (err) => err && fail(err)),
-  )
 }
 
 /**

@@ -95,7 +95,7 @@ for (const [from, name] of STREAMS) {
       })
       const video = document.body.appendChild(document.createElement('video'))
       Object.assign(window, { __video: video })
-      // maxBlobLength 0: render-media may not fall back to a Blob URL of the whole file; it must stream.
+      // maxBlobLength 0: no falling back to a Blob URL of the whole file; it must stream.
       await torrent.files[0]!.renderTo(video, { autoplay: true, muted: true, maxBlobLength: 0 })
       let firstFrame = 0
       await new Promise<void>((resolve, reject) => {

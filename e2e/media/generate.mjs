@@ -24,6 +24,8 @@ export const VIDEOS = {
   'moov-at-end.mp4': [...H264, ...AAC, '-f', 'mp4'],
   // All the audio, then all the video (chunks as long as the file): tracks not interleaved.
   'audio-first.mp4': [...H264, ...AAC, '-max_interleave_delta', '0', '-chunk_duration', '1000000000', '-chunk_size', '1000000000', '-movflags', '+faststart', '-f', 'mp4'],
+  // Movie fragments: MediaSource takes them as they are (the in-order appender).
+  'fragmented.mp4': [...H264, ...AAC, '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4'],
   // HEVC: MediaSource in Chromium says no, so the player must reject it with UNSUPPORTED_FORMAT.
   'hevc.mp4': ['-t', '2', '-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', '100k', '-tag:v', 'hvc1', '-x265-params', 'log-level=error', ...AAC, '-movflags', '+faststart', '-f', 'mp4'],
   'vp9-opus.webm': ['-c:v', 'libvpx-vp9', '-b:v', '350k', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1', '-g', '30', '-c:a', 'libopus', '-b:a', '48k', '-f', 'webm'],

@@ -7,7 +7,7 @@ import { pollPage, type PageDriver } from './page-driver.ts'
 export const MEDIA_DIR = resolve(import.meta.dirname, '..', 'artifacts', 'media')
 const GENERATOR = resolve(import.meta.dirname, '..', 'media', 'generate.mjs')
 
-export type TestMediaName = 'faststart.mp4' | 'moov-at-end.mp4' | 'audio-first.mp4' | 'vp9-opus.webm' | 'hevc.mp4' | 'video.srt'
+export type TestMediaName = 'faststart.mp4' | 'moov-at-end.mp4' | 'audio-first.mp4' | 'fragmented.mp4' | 'vp9-opus.webm' | 'hevc.mp4' | 'video.srt'
 
 /** Generates any missing test media (idempotent) and returns the path of `name`. */
 export function testMedia(name: TestMediaName): string {
@@ -70,7 +70,7 @@ export async function playInPage(page: PageDriver, infoHash: string, name: strin
       document.body.appendChild(video)
       Object.assign(window, { __video: video })
       const start = performance.now()
-      // maxBlobLength 0: render-media may not fall back to a Blob URL of the whole file; it must stream.
+      // maxBlobLength 0: no falling back to a Blob URL of the whole file; it must stream.
       await media.renderTo(file, video, { autoplay: true, muted: true, maxBlobLength: 0 })
       let firstFrame = 0
       await new Promise<void>((resolve, reject) => {

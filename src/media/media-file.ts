@@ -1,7 +1,6 @@
 import { concatBytes } from '../util/bytes.ts'
 import type { TorrentFile } from '../torrent/torrent-file.ts'
 import type { RangeReader } from './probe-types.ts'
-import type { toNodeReadable } from './node-readable.ts'
 
 /** What the renderer needs from a file: a TorrentFile, or anything shaped like one. */
 export type MediaFile = Pick<TorrentFile, 'name' | 'length' | 'stream'> & Partial<Pick<TorrentFile, 'available' | 'playing'>>
@@ -19,22 +18,5 @@ export function rangeReader(file: MediaFile): RangeReader {
       parts.push(value)
     }
     return parts.length === 1 ? parts[0]! : concatBytes(parts)
-  }
-}
-
-/**
- * The file object render-media and videostream read from (`end` inclusive, like WebTorrent).
- * `toReadable` is passed in so that the Node stream polyfills load only with the player; `onError`
- * hears reads that fail while playing (see toNodeReadable).
- */
-export function toRenderFile(
-  file: MediaFile,
-  toReadable: typeof toNodeReadable,
-  onError?: (err: Error) => void,
-): { name: string; length: number; createReadStream(opts?: { start?: number; end?: number }): unknown } {
-  return {
-    name: file.name,
-    length: file.length,
-    createReadStream: (opts = {}) => toReadable(file.stream({ start: opts.start ?? 0, end: opts.end ?? file.length - 1 }), onError),
   }
 }

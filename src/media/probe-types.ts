@@ -6,6 +6,6 @@ export interface ProbeResult {
   /** MIME type for MediaSource, e.g. `video/mp4; codecs="avc1.64001e, mp4a.40.2"`. */
   type: string
   codecs: string[]
-  /** MP4 only: movie fragments (`mvex`), which videostream cannot remux but MediaSource takes as is. */
+  /** MP4 only: movie fragments (`mvex`), which MediaSource takes as they are (no remuxing). */
   fragmented: boolean
 }

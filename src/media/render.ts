@@ -1,6 +1,6 @@
 import { extensionOf, mediaKind, mimeType, streamContainer, type StreamContainer } from '../util/file-types.ts'
 import { fromElementError, MediaError, unsupportedFormat } from './errors.ts'
-import { rangeReader, toRenderFile, type MediaFile } from './media-file.ts'
+import { rangeReader, type MediaFile } from './media-file.ts'
 import { probeMedia } from './probe.ts'
 import { probeMoov, readMoov } from './mp4-probe.ts'
 import { readMovie, type Mp4Movie } from './mp4-movie.ts'
@@ -8,10 +8,12 @@ import { Mp4Player } from './mp4-player.ts'
 import { playWhenBuffered, reportPlaying } from './play-when-buffered.ts'
 import { readWebmLayout } from './webm-cues.ts'
 import { WebmPlayer } from './webm-player.ts'
+import { appendStream } from './stream-appender.ts'
+import { DEFAULT_MAX_BLOB_LENGTH, showWhole, wholeFileTag, type WholeTag } from './whole-file.ts'
 
 export interface RenderOptions {
   autoplay?: boolean
-  /** Default true, like render-media. */
+  /** Default true. */
   controls?: boolean
   muted?: boolean
   /** Largest file played through a Blob URL (formats MediaSource cannot take); default 200 MB. */
@@ -51,14 +53,14 @@ async function choosePlayer(file: MediaFile, target: Target, opts: RenderOptions
   const container = streamContainer(file.name)
   if (container && typeof MediaSource !== 'undefined') {
     const { type, fragmented, movie } = await mediaSourceType(file, container)
-    // Plain MP4 is cut into fragments by our remuxer (videostream takes the files it cannot: several
-    // sample descriptions in a track); WebM, fragmented MP4 and MP3 go to MediaSource as they are.
+    // Plain MP4 is cut into fragments by our remuxer; WebM, fragmented MP4 and MP3 go to MediaSource as they are.
     if (movie && MediaSource.isTypeSupported(type)) {
       const start = (media: HTMLMediaElement) => new Mp4Player(file, media, movie, onReadError)
       return watch(file, await viaMediaSource(file, type, target, opts, onReadError, start), opts)
     }
     if (!MediaSource.isTypeSupported(type)) throw unsupportedFormat(file.name, type)
-    if (container === 'mp4' && !fragmented) return watch(file, await viaRenderMedia(file, target, opts, onReadError), opts)
+    // A plain MP4 the remuxer cannot read (several sample descriptions in a track) plays whole.
+    if (container === 'mp4' && !fragmented) return viaBlob(file, target, opts, mediaKind(file.name) === 'audio' ? 'audio' : 'video')
     if (container === 'webm') {
       // Our own appender, which can seek through the Cues index while the file downloads.
       const layout = await readWebmLayout(rangeReader(file), file.length)
@@ -66,12 +68,24 @@ async function choosePlayer(file: MediaFile, target: Target, opts: RenderOptions
     }
     return watch(file, await viaMediaSource(file, type, target, opts, onReadError), opts)
   }
-  // Other audio and video play whole, through a Blob URL (as render-media does), if the browser knows the type.
+  // Other audio and video play whole, through a Blob URL, if the browser knows the type.
   const kind = mediaKind(file.name)
   if ((kind === 'video' || kind === 'audio') && document.createElement(kind).canPlayType(mimeType(file.name)) === '') {
     throw unsupportedFormat(file.name, mimeType(file.name))
   }
-  const element = await viaRenderMedia(file, target, opts, onReadError)
+  const tag = await wholeFileTag(file)
+  if (!tag) throw unsupportedFormat(file.name, `a .${extensionOf(file.name) || 'file'} that is neither media, an image nor text`)
+  return viaBlob(file, target, opts, tag)
+}
+
+/** Shows the file whole from a Blob URL (it is read to its end first). */
+async function viaBlob(file: MediaFile, target: Target, opts: RenderOptions, tag: WholeTag): Promise<HTMLElement> {
+  const element = await showWhole(file, target, tag, {
+    controls: opts.controls ?? true,
+    muted: opts.muted ?? false,
+    maxBlobLength: opts.maxBlobLength ?? DEFAULT_MAX_BLOB_LENGTH,
+    ...(opts.autoplay ? { onLoadStart: (media: HTMLMediaElement) => playWhenBuffered(media, file, ignoreAutoplayBlock) } : {}),
+  })
   return element instanceof HTMLMediaElement ? watch(file, element, opts) : element
 }
 
@@ -109,70 +123,7 @@ async function mediaSourceType(file: MediaFile, container: StreamContainer): Pro
   return moov && !probe.fragmented ? { ...probe, movie: readMovie(moov) } : probe
 }
 
-/** How long an autoplay of a remuxed MP4 waits for the element's `canplay` before it calls play() anyway. */
-const CAN_PLAY_WAIT_MS = 1000
-
-let renderMediaModules: Promise<[typeof import('render-media'), typeof import('./node-readable.ts')]> | null = null
-
-/** render-media (images, iframes, Blob URLs, MP4s our remuxer cannot read) and its Node polyfills load when first needed, once. */
-function loadRenderMedia() {
-  renderMediaModules ??= Promise.all([import('render-media'), import('./node-readable.ts')]).catch((err: unknown) => {
-    renderMediaModules = null // let a later attempt load them again
-    throw err
-  })
-  return renderMediaModules
-}
-
-function viaRenderMedia(file: MediaFile, target: Target, opts: RenderOptions, onReadError: (err: Error) => void): Promise<HTMLElement> {
-  // Autoplay waits for the start buffer (playWhenBuffered), not for render-media's first frame.
-  const options = {
-    autoplay: false,
-    controls: opts.controls ?? true,
-    muted: opts.muted ?? false,
-    maxBlobLength: opts.maxBlobLength ?? 200 * 1000 * 1000,
-  }
-  return loadRenderMedia().then(
-    ([{ default: renderMedia }, { toNodeReadable }]) =>
-      new Promise<HTMLElement>((resolve, reject) => {
-        const done = (err: Error | null, elem?: HTMLElement) => {
-          if (err) return reject(toMediaError(file.name, err))
-          const shown = elem ?? (target as { element: HTMLElement }).element
-          if (opts.autoplay && shown instanceof HTMLMediaElement) {
-            // videostream feeds a paused element only if preload was auto when its remuxer got ready, or on `waiting`.
-            if ('parent' in target) shown.dispatchEvent(new Event('waiting'))
-            whenCanPlay(shown, () => playWhenBuffered(shown, file, ignoreAutoplayBlock))
-          }
-          resolve(shown)
-        }
-        if (opts.autoplay && 'element' in target && target.element instanceof HTMLMediaElement) target.element.preload = 'auto'
-        try {
-          const source = toRenderFile(file, toNodeReadable, onReadError)
-          if ('element' in target) renderMedia.render(source, target.element, options, done)
-          else renderMedia.append(source, target.parent, options, done)
-        } catch (err) {
-          reject(toMediaError(file.name, err as Error))
-        }
-      }),
-  )
-}
-
-/**
- * Runs `then` once `media` can play, or after CAN_PLAY_WAIT_MS. videostream starts remuxing over on every
- * `waiting`, and a play() before the first frame fires one: the fragments already on their way were
- * thrown away and asked for again.
- */
-function whenCanPlay(media: HTMLMediaElement, then: () => void): void {
-  if (media.readyState >= media.HAVE_FUTURE_DATA) return then()
-  const go = () => {
-    clearTimeout(timer)
-    media.removeEventListener('canplay', go)
-    if (!media.error) then()
-  }
-  const timer = setTimeout(go, CAN_PLAY_WAIT_MS)
-  media.addEventListener('canplay', go)
-}
-
-/** Plays through MediaSource; `start` feeds the element (default: the whole file through the mediasource package). */
+/** Plays through MediaSource; `start` feeds the element (default: the whole file, appended in order). */
 function viaMediaSource(
   file: MediaFile,
   type: string,
@@ -195,31 +146,22 @@ function viaMediaSource(
   media.autoplay = false // playWhenBuffered starts it
   media.controls = opts.controls ?? true
   media.muted = opts.muted ?? false
-  const feed: Promise<(media: HTMLMediaElement) => void> = start
-    ? Promise.resolve(start)
-    : Promise.all([import('mediasource'), import('./node-readable.ts')]).then(([{ default: MediaElementWrapper }, { toNodeReadable }]) => (media) => {
-        const sink = new MediaElementWrapper(media).createWriteStream(type)
-        sink.on('error', () => undefined) // the element's own `error` event reports it
-        toNodeReadable(file.stream(), onReadError).pipe(sink)
-      })
-  return feed.then(
-    (begin) =>
-      new Promise<HTMLElement>((resolve, reject) => {
-        const fail = () => {
-          media.removeEventListener('loadedmetadata', ready)
-          if ('parent' in target) media.remove()
-          reject(fromElementError(file.name, media.error))
-        }
-        const ready = () => {
-          media.removeEventListener('error', fail)
-          resolve(media)
-        }
-        media.addEventListener('error', fail, { once: true })
-        media.addEventListener('loadedmetadata', ready, { once: true })
-        if (opts.autoplay) media.addEventListener('loadstart', () => playWhenBuffered(media, file, ignoreAutoplayBlock), { once: true })
-        begin(media)
-      }),
-  )
+  const begin = start ?? ((media: HTMLMediaElement) => appendStream(file, media, type, onReadError))
+  return new Promise<HTMLElement>((resolve, reject) => {
+    const fail = () => {
+      media.removeEventListener('loadedmetadata', ready)
+      if ('parent' in target) media.remove()
+      reject(fromElementError(file.name, media.error))
+    }
+    const ready = () => {
+      media.removeEventListener('error', fail)
+      resolve(media)
+    }
+    media.addEventListener('error', fail, { once: true })
+    media.addEventListener('loadedmetadata', ready, { once: true })
+    if (opts.autoplay) media.addEventListener('loadstart', () => playWhenBuffered(media, file, ignoreAutoplayBlock), { once: true })
+    begin(media)
+  })
 }
 
 /** A blocked autoplay leaves the media paused with its controls; anything else is a real failure. */
@@ -241,10 +183,4 @@ function watch(file: MediaFile, element: HTMLElement, opts: RenderOptions): HTML
     { once: true },
   )
   return element
-}
-
-function toMediaError(fileName: string, err: Error): MediaError {
-  if (err instanceof MediaError) return err
-  if (/Unsupported file type|Cannot render/.test(err.message)) return unsupportedFormat(fileName, 'unknown type', err.message)
-  return new MediaError('PLAYBACK_FAILED', `Could not show "${fileName}": ${err.message}. Save the file and open it locally instead.`, { cause: err })
 }

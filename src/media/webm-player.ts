@@ -3,13 +3,10 @@
 import type { MediaFile } from './media-file.ts'
 import { rangeReader } from './media-file.ts'
 import { isBuffered } from './play-when-buffered.ts'
-import { WebmBlockCutter } from './webm-blocks.ts'
+import { appendChunk, idle } from './source-buffer.ts'
+import { appendAll } from './stream-appender.ts'
 import { cueFor, readCues, type CuePoint, type WebmLayout } from './webm-cues.ts'
 
-/** Appending pauses while this many seconds past currentTime are buffered. */
-const BUFFER_AHEAD_SECONDS = 60
-/** On QuotaExceededError, drop what lies this far behind currentTime and retry. */
-const KEEP_BEHIND_SECONDS = 10
 
 export class WebmPlayer {
   readonly #file: MediaFile
@@ -84,68 +81,15 @@ export class WebmPlayer {
         return // the SourceBuffer was removed: the element is gone or failed
       }
     }
-    if (withInit && !(await this.#append(buffer, this.#layout.init, generation))) return
+    if (withInit && !(await appendChunk(this.#media, this.#source, buffer, this.#layout.init, () => generation === this.#generation))) return
     const reader = this.#file.stream({ start: offset }).getReader()
     this.#reader = reader
-    // Appends end on whole blocks: Firefox drops the rest of a cluster after a block split in two.
-    const cutter = new WebmBlockCutter()
     try {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (generation !== this.#generation) return
-        const chunk = done ? cutter.flush() : cutter.push(value)
-        if (chunk.length > 0) {
-          await this.#roomAhead(generation)
-          if (!(await this.#append(buffer, chunk, generation))) return
-        }
-        if (done) break
-      }
+      await appendAll(reader, this.#media, this.#source, buffer, true, () => generation === this.#generation)
     } catch {
       return // cancelled by a seek or destroy, or the torrent is gone
     } finally {
       if (this.#reader === reader) this.#reader = null
     }
-    if (generation === this.#generation && this.#source.readyState === 'open' && !buffer.updating) this.#source.endOfStream()
   }
-
-  /** Appends one chunk; false if this run was superseded or the element failed. */
-  async #append(buffer: SourceBuffer, chunk: Uint8Array, generation: number): Promise<boolean> {
-    for (;;) {
-      if (generation !== this.#generation || this.#media.error || this.#source.readyState === 'closed') return false
-      try {
-        buffer.appendBuffer(chunk as Uint8Array<ArrayBuffer>)
-        await idle(buffer)
-        return generation === this.#generation
-      } catch (err) {
-        if ((err as Error).name !== 'QuotaExceededError') return false
-        const behind = this.#media.currentTime - KEEP_BEHIND_SECONDS
-        if (behind > 0) {
-          buffer.remove(0, behind)
-          await idle(buffer)
-        }
-        await delay(1000)
-      }
-    }
-  }
-
-  /** Waits while enough is buffered ahead of the playhead. */
-  async #roomAhead(generation: number): Promise<void> {
-    while (generation === this.#generation && bufferedAhead(this.#media) > BUFFER_AHEAD_SECONDS) await delay(500)
-  }
-}
-
-function idle(buffer: SourceBuffer): Promise<void> {
-  if (!buffer.updating) return Promise.resolve()
-  return new Promise((resolve) => buffer.addEventListener('updateend', () => resolve(), { once: true }))
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-function bufferedAhead(media: HTMLMediaElement): number {
-  const ranges = media.buffered
-  const now = media.currentTime
-  for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= now + 0.1 && now < ranges.end(i)) return ranges.end(i) - now
-  return 0
 }

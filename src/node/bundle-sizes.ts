@@ -21,7 +21,7 @@ export interface LibrarySizes {
   core: Size
   /** Added when a Client starts its first tracker (bittorrent-tracker, simple-peer, WebSocket). */
   tracker: Size
-  /** Added when something first plays (our probing and WebM player, render-media, MediaSource). */
+  /** Added when something first plays (our probing, MP4 remuxer, WebM player and MediaSource appenders). */
   media: Size
   /** Added (to a Client's) when a torrent with HTTP web seeds gets its metadata (Range requests, whole-file reads). */
   webSeeds: Size

@@ -29,7 +29,7 @@ export interface FileRenderOptions {
   autoplay?: boolean
   controls?: boolean
   muted?: boolean
-  /** Largest file render-media may turn into a Blob URL as a last resort. */
+  /** Largest file shown whole through a Blob URL (formats that cannot stream); default 200 MB. */
   maxBlobLength?: number
 }
 

@@ -1,7 +1,6 @@
 // (8) Issue 12: which MP4 remuxer feeds MediaSource (the `<torrent-video>` path, and the app without its
-// worker) at less cost: our own (renderTo's since session 25), render-media (videostream; unmaintained since
-// 2020, renderTo's before) or mp4box.js (maintained). The same file from memory into a muted video, all in
-// one page, in rotating order run by run:
+// worker) at less cost: our own (renderTo's since session 25, replacing render-media's videostream) or
+// mp4box.js (maintained). The same file from memory into a muted video, both in one page, in rotating order:
 // time to the first append, to a first frame and to 10 s buffered, and main-thread time (CDP TaskDuration) until then.
 import { resolve } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -11,7 +10,7 @@ import { stat, type Row, type Stat } from '../report.ts'
 import { BUFFER_SECONDS, type RemuxTiming } from '../remux-page.ts'
 import { shapedVideo } from './shaped.ts'
 
-const REMUXERS = ['Swarmstream', 'render-media', 'mp4box.js'] as const
+const REMUXERS = ['Swarmstream', 'mp4box.js'] as const
 type Remuxer = (typeof REMUXERS)[number]
 const PAGE_MODULE = `/@fs${resolve(import.meta.dirname, '..', 'remux-page.ts')}`
 
@@ -35,8 +34,7 @@ async function once(page: Page, remuxer: Remuxer, taskSeconds: () => Promise<num
       const video = document.body.appendChild(document.createElement('video'))
       video.muted = true
       try {
-        if (remuxer === 'Swarmstream') return await remux.remuxWithSwarmstream(w.__remuxBytes, video)
-        return remuxer === 'render-media' ? await remux.remuxWithRenderMedia(w.__remuxBytes, video) : await remux.remuxWithMp4box(w.__remuxBytes, video, w.__remuxType)
+        return remuxer === 'Swarmstream' ? await remux.remuxWithSwarmstream(w.__remuxBytes, video) : await remux.remuxWithMp4box(w.__remuxBytes, video, w.__remuxType)
       } finally {
         video.removeAttribute('src')
         video.load()
@@ -61,7 +59,7 @@ async function remuxTimes(ctx: BenchContext, path: string, label: string): Promi
     Object.assign(window, { __remuxBytes: bytes, __remuxType: probe!.type })
   }, `/@fs${resolve(import.meta.dirname, '..', '..', '..', 'src', 'media', 'probe.ts')}`)
   const taskSeconds = await taskClock(page)
-  const runs: Record<Remuxer, Measured[]> = { Swarmstream: [], 'render-media': [], 'mp4box.js': [] }
+  const runs: Record<Remuxer, Measured[]> = { Swarmstream: [], 'mp4box.js': [] }
   for (let run = 0; run < Math.max(3, ctx.opts.runs); run++) {
     for (let k = 0; k < REMUXERS.length; k++) {
       const remuxer = REMUXERS[(run + k) % REMUXERS.length]!
@@ -93,10 +91,7 @@ export async function runRemux(ctx: BenchContext): Promise<Row[]> {
       figure: `${label}, from memory: ${figure}, Swarmstream's remuxer`,
       unit: 's',
       value: t.Swarmstream[key],
-      references: [
-        { label: 'render-media', value: t['render-media'][key] },
-        { label: 'mp4box.js', value: t['mp4box.js'][key] },
-      ],
+      references: [{ label: 'mp4box.js', value: t['mp4box.js'][key] }],
       target: '',
       met: null,
     })
