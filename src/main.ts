@@ -56,8 +56,10 @@ async function playFile(file: TorrentFile, video: HTMLVideoElement, opts: { auto
   return 'mediasource'
 }
 
-// The MediaSource players load on first use: the app plays through file URLs.
+// The MediaSource players are not part of the first load (the app plays through file URLs); they load
+// while the page is idle, not on the first renderTo.
 const media = () => import('./media/index.ts')
+requestIdleCallback(() => void media().catch(() => undefined), { timeout: 2000 })
 window.swarmstream = {
   client,
   media: {
