@@ -57,9 +57,9 @@ async function playFile(file: TorrentFile, video: HTMLVideoElement, opts: { auto
 }
 
 // The MediaSource players are not part of the first load (the app plays through file URLs); they load
-// while the page is idle, not on the first renderTo.
+// beside it at once, so that neither the first renderTo nor a page busy with peers waits for them.
 const media = () => import('./media/index.ts')
-requestIdleCallback(() => void media().catch(() => undefined), { timeout: 2000 })
+void media().catch(() => undefined)
 window.swarmstream = {
   client,
   media: {
