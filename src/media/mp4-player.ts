@@ -13,7 +13,7 @@ import { aheadIn, isBuffered } from './play-when-buffered.ts'
 const BUFFER_AHEAD_SECONDS = 60
 /** On QuotaExceededError, drop what lies this far behind currentTime and retry. */
 const KEEP_BEHIND_SECONDS = 10
-/** After a run's first fragment, samples wait for this much media (or the bytes below) before they go. */
+/** Once the element can play, samples wait for this much media (or the bytes below) before they go. */
 const MIN_FRAGMENT_SECONDS = 0.25
 const MAX_FRAGMENT_BYTES = 1024 * 1024
 /** Reading waits while this much is cut but not yet appended. */
@@ -189,7 +189,9 @@ export class Mp4Player {
     const { buffer } = lane
     if (buffer.updating || this.#source.readyState === 'closed' || this.#media.error) return
     const pendingSeconds = lane.parts.length ? seconds(lane.track, lane.next) - seconds(lane.track, lane.pendingFrom) : 0
-    if (lane.queue.length === 0 && lane.parts.length > 0 && (lane.fresh || this.#readDone || pendingSeconds >= MIN_FRAGMENT_SECONDS)) {
+    // Until the element can play, every sample goes at once: it may be what it waits for.
+    const starting = this.#media.readyState < this.#media.HAVE_FUTURE_DATA
+    if (lane.queue.length === 0 && lane.parts.length > 0 && (lane.fresh || starting || this.#readDone || pendingSeconds >= MIN_FRAGMENT_SECONDS)) {
       lane.queue.push(this.#fragment(lane))
     }
     const segment = lane.queue.shift()
