@@ -71,7 +71,7 @@ function child(bytes: Uint8Array, box: Box | undefined, type: string): Box | und
   return box && children(bytes, box.body, box.end).find((b) => b.type === type)
 }
 
-/** undefined: not audio or video (skipped); null: a track the remuxer cannot take. */
+/** undefined: not audio or video, or empty (skipped); null: a track the remuxer cannot take. */
 function readTrack(bytes: Uint8Array, trak: Box, movieScale: number): Mp4Track | null | undefined {
   const mdia = child(bytes, trak, 'mdia')
   const hdlr = child(bytes, mdia, 'hdlr')
@@ -94,6 +94,7 @@ function readTrack(bytes: Uint8Array, trak: Box, movieScale: number): Mp4Track |
 
   const size = readSizes(bytes, sizes)
   const count = size.length
+  if (count === 0) return undefined
   const offset = readOffsets(bytes, chunks, stsc, size)
   if (!offset) return null
   const { dts, duration } = readTimes(bytes, stts, count)

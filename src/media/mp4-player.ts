@@ -1,7 +1,7 @@
 // A plain MP4 through MediaSource: one pass through the file in byte order (one per track if the tracks
-// are not interleaved) cuts each track's samples into movie fragments, appended to one SourceBuffer per track as soon as that buffer is free (what
-// arrives during an append goes out in the next). A seek to a time not buffered restarts the pass at
-// the video's sync sample before it.
+// are not interleaved) cuts each track's samples into movie fragments, appended to one SourceBuffer per
+// track whenever that buffer is free (what arrives during an append goes out in the next). A seek to a
+// time not buffered restarts the pass at the video's sync sample before it.
 import { ByteWindow } from './byte-window.ts'
 import { isTorrentGone } from './errors.ts'
 import type { MediaFile } from './media-file.ts'

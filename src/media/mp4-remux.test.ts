@@ -169,6 +169,12 @@ describe('readMovie', () => {
     expect(readMovie(mp4([big, audio], INTERLEAVED).moov)!.interleaved).toBe(true)
   })
 
+  it('skips a track without samples', () => {
+    const empty = { ...AUDIO, sizes: [], chunks: [], deltas: [] }
+    const movie = readMovie(mp4([VIDEO, empty], [[0, 0], [0, 1]]).moov)!
+    expect(movie.tracks.map((t) => t.kind)).toEqual(['video'])
+  })
+
   it('refuses what the remuxer cannot take: movie fragments, samples out of file order', () => {
     expect(readMovie(mp4([VIDEO, AUDIO], INTERLEAVED, [box('mvex')]).moov)).toBeNull()
     expect(readMovie(mp4([VIDEO], [[0, 1], [0, 0]]).moov)).toBeNull()
