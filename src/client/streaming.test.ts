@@ -15,6 +15,18 @@ const newLab = testLabs()
 const client = testClients()
 const LATENCY = { latencyMs: 5 }
 
+/** A seeder and a leecher of a 256-piece file, and the pieces a reader from piece 100 starts with. */
+async function startingReaderLab(fill: (i: number) => number) {
+  const lab = newLab()
+  const pieceLength = 16384
+  const data = new Uint8Array(256 * pieceLength).map((_, i) => fill(i))
+  const meta = makeMeta(data, pieceLength, 'clip.bin')
+  const seeder = (await lab.seeder(meta)).torrent
+  const leecher = (await lab.leecher(meta)).torrent
+  const from = 100
+  return { lab, data, seeder, leecher, from, startEnd: from + START_BYTES / pieceLength - 1, pieceLength }
+}
+
 /** Calls `onRequest` with the piece of each request the leecher sends through `channel`. */
 function onRequests(channel: ReturnType<typeof memoryChannelPair>[1], onRequest: (index: number) => void): void {
   const decoder = new WireDecoder()
@@ -46,14 +58,7 @@ describe('streaming priority', () => {
   })
 
   it('while a reader starts, asks for nothing beyond its first MiB until it is here; then for the rest', async () => {
-    const lab = newLab()
-    const pieceLength = 16384
-    const data = new Uint8Array(256 * pieceLength).map((_, i) => (i * 17 + 1) & 0xff)
-    const meta = makeMeta(data, pieceLength, 'big.bin')
-    const seeder = (await lab.seeder(meta)).torrent
-    const leecher = (await lab.leecher(meta)).torrent
-    const from = 100
-    const startEnd = from + START_BYTES / pieceLength - 1
+    const { lab, data, seeder, leecher, from, startEnd, pieceLength } = await startingReaderLab((i) => (i * 17 + 1) & 0xff)
     const inStart = (i: number) => i >= from && i <= startEnd
     const read = readAll(leecher.files[0]!.stream({ start: from * pieceLength }))
     const [toLeecher, toSeeder] = memoryChannelPair({ clock: lab.clock, latencyMs: 5, bytesPerSecond: 4_000_000 })
@@ -76,14 +81,7 @@ describe('streaming priority', () => {
   })
 
   it('while all a starting reader reads is within reach, the rest waits until a player shows the file', async () => {
-    const lab = newLab()
-    const pieceLength = 16384
-    const data = new Uint8Array(256 * pieceLength).map((_, i) => (i * 7 + 3) & 0xff)
-    const meta = makeMeta(data, pieceLength, 'clip.bin')
-    const seeder = (await lab.seeder(meta)).torrent
-    const leecher = (await lab.leecher(meta)).torrent
-    const from = 100
-    const startEnd = from + START_BYTES / pieceLength - 1
+    const { lab, seeder, leecher, from, startEnd, pieceLength } = await startingReaderLab((i) => (i * 7 + 3) & 0xff)
     // The player has its first bytes and reads no further for now.
     const first = leecher.files[0]!.stream({ start: from * pieceLength }).getReader()
     const [toLeecher, toSeeder] = memoryChannelPair({ clock: lab.clock, latencyMs: 5, bytesPerSecond: 8_000_000 })

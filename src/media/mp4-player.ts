@@ -8,11 +8,8 @@ import type { MediaFile } from './media-file.ts'
 import { fragment, initSegment } from './mp4-fragments.ts'
 import type { Mp4Movie, Mp4Track } from './mp4-movie.ts'
 import { aheadIn, isBuffered } from './play-when-buffered.ts'
+import { BUFFER_AHEAD_SECONDS, dropBehind } from './source-buffer.ts'
 
-/** Reading pauses while this many seconds past currentTime are buffered. */
-const BUFFER_AHEAD_SECONDS = 60
-/** On QuotaExceededError, drop what lies this far behind currentTime and retry. */
-const KEEP_BEHIND_SECONDS = 10
 /** Once the element can play, samples wait for this much media (or the bytes below) before they go. */
 const MIN_FRAGMENT_SECONDS = 0.25
 const MAX_FRAGMENT_BYTES = 1024 * 1024
@@ -201,8 +198,7 @@ export class Mp4Player {
     } catch (err) {
       if ((err as Error).name !== 'QuotaExceededError') return // the element reports it
       lane.queue.unshift(segment)
-      const behind = this.#media.currentTime - KEEP_BEHIND_SECONDS
-      if (behind > 0) buffer.remove(0, behind)
+      dropBehind(this.#media, buffer)
       setTimeout(() => this.#pump(lane), 1000)
     }
   }

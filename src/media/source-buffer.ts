@@ -1,8 +1,18 @@
 // Appending to a SourceBuffer one chunk at a time, with room made when the browser's buffer is full.
 import { bufferedAhead } from './play-when-buffered.ts'
 
+/** Appending (or reading for it) pauses while this many seconds past currentTime are buffered. */
+export const BUFFER_AHEAD_SECONDS = 60
 /** On QuotaExceededError, drop what lies this far behind currentTime and retry. */
 const KEEP_BEHIND_SECONDS = 10
+
+/** Makes room in a full buffer: removes what lies well behind the playhead. False if there is none to drop. */
+export function dropBehind(media: HTMLMediaElement, buffer: SourceBuffer): boolean {
+  const behind = media.currentTime - KEEP_BEHIND_SECONDS
+  if (behind <= 0) return false
+  buffer.remove(0, behind)
+  return true
+}
 
 export function idle(buffer: SourceBuffer): Promise<void> {
   if (!buffer.updating) return Promise.resolve()
@@ -26,11 +36,7 @@ export async function appendChunk(media: HTMLMediaElement, source: MediaSource, 
       return current()
     } catch (err) {
       if ((err as Error).name !== 'QuotaExceededError') return false
-      const behind = media.currentTime - KEEP_BEHIND_SECONDS
-      if (behind > 0) {
-        buffer.remove(0, behind)
-        await idle(buffer)
-      }
+      if (dropBehind(media, buffer)) await idle(buffer)
       await delay(1000)
     }
   }

@@ -2,11 +2,8 @@
 // appended in order to one SourceBuffer while it downloads. No seeking past what is buffered.
 import { isTorrentGone } from './errors.ts'
 import type { MediaFile } from './media-file.ts'
-import { appendChunk, roomAhead } from './source-buffer.ts'
+import { appendChunk, BUFFER_AHEAD_SECONDS, roomAhead } from './source-buffer.ts'
 import { WebmBlockCutter } from './webm-blocks.ts'
-
-/** Appending pauses while this many seconds past currentTime are buffered. */
-const BUFFER_AHEAD_SECONDS = 60
 
 /** Feeds `file` to `media` through a MediaSource of `type`; `onReadError` hears reads that fail (not the torrent being removed). */
 export function appendStream(file: MediaFile, media: HTMLMediaElement, type: string, onReadError: (err: Error) => void): void {

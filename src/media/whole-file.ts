@@ -2,7 +2,7 @@
 // URL, once all of it has been read.
 import { extensionOf, mediaKind, mimeType, UNKNOWN_TYPE } from '../util/file-types.ts'
 import { fromElementError, MediaError } from './errors.ts'
-import type { MediaFile } from './media-file.ts'
+import { rangeReader, type MediaFile } from './media-file.ts'
 
 export type WholeTag = 'video' | 'audio' | 'img' | 'iframe' | 'object'
 
@@ -12,10 +12,10 @@ const DOCUMENTS = new Set(['css', 'csv', 'htm', 'html', 'js', 'json', 'md', 'srt
 const SNIFF_BYTES = 1000
 export const DEFAULT_MAX_BLOB_LENGTH = 200 * 1000 * 1000
 
-async function readBlob(file: MediaFile, end: number, type: string): Promise<Blob> {
+async function readBlob(file: MediaFile, type: string): Promise<Blob> {
   const parts: Uint8Array<ArrayBuffer>[] = []
-  if (end > 0) {
-    const reader = file.stream({ start: 0, end: end - 1 }).getReader()
+  if (file.length > 0) {
+    const reader = file.stream().getReader()
     for (;;) {
       const { done, value } = await reader.read()
       if (done) break
@@ -32,7 +32,7 @@ export async function wholeFileTag(file: MediaFile): Promise<WholeTag | null> {
   const extension = extensionOf(file.name)
   if (extension === 'pdf') return 'object'
   if (DOCUMENTS.has(extension)) return 'iframe'
-  const head = new Uint8Array(await (await readBlob(file, Math.min(file.length, SNIFF_BYTES), '')).arrayBuffer())
+  const head = await rangeReader(file)(0, SNIFF_BYTES)
   return head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)) ? 'iframe' : null
 }
 
@@ -59,7 +59,7 @@ export async function showWhole(file: MediaFile, target: { element: HTMLElement 
   const element = 'element' in target ? target.element : target.parent.appendChild(document.createElement(tag))
   try {
     const type = mimeType(file.name)
-    const url = URL.createObjectURL(await readBlob(file, file.length, type === UNKNOWN_TYPE ? 'text/plain' : type))
+    const url = URL.createObjectURL(await readBlob(file, type === UNKNOWN_TYPE ? 'text/plain' : type))
     if (element instanceof HTMLMediaElement) return await load(file, element, url, opts)
     if (element instanceof HTMLImageElement) {
       element.alt = file.name
