@@ -45,7 +45,8 @@ const MAX_INTERLEAVE_BYTES = 1024 * 1024
 
 /**
  * Reads `moov` (the whole box) into sample tables. Null for what the remuxer does not handle: fragmented
- * files, several sample descriptions in a track, or samples out of file order.
+ * files, several sample descriptions in a track, samples out of file order, or tables that claim more
+ * entries than they hold.
  */
 export function readMovie(moov: Uint8Array): Mp4Movie | null {
   const root = boxAt(moov, 0, moov.length)
@@ -88,7 +89,7 @@ function readTrack(bytes: Uint8Array, trak: Box, movieScale: number): Mp4Track |
   const stts = table('stts')
   if (!tkhd || !mdhd || !stsd || !sizes || !chunks || !stsc || !stts) return null
   const entries = children(bytes, stsd.body + 8, stsd.end)
-  if (entries.length !== 1) return null
+  if (entries.length !== 1 || !tablesFit(bytes, { sizes, chunks, stsc, stts, ctts: table('ctts'), stss: table('stss') })) return null
   const timescale = readUint32BE(bytes, mdhd.body + (bytes[mdhd.body] === 1 ? 20 : 12))
   if (!timescale) return null
 
@@ -125,6 +126,27 @@ function readTrack(bytes: Uint8Array, trak: Box, movieScale: number): Mp4Track |
     cto,
     sync,
   }
+}
+
+/** More samples than any real file has: a count above it is a broken table. */
+const MAX_SAMPLES = 20_000_000
+
+/** Whether every table's entries, as many as its count says, lie inside its box. */
+function tablesFit(bytes: Uint8Array, t: { sizes: Box; chunks: Box; stsc: Box; stts: Box; ctts?: Box | undefined; stss?: Box | undefined }): boolean {
+  const count = (box: Box, at: number) => (box.body + at + 4 <= box.end ? readUint32BE(bytes, box.body + at) : Infinity)
+  const fits = (box: Box | undefined, at: number, entryBytes: number, entries: number) => !box || box.body + at + entryBytes * entries <= box.end
+  const samples = count(t.sizes, 8)
+  const fixedSize = t.sizes.type === 'stsz' && count(t.sizes, 4) !== 0
+  const sizeBytes = t.sizes.type === 'stsz' ? (fixedSize ? 0 : 4) : (bytes[t.sizes.body + 7] ?? 32) / 8
+  return (
+    samples <= MAX_SAMPLES &&
+    fits(t.sizes, 12, sizeBytes, samples) &&
+    fits(t.chunks, 8, t.chunks.type === 'co64' ? 8 : 4, count(t.chunks, 4)) &&
+    fits(t.stsc, 8, 12, count(t.stsc, 4)) &&
+    fits(t.stts, 8, 8, count(t.stts, 4)) &&
+    (!t.ctts || fits(t.ctts, 8, 8, count(t.ctts, 4))) &&
+    (!t.stss || fits(t.stss, 8, 4, count(t.stss, 4)))
+  )
 }
 
 function readSizes(bytes: Uint8Array, box: Box): Uint32Array {
@@ -209,6 +231,7 @@ function editShift(bytes: Uint8Array, elst: Box | undefined, movieScale: number,
   if (!elst || !movieScale) return 0
   const wide = bytes[elst.body] === 1
   const entry = wide ? 20 : 12
+  if (elst.body + 8 + entry * readUint32BE(bytes, elst.body + 4) > elst.end) return 0
   let delay = 0
   for (let e = 0, n = readUint32BE(bytes, elst.body + 4); e < n; e++) {
     const at = elst.body + 8 + entry * e

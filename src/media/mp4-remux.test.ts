@@ -180,6 +180,18 @@ describe('readMovie', () => {
     expect(readMovie(mp4([VIDEO], [[0, 1], [0, 0]]).moov)).toBeNull()
     expect(readMovie(box('free'))).toBeNull()
   })
+
+  it('refuses, without throwing, tables that claim more entries than they hold', () => {
+    const withCount = (count: number) => {
+      const moov = mp4([VIDEO], [[0, 0], [0, 1]]).moov.slice()
+      const at = String.fromCharCode(...moov).indexOf('stsz') + 12
+      writeUint32BE(moov, at, count)
+      return moov
+    }
+    expect(readMovie(withCount(VIDEO.sizes.length))).not.toBeNull()
+    expect(readMovie(withCount(1000))).toBeNull()
+    expect(readMovie(withCount(0xffffffff))).toBeNull()
+  })
 })
 
 /** The samples mp4box.js reads back from an init segment and fragments. */
