@@ -64,7 +64,7 @@ async function choosePlayer(file: MediaFile, target: Target, opts: RenderOptions
     if (container === 'webm') {
       // Our own appender, which can seek through the Cues index while the file downloads.
       const layout = await readWebmLayout(rangeReader(file), file.length)
-      if (layout) return watch(file, await viaMediaSource(file, type, target, opts, onReadError, (media) => new WebmPlayer(file, media, type, layout)), opts)
+      if (layout) return watch(file, await viaMediaSource(file, type, target, opts, onReadError, (media) => new WebmPlayer(file, media, type, layout, onReadError)), opts)
     }
     return watch(file, await viaMediaSource(file, type, target, opts, onReadError), opts)
   }

@@ -1,5 +1,6 @@
 // WebM through MediaSource with seeking while downloading: on a seek to a time that is not buffered,
 // the appender restarts at the cluster the Cues index gives for it (clusters carry absolute timestamps).
+import { isTorrentGone } from './errors.ts'
 import type { MediaFile } from './media-file.ts'
 import { rangeReader } from './media-file.ts'
 import { isBuffered } from './play-when-buffered.ts'
@@ -12,6 +13,7 @@ export class WebmPlayer {
   readonly #file: MediaFile
   readonly #media: HTMLMediaElement
   readonly #layout: WebmLayout
+  readonly #onReadError: (err: Error) => void
   readonly #source = new MediaSource()
   #buffer: SourceBuffer | null = null
   #cues: Promise<CuePoint[]> | null = null
@@ -20,10 +22,12 @@ export class WebmPlayer {
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null
   #url: string
 
-  constructor(file: MediaFile, media: HTMLMediaElement, type: string, layout: WebmLayout) {
+  /** `onReadError` hears reads of the file that fail while it plays (not the torrent being removed). */
+  constructor(file: MediaFile, media: HTMLMediaElement, type: string, layout: WebmLayout, onReadError: (err: Error) => void) {
     this.#file = file
     this.#media = media
     this.#layout = layout
+    this.#onReadError = onReadError
     this.#url = URL.createObjectURL(this.#source)
     this.#source.addEventListener(
       'sourceopen',
@@ -61,8 +65,17 @@ export class WebmPlayer {
   async #seek(time: number): Promise<void> {
     const generation = ++this.#generation // the running appender stops at its next step
     void this.#reader?.cancel().catch(() => undefined)
-    this.#cues ??= readCues(rangeReader(this.#file), this.#file.length, this.#layout).catch(() => [])
-    const cue = cueFor(await this.#cues, time)
+    const cues = (this.#cues ??= readCues(rangeReader(this.#file), this.#file.length, this.#layout))
+    let points: CuePoint[]
+    try {
+      points = await cues
+    } catch (err) {
+      // A malformed index reads as []; this is the read itself failing. The next seek tries again.
+      if (this.#cues === cues) this.#cues = null
+      if (generation === this.#generation) this.#readFailed(err)
+      return
+    }
+    const cue = cueFor(points, time)
     if (generation !== this.#generation) return
     await this.#appendFrom(cue?.offset ?? this.#layout.firstCluster, true, generation)
   }
@@ -86,10 +99,14 @@ export class WebmPlayer {
     this.#reader = reader
     try {
       await appendAll(reader, this.#media, this.#source, buffer, true, () => generation === this.#generation)
-    } catch {
-      return // cancelled by a seek or destroy, or the torrent is gone
+    } catch (err) {
+      if (generation === this.#generation) this.#readFailed(err)
     } finally {
       if (this.#reader === reader) this.#reader = null
     }
+  }
+
+  #readFailed(err: unknown): void {
+    if (!isTorrentGone(err)) this.#onReadError(err instanceof Error ? err : new Error(String(err)))
   }
 }

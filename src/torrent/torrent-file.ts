@@ -31,6 +31,8 @@ export interface FileRenderOptions {
   muted?: boolean
   /** Largest file shown whole through a Blob URL (formats that cannot stream); default 200 MB. */
   maxBlobLength?: number
+  /** Errors after playback started (a MediaError: the element's `error`, or the file could not be read); also dispatched as `swarmstream-error`. */
+  onError?: (error: SwarmstreamError) => void
 }
 
 /** Plays or shows a file (the media layer implements it; the client injects it). */
