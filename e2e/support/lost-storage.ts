@@ -65,8 +65,11 @@ export async function loseStorageWhilePlaying(seeder: PageDriver, leecher: PageD
     w.__lossVideo.currentTime = seekTo
     return { held: w.__loss.held.length, store: w.__loss.store }
   }, SEEK_SECONDS)
-  // A player that reads again at the seek target fails at once; one waiting on a held read fails below.
-  await new Promise((resolve) => setTimeout(resolve, 1500))
+  // The MP4 and WebM players read again at the seek target, which fails at once: wait for that report before the
+  // held reads fail. The in-order appender cannot seek; it is waiting on a held read.
+  if (name !== 'fragmented.mp4') {
+    await pollPage(leecher, 'the read at the seek target is reported', () => (window as unknown as LossPage).__lossReports.event.length, null).toBeGreaterThan(0)
+  }
   await leecher.evaluate(() => {
     const w = window as unknown as LossPage
     w.__lossReports.beforeFailHeld = w.__lossReports.event.length
@@ -132,7 +135,7 @@ async function downloadToLosableStore(page: PageDriver, magnet: string): Promise
 
 /** Renders the file from the store (reads past SERVED_FRACTION held), recording its reports; waits until it played past 1 s. */
 async function playFromStore(page: PageDriver): Promise<number> {
-  return page.evaluate(async (servedFraction) => {
+  await page.evaluate(async (servedFraction) => {
     const w = window as unknown as LossPage
     const torrent = w.__lossTorrent
     const file = torrent.files[0]!
@@ -144,14 +147,12 @@ async function playFromStore(page: PageDriver): Promise<number> {
     video.addEventListener('swarmstream-error', (e) => reports.event.push(fields((e as CustomEvent<{ code: string; message: string }>).detail)))
     // maxBlobLength 0: it must stream.
     await file.renderTo(video, { autoplay: true, muted: true, maxBlobLength: 0, onError: (err) => reports.onError.push(fields(err)) })
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (video.error) return reject(new Error(`video error ${video.error.code}: ${video.error.message}`))
-        if (video.currentTime > 1) return resolve()
-        setTimeout(check, 20)
-      }
-      check()
-    })
-    return video.currentTime
   }, SERVED_FRACTION)
+  const playedTo = () => {
+    const video = (window as unknown as LossPage).__lossVideo
+    if (video.error) throw new Error(`video error ${video.error.code}: ${video.error.message}`)
+    return video.currentTime
+  }
+  await pollPage(page, 'the video plays past 1 s', playedTo, null).toBeGreaterThan(1)
+  return page.evaluate(playedTo, null)
 }
