@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
 import type { WireMessage } from '../wire/index.ts'
-import { OFFER_MIN_BYTES, PASS_ON_MS, SINK_AFTER, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
+import { LOST_AFTER_MS, OFFER_MIN_BYTES, PASS_ON_MS, SINK_AFTER, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
 
 const PIECE = 64 * 1024
 const N = 64
@@ -13,6 +13,8 @@ function peer(has: number[] = []) {
   const p = { session: { pieces, peerInterested: true, closed: false, send: (m: WireMessage) => void sent.push(m) }, sent }
   return p as MaskedPeer & { sent: WireMessage[]; session: { peerInterested: boolean; closed: boolean } }
 }
+
+const bitfieldIndexes = (bytes: Uint8Array) => Array.from({ length: N }, (_, i) => i).filter((i) => new Bitfield(N, bytes).get(i))
 
 /** Every piece a peer was told of: its bitfield, then its haves. */
 function told(bitfield: Uint8Array, p: { sent: WireMessage[] }): number[] {
@@ -274,6 +276,49 @@ describe('SuperSeed', () => {
     for (const i of [41, 42, 43]) seed.sent(rider, i, t + 1)
     seed.refresh(t + 1 + PASS_ON_MS, () => 0, shown)
     expect(seed.sink(rider)).toBe(false)
+  })
+
+  it('counts a 64 KiB piece against its peer LOST_AFTER_MS after it was sent (a larger one later), and hands it out again only at PASS_ON_MS', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [rider, other] = [peer(), peer()]
+    for (const p of [rider, other]) seed.admit(p, 0)
+    for (let k = 0; k < SINK_AFTER; k++) seed.sent(rider, k, 0)
+    seed.refresh(LOST_AFTER_MS - 1, () => 0, () => false)
+    expect(seed.sink(rider)).toBe(false)
+    seed.refresh(LOST_AFTER_MS, () => 0, () => false)
+    expect(seed.sink(rider)).toBe(true)
+    const field = seed.admit(peer(), LOST_AFTER_MS)
+    expect(bitfieldIndexes(field)).not.toContain(0)
+    seed.refresh(PASS_ON_MS, () => 0, () => false)
+    expect(bitfieldIndexes(seed.admit(peer(), PASS_ON_MS))).toEqual([0])
+    // A 256 KiB piece takes four times as long to pass on: it is lost only when handed out again.
+    const big = new SuperSeed(N, () => 4 * PIECE)
+    const slow = peer()
+    for (const p of [slow, peer()]) big.admit(p, 0)
+    for (let k = 0; k < SINK_AFTER; k++) big.sent(slow, k, 0)
+    big.refresh(PASS_ON_MS - 1, () => 0, () => false)
+    expect(big.sink(slow)).toBe(false)
+    big.refresh(PASS_ON_MS, () => 0, () => false)
+    expect(big.sink(slow)).toBe(true)
+  })
+
+  it('takes a piece sent again after it was seen passed on for no sign of the peer passing it on: no credit, no timing', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [first, rider, other] = [peer(), peer(), peer()]
+    for (const p of [first, rider, other]) seed.admit(p, 0)
+    const holders = new Map<number, MaskedPeer[]>()
+    const shown = (i: number, sentTo: Set<MaskedPeer>) => (holders.get(i) ?? []).some((p) => !sentTo.has(p))
+    seed.sent(first, 0, 0)
+    holders.set(0, [first, other])
+    seed.refresh(10, () => 0, shown)
+    // Piece 0 goes out again (a stuck piece, or a peer told every piece asked for it): the swarm already shows it.
+    seed.sent(rider, 0, 1000)
+    seed.seen(other, 0, 1020)
+    for (let k = 1; k <= SINK_AFTER; k++) seed.sent(rider, k, 1000)
+    seed.refresh(1010, () => 0, shown)
+    expect(seed.passOnMs(rider)).toBeNaN()
+    seed.refresh(1000 + PASS_ON_MS, () => 0, shown)
+    expect(seed.sink(rider)).toBe(true)
   })
 
   it('never takes an unmasked peer for a sink: a lone leecher has nobody to pass pieces on to', () => {

@@ -7,7 +7,7 @@ import { OWED_BLOCK_MS, RECHOKE_INTERVAL_MS, TRIAL_MS, UNCHOKE_SLOTS } from '../
 import { LOW_WATER_MARK } from '../transport/peer-channel.ts'
 import { Attacker } from '../test-support/attacker.ts'
 import { schedulerHarness, seedHarness } from './test-helpers.ts'
-import { PASS_ON_MS } from './super-seed.ts'
+import { LOST_AFTER_MS, PASS_ON_MS } from './super-seed.ts'
 import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_LOW_WATER_MARK, MIN_UPLOAD_BUFFER, UPLOAD_BUFFER_HEADROOM } from './uploader.ts'
 
 const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
@@ -269,6 +269,35 @@ describe('Uploader', () => {
     others[0]!.disconnect()
     await h.clock.advance(30)
     expect(h.record(1).session.amChoking).toBe(true)
+  })
+
+  it('seeding, takes a masked peer\'s slot for a waiting peer as soon as it is found a sink, not at the next rechoke', async () => {
+    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+    const h = await seed({}, big)
+    const rider = h.join(1)
+    const others = [2, 3, 4, 5, 6, 7].map((n) => h.join(n))
+    await h.clock.advance(30)
+    const told = bitfieldIndexes(h.uploader.bitfield(h.record(1), true)!, big.numPieces)
+    for (let n = 2; n <= 7; n++) h.uploader.bitfield(h.record(n), true)
+    h.uploader.rechoke(true)
+    rider.send({ type: 'interested' })
+    await h.clock.advance(30)
+    for (const m of rider.received) if (m.type === 'have') told.push(m.index)
+    rider.sendBurst(told.flatMap((index) => [request(index), request(index, BLOCK_LENGTH)]))
+    await h.clock.advance(500)
+    for (const p of others) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    const waiting = () => others.filter((_, k) => h.record(k + 2).session.amChoking).length
+    expect(waiting()).toBe(2)
+    h.uploader.rechoke(true)
+    expect(h.record(1).session.amChoking).toBe(false)
+    // Its pieces are lost LOST_AFTER_MS after they were sent, well before the next rechoke.
+    await h.clock.advance(LOST_AFTER_MS)
+    expect(LOST_AFTER_MS + 600).toBeLessThan(RECHOKE_INTERVAL_MS)
+    h.uploader.rechoke(true)
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(true)
+    expect(waiting()).toBe(1)
   })
 
   it('downloading, unchokes on interest a peer never tried, but not again once it had pieces we want and sent us none TRIAL_MS after', async () => {
