@@ -130,6 +130,21 @@ describe('Choker', () => {
     expect(['p0', 'p1']).toContain(choker.optimistic)
   })
 
+  it('ends the optimistic turn of a peer that came to owe us while a peer that does not waits', () => {
+    const list = peers([0, 0, 30, 20, 10, 5])
+    const choker = new Choker({ random: () => 0 })
+    choker.rechoke(list, 0, false)
+    const first = list.find((p) => p.id === choker.optimistic)!
+    first.owes = true
+    choker.rechoke(list, 5_000, false)
+    const second = choker.optimistic
+    expect(second).not.toBe(first.id)
+    // With nobody fair left waiting, a peer that owes us keeps its turn.
+    list.find((p) => p.id === second)!.owes = true
+    choker.rechoke(list, 10_000, false)
+    expect(choker.optimistic).toBe(second)
+  })
+
   it('gives a fast uplink a regular slot per SLOT_RATE it uploads, between UNCHOKE_SLOTS and MAX_UNCHOKE_SLOTS', () => {
     const list = (n: number, up: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, interested: true, downloadRate: 1000 + i, uploadRate: up }))
     const choker = new Choker({ random: () => 0 })

@@ -84,10 +84,11 @@ export class Choker {
     const unchoked = new Set(ranked.slice(0, slots).map((p) => p.id))
     const others = interested.filter((p) => !unchoked.has(p.id))
     const current = others.find((p) => p.id === this.#optimistic)
-    if (!current || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
+    const fair = others.filter((p) => !p.owes)
+    // A turn held by a peer that came to owe us ends while a fair peer waits.
+    if (!current || (current.owes && fair.length > 0) || now - this.#optimisticSince >= this.#optimisticIntervalMs) {
       const present = new Set(peers.map((p) => p.id))
       for (const id of this.#turns.keys()) if (!present.has(id)) this.#turns.delete(id)
-      const fair = others.filter((p) => !p.owes)
       const pool = fair.length > 0 ? fair : others
       // Never had a turn first (a newcomer), then the longest since its last; ties at random.
       const keyed = pool.map((p) => [this.#turns.get(p.id) ?? -1, this.#random(), p] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1])
