@@ -12,6 +12,8 @@ import { MAX_QUEUED_REQUESTS_PER_PEER, MAX_REQUESTS_WHILE_CHOKED, MIN_LOW_WATER_
 
 const GEOMETRY = { numPieces: 4, pieceLength: 2 * BLOCK_LENGTH, length: 8 * BLOCK_LENGTH }
 const data = patternBytes(GEOMETRY.length)
+/** Enough pieces for a masking seed to offer each peer its own. */
+const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
 
 /** The harness as a seed: every piece stored and had (`data` for GEOMETRY, zeros for another geometry). */
 const seed = (opts: { uploadLimit?: number } = {}, geometry = GEOMETRY) => seedHarness(geometry, geometry === GEOMETRY ? data : new Uint8Array(geometry.length), opts)
@@ -48,7 +50,6 @@ describe('Uploader', () => {
   })
 
   it('seeding, ranks a peer told every piece after the peers it masks, while it masks any', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = await seed({}, big)
     const first = h.join(1)
     await h.clock.advance(30)
@@ -85,7 +86,6 @@ describe('Uploader', () => {
   })
 
   it('keeps a slow peer\'s channel queue short, so what we send it next is not stuck behind seconds of blocks', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = await seed({}, big)
     const slow = 200_000
     const leecher = h.connect(1, null, 10, slow)
@@ -168,7 +168,6 @@ describe('Uploader', () => {
   })
 
   it('seeding without a cap, masks too; serves a piece it did not offer only to a peer that said it asks only for what it needs now (ss_sup)', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = await seed({}, big)
     const asks = h.join(1, { superSeed: 1 })
     const plain = h.join(2)
@@ -225,7 +224,6 @@ describe('Uploader', () => {
   })
 
   it('seeding, serves a peer it masks first what it asked for without being told of it (its playhead, ss_sup)', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = await seed({}, big)
     const viewer = h.join(1, { superSeed: 1 })
     h.join(2)
@@ -243,22 +241,26 @@ describe('Uploader', () => {
     expect(servedOrder(viewer)).toEqual([offered[0], hidden, offered[1]])
   })
 
-  it('seeding, ranks a masked peer that never passes our pieces on after the others and gives it no free slot', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
+  /** A masking seed with peer 1 (the rider) unchoked and `count` more peers; the rider takes every piece it was offered, and nobody else ever shows one. */
+  async function riderTakesOffers(count: number) {
     const h = await seed({}, big)
     const rider = h.join(1)
-    const others = [2, 3, 4, 5, 6].map((n) => h.join(n))
+    const others = Array.from({ length: count }, (_, k) => h.join(k + 2))
     await h.clock.advance(30)
     const told = bitfieldIndexes(h.uploader.bitfield(h.record(1), true)!, big.numPieces)
-    for (let n = 2; n <= 6; n++) h.uploader.bitfield(h.record(n), true)
+    for (let n = 2; n <= count + 1; n++) h.uploader.bitfield(h.record(n), true)
     h.uploader.rechoke(true)
     rider.send({ type: 'interested' })
     await h.clock.advance(30)
     expect(h.record(1).session.amChoking).toBe(false)
     for (const m of rider.received) if (m.type === 'have') told.push(m.index)
-    // The rider takes every piece it was offered; nobody else ever shows one.
     rider.sendBurst(told.flatMap((index) => [request(index), request(index, BLOCK_LENGTH)]))
     await h.clock.advance(500)
+    return { h, others }
+  }
+
+  it('seeding, ranks a masked peer that never passes our pieces on after the others and gives it no free slot', async () => {
+    const { h, others } = await riderTakesOffers(5)
     for (const p of others) p.send({ type: 'interested' })
     await h.clock.advance(PASS_ON_MS + RECHOKE_INTERVAL_MS)
     h.uploader.rechoke(true)
@@ -272,19 +274,7 @@ describe('Uploader', () => {
   })
 
   it('seeding, takes a masked peer\'s slot for a waiting peer as soon as it is found a sink, not at the next rechoke', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
-    const h = await seed({}, big)
-    const rider = h.join(1)
-    const others = [2, 3, 4, 5, 6, 7].map((n) => h.join(n))
-    await h.clock.advance(30)
-    const told = bitfieldIndexes(h.uploader.bitfield(h.record(1), true)!, big.numPieces)
-    for (let n = 2; n <= 7; n++) h.uploader.bitfield(h.record(n), true)
-    h.uploader.rechoke(true)
-    rider.send({ type: 'interested' })
-    await h.clock.advance(30)
-    for (const m of rider.received) if (m.type === 'have') told.push(m.index)
-    rider.sendBurst(told.flatMap((index) => [request(index), request(index, BLOCK_LENGTH)]))
-    await h.clock.advance(500)
+    const { h, others } = await riderTakesOffers(6)
     for (const p of others) p.send({ type: 'interested' })
     await h.clock.advance(30)
     const waiting = () => others.filter((_, k) => h.record(k + 2).session.amChoking).length
@@ -301,7 +291,6 @@ describe('Uploader', () => {
   })
 
   it('downloading, unchokes on interest a peer never tried, but not again once it had pieces we want and sent us none TRIAL_MS after', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = schedulerHarness(big)
     const rider = h.connect(1, null)
     await h.clock.advance(30)
@@ -321,7 +310,6 @@ describe('Uploader', () => {
   })
 
   it('downloading, sends a peer that has pieces we want and sent us none TRIAL_MS after we unchoked it at most a block per OWED_BLOCK_MS', async () => {
-    const big = { numPieces: 64, pieceLength: 2 * BLOCK_LENGTH, length: 128 * BLOCK_LENGTH }
     const h = schedulerHarness(big)
     for (let i = 0; i < 16; i++) {
       await h.store.put(i, new Uint8Array(big.pieceLength))
