@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Choker, MAX_UNCHOKE_SLOTS, SLOT_RATE, UNCHOKE_SLOTS, type ChokerPeer } from './choker.ts'
+import { CATCH_UP_SLOTS, Choker, MAX_UNCHOKE_SLOTS, SLOT_RATE, UNCHOKE_SLOTS, type ChokerPeer } from './choker.ts'
 
 function peers(rates: number[], interested = true): ChokerPeer[] {
   return rates.map((r, i) => ({ id: `p${i}`, interested, downloadRate: r, uploadRate: 100 - r }))
@@ -143,6 +143,22 @@ describe('Choker', () => {
     list.find((p) => p.id === second)!.owes = true
     choker.rechoke(list, 10_000, false)
     expect(choker.optimistic).toBe(second)
+  })
+
+  it('downloading, also unchokes the interested peers furthest behind us that do not owe us', () => {
+    const list = peers([50, 40, 30, 20, 0, 0, 0, 0, 0])
+    const behind = [0, 0, 0, 0, 10, 300, 200, 500, -5]
+    list.forEach((p, i) => (p.behind = behind[i]))
+    list[7]!.owes = true
+    const choker = new Choker({ random: () => 0 })
+    const set = choker.rechoke(list, 0, false)
+    expect(CATCH_UP_SLOTS).toBe(2)
+    // Four by rate, p5 and p6 furthest behind (p7, further still, owes us), then the optimistic turn.
+    for (const id of ['p0', 'p1', 'p2', 'p3', 'p5', 'p6']) expect(set.has(id)).toBe(true)
+    expect(set.size).toBe(UNCHOKE_SLOTS + CATCH_UP_SLOTS + 1)
+    expect(['p4', 'p8']).toContain(choker.optimistic)
+    // Seeding, nobody is behind a seeder in this sense: no extra slots.
+    expect(new Choker({ random: () => 0 }).rechoke(list, 0, true).size).toBe(UNCHOKE_SLOTS + 1)
   })
 
   it('gives a fast uplink a regular slot per SLOT_RATE it uploads, between UNCHOKE_SLOTS and MAX_UNCHOKE_SLOTS', () => {

@@ -18,6 +18,12 @@ export const MAX_UNCHOKE_SLOTS = 20
  */
 export const RECHOKE_INTERVAL_MS = 5_000
 export const OPTIMISTIC_INTERVAL_MS = 30_000
+/**
+ * Downloading, this many more slots go to the interested peers furthest behind us that do not owe us. By
+ * tit-for-tat a late joiner of a flash crowd, holding only what its neighbours hold, is unchoked by few of
+ * them while the crowd runs (swarm simulator, 1,000 leechers that stay: the p95 was these late joiners).
+ */
+export const CATCH_UP_SLOTS = 2
 /** A peer with pieces we want that sent us none for this long (and was known this long) owes us: tit-for-tat. */
 export const OWED_AFTER_MS = 20_000
 /**
@@ -40,6 +46,8 @@ export interface ChokerPeer {
   owes?: boolean
   /** Seeding while we mask: how fast it passes on the pieces we send it alone (ms; NaN or absent: unknown). */
   passOnMs?: number
+  /** How many more pieces we hold than it does. */
+  behind?: number
 }
 
 export interface ChokerOptions {
@@ -53,7 +61,8 @@ export interface ChokerOptions {
  * Downloading, peers are ranked by what they give us, and one that owes us gets no regular slot (so a free
  * rider cannot fill the slots contributors leave free); seeding, by how fast they pass our pieces on while we
  * mask (see passOnRank), then by how fast we upload to them, after every peer that passes our pieces on (a
- * seeder left with free riders still serves them).
+ * seeder left with free riders still serves them). Downloading, the peers furthest behind us that do not owe
+ * us get CATCH_UP_SLOTS more.
  */
 export class Choker {
   #slots: number
@@ -82,6 +91,11 @@ export class Choker {
     const uploading = peers.reduce((sum, p) => sum + p.uploadRate, 0)
     const slots = Math.min(MAX_UNCHOKE_SLOTS, Math.max(this.#slots, Math.floor(uploading / SLOT_RATE)))
     const unchoked = new Set(ranked.slice(0, slots).map((p) => p.id))
+    if (!seeding) {
+      const lagging = interested.filter((p) => !p.owes && !unchoked.has(p.id) && (p.behind ?? 0) > 0)
+      lagging.sort((a, b) => b.behind! - a.behind!)
+      for (const p of lagging.slice(0, CATCH_UP_SLOTS)) unchoked.add(p.id)
+    }
     const others = interested.filter((p) => !unchoked.has(p.id))
     const current = others.find((p) => p.id === this.#optimistic)
     const fair = others.filter((p) => !p.owes)

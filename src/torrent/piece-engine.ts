@@ -153,6 +153,7 @@ export class PieceEngine {
       stats,
       peers,
       hasPiece: (i) => picker.hasPiece(i),
+      haveCount: () => picker.haveCount,
       availability: (i) => picker.availability(i),
       pieceSize: (i) => picker.pieceSize(i),
       numPieces,

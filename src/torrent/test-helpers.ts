@@ -76,6 +76,7 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
     stats,
     peers: () => swarm.peers,
     hasPiece: (i) => picker.hasPiece(i),
+    haveCount: () => picker.haveCount,
     availability: (i) => picker.availability(i),
     pieceSize: (i) => picker.pieceSize(i),
     numPieces: geometry.numPieces,

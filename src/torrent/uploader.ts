@@ -55,6 +55,8 @@ export interface UploaderDeps {
   /** The swarm's admitted peers: a view, the uploader keeps no peer list of its own. */
   peers: () => readonly PeerRecord[]
   hasPiece: (index: number) => boolean
+  /** How many pieces we hold: a peer far behind us gets a catch-up slot. */
+  haveCount: () => number
   /** How many of our peers have the piece. */
   availability: (index: number) => number
   pieceSize: (index: number) => number
@@ -155,10 +157,11 @@ export class Uploader {
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
     const masking = this.#masking()
+    const have = this.#deps.haveCount()
     const unchoked = this.#choker.rechoke(
       peers.map((p) => {
         const s = p.session
-        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#relegated(p, now), passOnMs: masking ? masking.passOnMs(p) : NaN }
+        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#relegated(p, now), passOnMs: masking ? masking.passOnMs(p) : NaN, behind: have - (s.pieces?.count ?? 0) }
       }),
       now,
       seeding,
