@@ -154,6 +154,7 @@ export class PieceEngine {
       peers,
       hasPiece: (i) => picker.hasPiece(i),
       haveCount: () => picker.haveCount,
+      reading: () => this.#streams.reading,
       availability: (i) => picker.availability(i),
       pieceSize: (i) => picker.pieceSize(i),
       numPieces,

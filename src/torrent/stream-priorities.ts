@@ -36,6 +36,11 @@ export class StreamPriorities {
     return this.#readers.active
   }
 
+  /** Whether a reader is open (a player or a stream reads a file now). */
+  get reading(): boolean {
+    return this.#readers.size > 0
+  }
+
   open(): number {
     return this.#readers.open()
   }

@@ -38,7 +38,7 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
   const store = new MemoryChunkStore({ name: 'test', chunkLength: geometry.pieceLength, length: geometry.length })
   const accepted: Accepted[] = []
   let receivedBytes = 0
-  const state = { mayRequest: true }
+  const state = { mayRequest: true, reading: false }
   const swarm: Swarm = new Swarm({
     infoHash: INFO_HASH,
     peerId: new Uint8Array(20).fill(0x22),
@@ -77,6 +77,7 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
     peers: () => swarm.peers,
     hasPiece: (i) => picker.hasPiece(i),
     haveCount: () => picker.haveCount,
+    reading: () => state.reading,
     availability: (i) => picker.availability(i),
     pieceSize: (i) => picker.pieceSize(i),
     numPieces: geometry.numPieces,

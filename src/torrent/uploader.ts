@@ -57,6 +57,8 @@ export interface UploaderDeps {
   hasPiece: (index: number) => boolean
   /** How many pieces we hold: a peer far behind us gets a catch-up slot. */
   haveCount: () => number
+  /** Whether something reads our files now (a player): then our upload goes to the peers we trade with, no catch-up slots. */
+  reading?: () => boolean
   /** How many of our peers have the piece. */
   availability: (index: number) => number
   pieceSize: (index: number) => number
@@ -157,7 +159,8 @@ export class Uploader {
     this.#lastRechoke = now
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
     const masking = this.#masking()
-    const have = this.#deps.haveCount()
+    // Streaming, the pieces at the playheads are due at once: catch-up slots would thin the flows they come by.
+    const have = this.#deps.reading?.() ? 0 : this.#deps.haveCount()
     const unchoked = this.#choker.rechoke(
       peers.map((p) => {
         const s = p.session
