@@ -58,7 +58,7 @@ export interface UploaderDeps {
   /** How many pieces we hold: a peer far behind us gets a catch-up slot. */
   haveCount: () => number
   /** Whether something reads our files now (a player): then our upload goes to the peers we trade with, no catch-up slots. */
-  reading?: () => boolean
+  reading: () => boolean
   /** How many of our peers have the piece. */
   availability: (index: number) => number
   pieceSize: (index: number) => number
@@ -160,11 +160,12 @@ export class Uploader {
     const peers = this.#deps.peers().filter((p) => !p.session.closed)
     const masking = this.#masking()
     // Streaming, the pieces at the playheads are due at once: catch-up slots would thin the flows they come by.
-    const have = this.#deps.reading?.() ? 0 : this.#deps.haveCount()
+    const catchUp = !this.#deps.reading()
+    const have = this.#deps.haveCount()
     const unchoked = this.#choker.rechoke(
       peers.map((p) => {
         const s = p.session
-        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#relegated(p, now), passOnMs: masking ? masking.passOnMs(p) : NaN, behind: have - (s.pieces?.count ?? 0) }
+        return { id: p.id, interested: s.peerInterested, downloadRate: s.downloadRate.rate(now), uploadRate: s.uploadRate.rate(now), owes: this.#relegated(p, now), passOnMs: masking ? masking.passOnMs(p) : NaN, behind: catchUp ? have - (s.pieces?.count ?? 0) : 0 }
       }),
       now,
       seeding,
