@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Bitfield } from '../util/bitfield.ts'
 import type { WireMessage } from '../wire/index.ts'
-import { LOST_AFTER_MS, OFFER_MIN_BYTES, PASS_ON_MS, SINK_AFTER, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
+import { LOST_AFTER_MS, MAX_UNPASSED_BYTES, OFFER_MIN_BYTES, PASS_ON_MS, SINK_AFTER, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
 
 const PIECE = 64 * 1024
 const N = 64
@@ -329,5 +329,36 @@ describe('SuperSeed', () => {
       seed.refresh((k + 1) * PASS_ON_MS, () => 0, () => false)
     }
     expect(seed.sink(lone)).toBe(false)
+  })
+
+  it('offers a peer no more while it holds MAX_UNPASSED_BYTES that nobody else shows, once any peer passed a piece on; pieces seen passed on make room', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [slow, fast, other] = [peer(), peer(), peer()]
+    for (const p of [slow, fast, other]) seed.admit(p, 0)
+    const haves = (p: { sent: WireMessage[] }) => p.sent.filter((m) => m.type === 'have').length
+    const cap = MAX_UNPASSED_BYTES / PIECE
+    const sendAll = (p: MaskedPeer, from: number, to: number, at: number) => {
+      for (let i = from; i < to; i++) seed.sent(p, i, at)
+    }
+    seed.topUp(slow, cap * PIECE)
+    sendAll(slow, 0, cap, 100)
+    // Nobody passed a piece on yet (our peers may not reach each other): offered more all the same.
+    let before = haves(slow)
+    seed.topUp(slow, cap * PIECE)
+    expect(haves(slow) - before).toBe(cap)
+    sendAll(slow, cap, 2 * cap, 200)
+    seed.topUp(fast, PIECE)
+    seed.sent(fast, 2 * cap, 300)
+    other.session.pieces!.set(2 * cap)
+    seed.refresh(400, () => 0, (i, sentTo) => [slow, fast, other].some((p) => !sentTo.has(p) && p.session.pieces!.get(i)))
+    before = haves(slow)
+    seed.topUp(slow, cap * PIECE)
+    expect(haves(slow) - before).toBeLessThanOrEqual(1) // at most a piece to stay interested in, not claimed
+    expect(seed.hides(slow, 2 * cap + 2)).toBe(true)
+    // All but cap − 2 of its pieces show at another peer: room again.
+    for (let i = 0; i < cap + 2; i++) seed.seen(other, i, 500)
+    before = haves(slow)
+    seed.topUp(slow, cap * PIECE)
+    expect(haves(slow) - before).toBeGreaterThanOrEqual(cap - 1)
   })
 })

@@ -9,6 +9,7 @@ import { Choker, OWED_AFTER_MS, OWED_BLOCK_MS, RECHOKE_INTERVAL_MS, TRIAL_MS, UN
 import type { PeerRecord } from './peer-record.ts'
 import type { PieceReader } from './piece-reader.ts'
 import { OFFER_MIN_BYTES, OFFER_SECONDS, SuperSeed } from './super-seed.ts'
+import { FRESH_AVAILABILITY, FreshCopies } from './fresh-copies.ts'
 
 /** Requests queued from one peer beyond this are a flood; the peer is dropped (WebTorrent keeps ~250 in flight at most). */
 export const MAX_QUEUED_REQUESTS_PER_PEER = 2000
@@ -68,9 +69,9 @@ export interface UploaderDeps {
 }
 
 /**
- * Serves verified pieces to interested peers, the rarest first (see #next), within the channel's flow control and
- * the upload limit; decides who is unchoked (tit-for-tat through the Choker). Per-peer state lives in
- * each record's `upload` slot.
+ * Serves verified pieces to interested peers, the rarest first (see #next; across peers: FreshCopies), within the
+ * channel's flow control and the upload limit; decides who is unchoked (tit-for-tat through the Choker). Per-peer
+ * state lives in each record's `upload` slot.
  */
 export class Uploader {
   readonly #deps: UploaderDeps
@@ -79,6 +80,7 @@ export class Uploader {
   #paused = false
   #seeding = false
   #seed: SuperSeed | null = null
+  readonly #fresh = new FreshCopies()
 
   constructor(deps: UploaderDeps) {
     this.#deps = deps
@@ -148,6 +150,7 @@ export class Uploader {
   rechoke(seeding: boolean): void {
     const now = this.#deps.clock.now()
     this.#seeding = seeding
+    this.#serveHeld()
     for (const p of this.#deps.peers()) {
       if (Number.isNaN(p.upload.since)) p.upload.since = now
       if (p.upload.queue.length > 0) void this.#serve(p)
@@ -226,6 +229,11 @@ export class Uploader {
   /** The peer's channel drained: continue sending. */
   onDrain(peer: PeerRecord): void {
     void this.#serve(peer)
+    if (this.#fresh.sending(peer)) this.#serveHeld()
+  }
+
+  #serveHeld(): void {
+    for (const peer of this.#fresh.release(this.#deps.clock.now())) void this.#serve(peer)
   }
 
   /** A peer left (e.g. done and gone): a free slot goes to a waiting peer now, not at the next rechoke. */
@@ -234,7 +242,6 @@ export class Uploader {
     const waiting = this.#deps.peers().find((other) => other.session.peerInterested && other.session.amChoking && !this.#relegated(other, now))
     if (waiting) this.onInterested(waiting)
   }
-
 
   /** Whether a peer we never sent the piece to shows it (it was passed on). */
   #shown(index: number, sentTo: Set<unknown>): boolean {
@@ -342,6 +349,8 @@ export class Uploader {
         if (owes && now < upload.nextAt) return
         let at = this.#next(peer)
         const next = queue[at]!
+        const fresh = this.#deps.availability(next.index) <= FRESH_AVAILABILITY
+        if (!fresh && this.#fresh.holds(peer, now)) return
         // A piece in memory is served without an await, so a burst of blocks leaves in one task (and one channel message).
         let piece: Uint8Array | null | undefined = this.#deps.reader.cached(next.index)
         if (piece === undefined) {
@@ -369,6 +378,7 @@ export class Uploader {
         }
         if (wait > 0) await sleep(this.#deps.clock, wait)
         if (session.closed) return
+        if (fresh) this.#fresh.sent(peer, this.#deps.clock.now())
         for (const { index, begin, length } of blocks) {
           session.sendPiece(index, begin, piece.subarray(begin, begin + length))
           this.#deps.uploaded(length)
