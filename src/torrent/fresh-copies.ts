@@ -11,7 +11,7 @@ export const FRESH_HOLD_MS = 300
  * queued behind the blocks already in its channel crossed at a fraction of the uplink while common pieces
  * flowed beside it: in the simulated flash crowd of 1,000, a 4 MB/s holder took 0.52 s (median) to pass a piece
  * from the seeder on. While a fresh copy waits in a channel, the other peers' next blocks wait instead: their
- * * channels drain, the fresh copy gets the link, and the same hop took 0.22 s. The held peers get the link back
+ * channels drain, the fresh copy gets the link, and the same hop took 0.22 s. The held peers get the link back
  * once every fresh copy has left its channel (down to the channel's low-water mark), or after FRESH_HOLD_MS.
  */
 export class FreshCopies {
