@@ -4,7 +4,7 @@ import type { SwarmstreamError } from '../util/errors.ts'
 import { Attacker } from '../test-support/attacker.ts'
 import { MemoryChannel } from '../test-support/memory-channel.ts'
 import { VirtualClock } from '../test-support/virtual-clock.ts'
-import { decodeExtensionHandshake, type Handshake, type WireMessage } from '../wire/index.ts'
+import { decodeExtensionHandshake, encodeExtensionHandshake, type Handshake, type WireMessage } from '../wire/index.ts'
 import { HANDSHAKE_TIMEOUT_MS, IDLE_TIMEOUT_MS, KEEP_ALIVE_MS, MAX_UNKNOWN_MESSAGES, PeerSession } from './peer-session.ts'
 
 const INFO_HASH = new Uint8Array(20).fill(0x11)
@@ -12,7 +12,7 @@ const OUR_ID = new Uint8Array(20).fill(0x22)
 const THEIR_ID = new Uint8Array(20).fill(0x33)
 
 /** A session under test on one end, a scripted peer (raw wire codec) on the other, on a virtual clock. */
-function setup(opts: { metadataSize?: number } = {}) {
+function setup(opts: { metadataSize?: number; superSeed?: number; playing?: () => boolean } = {}) {
   const clock = new VirtualClock()
   const events: string[] = []
   const messages: WireMessage[] = []
@@ -20,12 +20,12 @@ function setup(opts: { metadataSize?: number } = {}) {
   let session!: PeerSession
   let handshake: Handshake | null = null
   const remote = new Attacker(
-    { infoHash: toHex(INFO_HASH), peerId: THEIR_ID, channel: { clock, latencyMs: 5 } },
+    { infoHash: toHex(INFO_HASH), peerId: THEIR_ID, channel: { clock, latencyMs: 5 }, ...(opts.superSeed ? { superSeed: opts.superSeed } : {}) },
     {
       addPeer: (channel: MemoryChannel) => {
         session = new PeerSession(
           channel,
-          { infoHash: INFO_HASH, peerId: OUR_ID, clock, metadataSize: () => opts.metadataSize },
+          { infoHash: INFO_HASH, peerId: OUR_ID, clock, metadataSize: () => opts.metadataSize, ...(opts.playing ? { playing: opts.playing } : {}) },
           {
             handshake: (h) => {
               handshake = h
@@ -54,6 +54,40 @@ describe('PeerSession', () => {
     expect(t.session.remoteExtensions).toEqual({ ut_metadata: 3 })
     const ext = t.remote.received.find((m) => m.type === 'extended' && m.id === 0)
     expect(ext && ext.type === 'extended' && decodeExtensionHandshake(ext.payload).metadataSize).toBe(1234)
+  })
+
+  it('tells a Swarmstream peer (ss_sup) whether we play, again each time that changes; others hear it once', async () => {
+    let playing = false
+    const handshakes = (t: ReturnType<typeof setup>) =>
+      t.remote.received.flatMap((m) => (m.type === 'extended' && m.id === 0 ? [decodeExtensionHandshake(m.payload).playing ?? false] : []))
+    const ours = setup({ superSeed: 1, playing: () => playing })
+    const other = setup({ playing: () => playing })
+    await ours.clock.advance(20)
+    await other.clock.advance(20)
+    ours.session.playingChanged()
+    playing = true
+    for (const t of [ours, other]) t.session.playingChanged()
+    ours.session.playingChanged()
+    await ours.clock.advance(20)
+    await other.clock.advance(20)
+    expect(handshakes(ours)).toEqual([false, true])
+    expect(handshakes(other)).toEqual([false])
+    playing = false
+    ours.session.playingChanged()
+    await ours.clock.advance(20)
+    expect(handshakes(ours)).toEqual([false, true, false])
+  })
+
+  it('reads the peer\'s ss_play from each of its extension handshakes', async () => {
+    const t = setup()
+    await t.clock.advance(20)
+    expect(t.session.remotePlaying).toBe(false)
+    t.remote.send({ type: 'extended', id: 0, payload: encodeExtensionHandshake({ m: { ut_metadata: 3 }, superSeed: 1, playing: true }) })
+    await t.clock.advance(20)
+    expect(t.session.remotePlaying).toBe(true)
+    t.remote.send({ type: 'extended', id: 0, payload: encodeExtensionHandshake({ m: { ut_metadata: 3 }, superSeed: 1 }) })
+    await t.clock.advance(20)
+    expect(t.session.remotePlaying).toBe(false)
   })
 
   it('applies choke and interest state before handing the message on', async () => {

@@ -68,6 +68,8 @@ export interface PeerSessionOptions {
   clock: Clock
   /** Size of our metadata (info dict) when we have it, for the extension handshake. */
   metadataSize?: () => number | undefined
+  /** Whether we read a file in playing order now (`ss_play`, see ExtensionHandshake). */
+  playing?: () => boolean
 }
 
 /** One connected peer: binds a PeerChannel to the wire codec and keeps the peer's protocol state. */
@@ -79,6 +81,8 @@ export class PeerSession {
   remoteReqq: number | undefined
   /** The peer's `ss_sup` (see ExtensionHandshake); 0: none sent. */
   remoteSuperSeed = 0
+  /** The peer's `ss_play`: it reads a file in playing order now (see ExtensionHandshake). */
+  remotePlaying = false
   /** We mask our pieces from this peer (super-seeding); set before our extension handshake goes out. */
   masking = false
 
@@ -102,6 +106,8 @@ export class PeerSession {
   #handshaken = false
   /** The info hash our handshake carried; null while we wait to answer the peer's. */
   #sentHash: Uint8Array | null = null
+  /** The `ss_play` of our last extension handshake; null: none sent. */
+  #sentPlaying: boolean | null = null
   #closed = false
   #keepAlive: TimerId
   #idle: TimerId | null = null
@@ -231,11 +237,23 @@ export class PeerSession {
     this.remotePeerId = toHex(handshake.peerId)
     this.#sink.handshake(handshake)
     if (this.#closed || !handshake.extended) return
+    this.#sendExtensionHandshake()
+  }
+
+  /** Whether we play may have changed: a Swarmstream peer (it sent `ss_sup`) hears our extension handshake again (BEP 10 allows it). */
+  playingChanged(): void {
+    if (this.#sentPlaying === null || this.#closed || !this.remoteSuperSeed) return
+    if ((this.#opts.playing?.() ?? false) !== this.#sentPlaying) this.#sendExtensionHandshake()
+  }
+
+  #sendExtensionHandshake(): void {
     const metadataSize = this.#opts.metadataSize?.()
+    const playing = this.#opts.playing?.() ?? false
+    this.#sentPlaying = playing
     this.send({
       type: 'extended',
       id: 0,
-      payload: encodeExtensionHandshake({ m: { ...LOCAL_EXTENSIONS }, ...(metadataSize ? { metadataSize } : {}), superSeed: this.masking ? SS_MASKING : 1 }),
+      payload: encodeExtensionHandshake({ m: { ...LOCAL_EXTENSIONS }, ...(metadataSize ? { metadataSize } : {}), superSeed: this.masking ? SS_MASKING : 1, playing }),
     })
   }
 
@@ -286,7 +304,9 @@ export class PeerSession {
     this.remoteMetadataSize = ext.metadataSize
     this.remoteReqq = ext.reqq
     this.remoteSuperSeed = ext.superSeed ?? 0
+    this.remotePlaying = ext.playing ?? false
     this.#sink.extendedHandshake(ext)
+    this.playingChanged()
   }
 
   #countUnknown(): void {

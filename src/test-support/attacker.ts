@@ -22,6 +22,8 @@ export interface AttackerOptions {
   channel?: MemoryChannelOptions
   /** Our `ss_sup` in the extension handshake (see ExtensionHandshake); none by default. */
   superSeed?: number
+  /** Our `ss_play` in the extension handshake: we read in playing order. */
+  playing?: boolean
   /** Decode BEP 52 hash messages (a v2 connection: `infoHash` is then the truncated v2 info hash). */
   v2?: boolean
 }
@@ -67,6 +69,7 @@ export class Attacker {
         m: { ut_metadata: opts.utMetadataId ?? 3 },
         ...(opts.metadataSize !== undefined ? { metadataSize: opts.metadataSize } : {}),
         ...(opts.superSeed ? { superSeed: opts.superSeed } : {}),
+        ...(opts.playing ? { playing: true } : {}),
       }),
     })
   }

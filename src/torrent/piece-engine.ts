@@ -168,6 +168,7 @@ export class PieceEngine {
       clock,
       downloadRate: deps.downloadRate,
       shown: (i) => this.#shown(i),
+      readingChanged: () => peers().forEach((p) => p.session.playingChanged()),
       preempt: (critical) => this.#scheduler.preempt(critical),
       refill: () => {
         for (const peer of peers()) {
@@ -177,6 +178,10 @@ export class PieceEngine {
       },
     })
     this.#streams.expectPlayer(info.files.map(() => true))
+  }
+
+  get playing(): boolean {
+    return this.#streams.playing
   }
 
   get numPieces(): number {

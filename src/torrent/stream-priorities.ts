@@ -11,11 +11,16 @@ export interface StreamPrioritiesDeps {
   downloadRate: () => number
   /** We have the piece or a connected peer (or web seed) has shown it. */
   shown: (index: number) => boolean
+  /** The first reader moved, or PLAYING_LINGER_MS after the last one closed (see `playing`). */
+  readingChanged?: () => void
   /** New critical pieces not yet fully asked for: cancel queued requests for them to go first. */
   preempt: (critical: Set<number>) => void
   /** Priorities changed: top up every peer's requests. */
   refill: () => void
 }
+
+/** A player that closes one range and opens the next within this long does not stop playing (`ss_play` would flap). */
+export const PLAYING_LINGER_MS = 5000
 
 /**
  * The torrent's readers (and the player expected for its video) turned into the picker's priorities,
@@ -25,6 +30,8 @@ export class StreamPriorities {
   readonly #deps: StreamPrioritiesDeps
   readonly #readers = new ReaderSet()
   #startTimer: TimerId | null = null
+  #lingerTimer: TimerId | null = null
+  #closedAt = -Infinity
   #stopped = false
 
   constructor(deps: StreamPrioritiesDeps) {
@@ -46,12 +53,25 @@ export class StreamPriorities {
   }
 
   move(id: number, piece: number, last: number): void {
+    const was = this.reading
     this.#readers.move(id, piece, last, this.#deps.clock.now())
+    if (!was) this.#deps.readingChanged?.()
     this.update()
   }
 
+  /** A reader is open, or the last one closed less than PLAYING_LINGER_MS ago (what peers hear: `ss_play`). */
+  get playing(): boolean {
+    return this.reading || this.#deps.clock.now() - this.#closedAt < PLAYING_LINGER_MS
+  }
+
   close(id: number): void {
+    const { clock } = this.#deps
     this.#readers.close(id)
+    if (!this.reading && !this.#stopped) {
+      this.#closedAt = clock.now()
+      clock.clearTimeout(this.#lingerTimer)
+      this.#lingerTimer = clock.setTimeout(() => this.#deps.readingChanged?.(), PLAYING_LINGER_MS)
+    }
     this.update()
   }
 
@@ -88,5 +108,6 @@ export class StreamPriorities {
   stop(): void {
     this.#stopped = true
     this.#deps.clock.clearTimeout(this.#startTimer)
+    this.#deps.clock.clearTimeout(this.#lingerTimer)
   }
 }

@@ -10,8 +10,8 @@ function peer(has: number[] = []) {
   const sent: WireMessage[] = []
   const pieces = new Bitfield(N)
   for (const i of has) pieces.set(i)
-  const p = { session: { pieces, peerInterested: true, closed: false, send: (m: WireMessage) => void sent.push(m) }, sent }
-  return p as MaskedPeer & { sent: WireMessage[]; session: { peerInterested: boolean; closed: boolean } }
+  const p = { session: { pieces, peerInterested: true, closed: false, remotePlaying: false, send: (m: WireMessage) => void sent.push(m) }, sent }
+  return p as MaskedPeer & { sent: WireMessage[]; session: { peerInterested: boolean; closed: boolean; remotePlaying: boolean } }
 }
 
 const bitfieldIndexes = (bytes: Uint8Array) => Array.from({ length: N }, (_, i) => i).filter((i) => new Bitfield(N, bytes).get(i))
@@ -49,15 +49,15 @@ describe('SuperSeed', () => {
     expect(seed.passOnMs(other)).toBeNaN()
   })
 
-  it('tells a new peer of one piece without handing it out; peers we send to are handed different pieces, lowest first, until every piece went out once', () => {
+  it('tells a new peer of one piece no other peer was told of, without handing it out; peers we send to are handed different pieces, lowest first, until every piece went out once', () => {
     const seed = new SuperSeed(N, () => PIECE)
     const peers = [peer(), peer(), peer()]
     const fields = peers.map((p) => seed.admit(p, 0))
-    for (const [k, p] of peers.entries()) expect(told(fields[k]!, p)).toEqual([0])
+    for (const [k, p] of peers.entries()) expect(told(fields[k]!, p)).toEqual([k])
     for (const p of peers) seed.topUp(p, 8 * PIECE)
     const lists = peers.map((p, k) => told(fields[k]!, p))
     const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
-    expect(lists).toEqual([range(0, 8), [0, ...range(8, 16)], [0, ...range(16, 24)]])
+    expect(lists).toEqual([[0, ...range(3, 10)], [1, ...range(10, 17)], [2, ...range(17, 24)]])
     // The rest (40 pieces) are still handed out once each before any goes out twice.
     const more = peer()
     const field = seed.admit(more, 0)
@@ -65,7 +65,7 @@ describe('SuperSeed', () => {
     expect(told(field, more)).toEqual(range(24, 64))
   })
 
-  it('takes back the unsent offers of a peer we choke and hands them out next; the choked peer holds none, yet stays told of a piece it lacks', () => {
+  it('takes back the unsent offers of a peer we choke and hands them out last (it may still ask for them); the choked peer holds none, yet stays told of a piece it lacks', () => {
     const seed = new SuperSeed(N, () => PIECE)
     const choked = peer()
     const chokedField = seed.admit(choked, 0)
@@ -78,13 +78,52 @@ describe('SuperSeed', () => {
     const other = peer()
     const field = seed.admit(other, 0)
     seed.topUp(other, 3 * PIECE)
-    expect(told(field, other)).toEqual([1, 2, 3])
-    // Once it has every piece it was told of, it is told of one more (not handed out to it).
-    for (const i of told(chokedField, choked)) choked.session.pieces!.set(i)
-    seed.topUp(choked, 0)
-    expect(told(chokedField, choked)).toEqual([0, 1, 2, 3, 4])
+    expect(told(field, other)).toEqual([4, 5, 6])
+    // Once nothing else is left, they go out all the same.
+    seed.topUp(other, (N - 1) * PIECE)
+    expect(told(field, other).slice(-3)).toEqual([1, 2, 3])
+    expect(told(chokedField, choked)).toEqual([0, 1, 2, 3])
+  })
+
+  it('hands out first the pieces a peer it was told of already has', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const choked = peer()
+    seed.admit(choked, 0)
+    seed.topUp(choked, 4 * PIECE)
+    seed.reclaim(choked)
+    for (const i of [0, 1]) choked.session.pieces!.set(i)
+    const other = peer()
+    const field = seed.admit(other, 0)
     seed.topUp(other, 4 * PIECE)
-    expect(told(field, other)).toEqual([1, 2, 3, 4])
+    expect(told(field, other)).toEqual([0, 1, 4, 5])
+  })
+
+  it('hands a peer that plays the lowest pieces left, even those another masked peer was told of: that is its playing order', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const choked = peer()
+    seed.admit(choked, 0)
+    seed.topUp(choked, 4 * PIECE)
+    seed.reclaim(choked)
+    const viewer = peer()
+    viewer.session.remotePlaying = true
+    const field = seed.admit(viewer, 0)
+    seed.topUp(viewer, 4 * PIECE)
+    expect(told(field, viewer)).toEqual([0, 1, 2, 3])
+  })
+
+  it('has a peer told every piece give up its slot at once while others are masked, unless it plays', () => {
+    const seed = new SuperSeed(N, () => PIECE)
+    const [first, viewer, masked] = [peer(), peer(), peer()]
+    viewer.session.remotePlaying = true
+    seed.toldAll(first)
+    seed.toldAll(viewer)
+    expect(seed.yieldsSlot(first)).toBe(false) // nobody masked: nobody waits for new pieces
+    seed.admit(masked, 0)
+    expect(seed.yieldsSlot(first)).toBe(true)
+    expect(seed.yieldsSlot(viewer)).toBe(false)
+    expect(seed.ranksLast(viewer)).toBe(true) // it still ranks after the masked peers at a rechoke
+    first.session.remotePlaying = true
+    expect(seed.yieldsSlot(first)).toBe(false)
   })
 
   it('keeps a lone leecher offered the bytes asked for, and offers more as each piece is sent', () => {
@@ -152,7 +191,7 @@ describe('SuperSeed', () => {
     seed.refresh(STUCK_AFTER_MS, () => 0, () => true, availability)
     expect(seed.over).toBe(false)
     seed.topUp(b, 4 * PIECE)
-    expect(told(fieldB, b)).toEqual([0, 5])
+    expect(told(fieldB, b)).toEqual([1, 5])
     seed.sent(b, 5, STUCK_AFTER_MS)
     // A piece goes out again at most once: now every piece was, and was passed on.
     seed.refresh(STUCK_AFTER_MS + 1, () => 0, () => true, availability)
@@ -192,23 +231,26 @@ describe('SuperSeed', () => {
     for (const p of [rider, leaver, other]) seed.admit(p, 0)
     seed.topUp(rider, 2 * PIECE)
     seed.topUp(leaver, 2 * PIECE)
-    for (const [p, i] of [[rider, 0], [rider, 1], [leaver, 2], [leaver, 3]] as const) {
+    // Each is sent its offers (2, the other peer's piece to be interested in, waits).
+    for (const [p, i] of [[rider, 0], [rider, 3], [leaver, 1], [leaver, 4]] as const) {
       seed.sent(p, i, 0)
       p.session.pieces!.set(i)
     }
-    // Piece 1 reached another peer; 0 did not; the leaver goes before 2 and 3 reach anyone.
-    const shown = (i: number) => i === 1
+    // Piece 3 reached another peer; 0 did not; the leaver goes before 1 and 4 reach anyone.
+    const shown = (i: number) => i === 3
     seed.refresh(PASS_ON_MS - 1, () => 0, shown)
     const next = peer()
     const before = seed.admit(next, PASS_ON_MS - 1)
     seed.topUp(next, PIECE)
-    expect(told(before, next)).toEqual([4])
+    // Nothing handed out again yet: a fresh piece (5 and 6 are what rider and leaver are now told of to stay interested).
+    expect(told(before, next)).toEqual([7])
     leaver.session.closed = true
     seed.refresh(PASS_ON_MS, () => 0, shown)
     const late = peer()
     const field = seed.admit(late, PASS_ON_MS)
     seed.topUp(late, 4 * PIECE)
-    expect(told(field, late)).toEqual([0, 2, 3, 5])
+    // 2 and 5 wait: peers told of them lack them (and may ask).
+    expect(told(field, late)).toEqual([0, 1, 4, 6])
     // Every piece handed out, but the one sent again not yet shown elsewhere: still masking.
     seed.sent(late, 0, PASS_ON_MS)
     seed.topUp(other, N * PIECE)
@@ -282,7 +324,10 @@ describe('SuperSeed', () => {
     const seed = new SuperSeed(N, () => PIECE)
     const [rider, other] = [peer(), peer()]
     for (const p of [rider, other]) seed.admit(p, 0)
-    for (let k = 0; k < SINK_AFTER; k++) seed.sent(rider, k, 0)
+    for (let k = 0; k < SINK_AFTER; k++) {
+      seed.sent(rider, k, 0)
+      rider.session.pieces!.set(k)
+    }
     seed.refresh(LOST_AFTER_MS - 1, () => 0, () => false)
     expect(seed.sink(rider)).toBe(false)
     seed.refresh(LOST_AFTER_MS, () => 0, () => false)
@@ -334,29 +379,35 @@ describe('SuperSeed', () => {
   it('offers a peer no more while it holds MAX_UNPASSED_BYTES that nobody else shows, once any peer passed a piece on; pieces seen passed on make room', () => {
     const seed = new SuperSeed(N, () => PIECE)
     const [slow, fast, other] = [peer(), peer(), peer()]
-    for (const p of [slow, fast, other]) seed.admit(p, 0)
+    const slowField = seed.admit(slow, 0)
+    for (const p of [fast, other]) seed.admit(p, 0)
     const haves = (p: { sent: WireMessage[] }) => p.sent.filter((m) => m.type === 'have').length
     const cap = MAX_UNPASSED_BYTES / PIECE
-    const sendAll = (p: MaskedPeer, from: number, to: number, at: number) => {
-      for (let i = from; i < to; i++) seed.sent(p, i, at)
+    const sentToSlow: number[] = []
+    const sendOffers = (at: number) => {
+      for (const i of told(slowField, slow)) {
+        if (sentToSlow.includes(i)) continue
+        sentToSlow.push(i)
+        seed.sent(slow, i, at)
+      }
     }
     seed.topUp(slow, cap * PIECE)
-    sendAll(slow, 0, cap, 100)
+    sendOffers(100)
     // Nobody passed a piece on yet (our peers may not reach each other): offered more all the same.
     let before = haves(slow)
     seed.topUp(slow, cap * PIECE)
     expect(haves(slow) - before).toBe(cap)
-    sendAll(slow, cap, 2 * cap, 200)
+    sendOffers(200)
     seed.topUp(fast, PIECE)
-    seed.sent(fast, 2 * cap, 300)
-    other.session.pieces!.set(2 * cap)
+    seed.sent(fast, 40, 300)
+    other.session.pieces!.set(40)
     seed.refresh(400, () => 0, (i, sentTo) => [slow, fast, other].some((p) => !sentTo.has(p) && p.session.pieces!.get(i)))
     before = haves(slow)
     seed.topUp(slow, cap * PIECE)
     expect(haves(slow) - before).toBeLessThanOrEqual(1) // at most a piece to stay interested in, not claimed
-    expect(seed.hides(slow, 2 * cap + 2)).toBe(true)
+    expect(seed.hides(slow, 42)).toBe(true)
     // All but cap − 2 of its pieces show at another peer: room again.
-    for (let i = 0; i < cap + 2; i++) seed.seen(other, i, 500)
+    for (const i of sentToSlow.slice(0, cap + 2)) seed.seen(other, i, 500)
     before = haves(slow)
     seed.topUp(slow, cap * PIECE)
     expect(haves(slow) - before).toBeGreaterThanOrEqual(cap - 1)

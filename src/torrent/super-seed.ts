@@ -46,7 +46,7 @@ export const MAX_UNPASSED_BYTES = 512 * 1024
 export const UNMASK_AFTER_MS = 2000
 
 export interface MaskedPeer {
-  session: Pick<PeerSession, 'pieces' | 'peerInterested' | 'closed' | 'send'>
+  session: Pick<PeerSession, 'pieces' | 'peerInterested' | 'closed' | 'send' | 'remotePlaying'>
 }
 
 interface PassRecord {
@@ -176,6 +176,14 @@ export class SuperSeed {
    */
   ranksLast(peer: MaskedPeer): boolean {
     return this.sink(peer) || (this.#toldAll.has(peer) && !this.over && this.#masks.size > 0)
+  }
+
+  /**
+   * Whether the peer gives its slot to a waiting peer at once, not at the next rechoke: a sink, or a peer ranked last
+   * that does not play (a player's next pieces cannot wait for pieces the swarm is yet to pass on).
+   */
+  yieldsSlot(peer: MaskedPeer): boolean {
+    return this.sink(peer) || (this.ranksLast(peer) && !peer.session.remotePlaying)
   }
 
   /** Whether the peer is masked (not yet told every piece). */
@@ -319,22 +327,43 @@ export class SuperSeed {
     this.#cursor = Math.min(this.#cursor, index)
   }
 
-  /** The lowest piece not handed out that the peer lacks (and, unless claiming, was not told of), told and maybe claimed; -1 if none. */
+  /**
+   * The lowest piece not handed out that the peer lacks (and, unless claiming, was not told of), told and maybe
+   * claimed; -1 if none. A piece another masked peer was told of and lacks comes last: that peer may still ask for
+   * it (a choked peer's offers go back, a teaser is not claimed), and a seeder would send it twice before its first
+   * copy is out. Not to a peer that plays: lowest first is its playing order.
+   */
   #next(peer: MaskedPeer, mask: Mask, claim: boolean, send: boolean): number {
     const n = this.#offered.length
     while (this.#cursor < n && this.#offered.get(this.#cursor)) this.#cursor++
+    let later = -1
     for (let i = this.#cursor; i < n; i++) {
       if (this.#offered.get(i) || peer.session.pieces?.get(i) || (!claim && mask.told.get(i))) continue
-      if (claim) {
-        this.#offered.set(i)
-        mask.offers.add(i)
+      if (!peer.session.remotePlaying && this.#toldElsewhere(peer, i)) {
+        if (later < 0) later = i
+        continue
       }
-      if (!mask.told.get(i)) {
-        mask.told.set(i)
-        if (send) peer.session.send({ type: 'have', index: i })
-      }
-      return i
+      return this.#tell(peer, mask, i, claim, send)
     }
-    return -1
+    return later < 0 ? -1 : this.#tell(peer, mask, later, claim, send)
+  }
+
+  #toldElsewhere(peer: MaskedPeer, index: number): boolean {
+    for (const [other, mask] of this.#masks) {
+      if (other !== peer && mask.told.get(index) && !other.session.closed && !other.session.pieces?.get(index)) return true
+    }
+    return false
+  }
+
+  #tell(peer: MaskedPeer, mask: Mask, i: number, claim: boolean, send: boolean): number {
+    if (claim) {
+      this.#offered.set(i)
+      mask.offers.add(i)
+    }
+    if (!mask.told.get(i)) {
+      mask.told.set(i)
+      if (send) peer.session.send({ type: 'have', index: i })
+    }
+    return i
   }
 }

@@ -39,6 +39,8 @@ export interface SwarmDeps {
   stats: PeerStats
   /** Size of our info dictionary once known, for extension handshakes. */
   metadataSize: () => number | undefined
+  /** Whether we read a file in playing order now, for extension handshakes (`ss_play`). */
+  playing?: () => boolean
   /** Every wire message of an admitted peer (the dispatch table). */
   dispatch: (peer: PeerRecord, message: WireMessage) => void
   joined: (peer: PeerRecord) => void
@@ -74,8 +76,9 @@ export class Swarm {
       channel.close(this.#destroyed ? 'torrent closed' : 'too many peers')
       return null
     }
-    const { infoHash, v2InfoHash, peerId, clock, metadataSize } = this.#deps
-    const record = new PeerRecord(channel, { infoHash, ...(v2InfoHash ? { v2InfoHash } : {}), peerId, clock, metadataSize }, (peer) => ({
+    const { infoHash, v2InfoHash, peerId, clock, metadataSize, playing } = this.#deps
+    const opts = { infoHash, ...(v2InfoHash ? { v2InfoHash } : {}), peerId, clock, metadataSize, ...(playing ? { playing } : {}) }
+    const record = new PeerRecord(channel, opts, (peer) => ({
       handshake: () => this.#onHandshake(peer),
       extendedHandshake: () => {
         if (this.#admitted.has(peer)) this.#deps.extendedHandshake(peer)

@@ -87,11 +87,12 @@ export function schedulerHarness(geometry: PickerGeometry, opts: { requestTimeou
   const metadata = new MetadataExchange({ infoHash: INFO_HASH, hasher: syncSha1, fetched: () => undefined, badPeer: () => undefined })
   const targets: DispatchTargets = { pieces: () => ({ scheduler, uploader }), metadata, stats, downloaded: () => undefined }
 
-  /** A remote peer that has shown nothing yet; `superSeed` is the `ss_sup` of its extension handshake. */
-  const join = (n: number, opts: { latencyMs?: number; bytesPerSecond?: number; superSeed?: number } = {}): Attacker => {
-    const { latencyMs = 10, bytesPerSecond, superSeed } = opts
+  /** A remote peer that has shown nothing yet; `superSeed` and `playing` are the `ss_sup` and `ss_play` of its extension handshake. */
+  const join = (n: number, opts: { latencyMs?: number; bytesPerSecond?: number; superSeed?: number; playing?: boolean } = {}): Attacker => {
+    const { latencyMs = 10, bytesPerSecond, superSeed, playing } = opts
     const channel = { clock, latencyMs, ...(bytesPerSecond ? { bytesPerSecond } : {}) }
-    return new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel, ...(superSeed ? { superSeed } : {}) }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
+    const ext = { ...(superSeed ? { superSeed } : {}), ...(playing ? { playing } : {}) }
+    return new Attacker({ infoHash: toHex(INFO_HASH), peerId: new Uint8Array(20).fill(n), channel, ...ext }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
   }
 
   /** A remote peer with every piece that unchokes on interest and answers requests with `answer` (default: zeros). */

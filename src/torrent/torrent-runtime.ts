@@ -127,6 +127,7 @@ export class TorrentRuntime implements TorrentControl {
       clock: this.clock,
       stats: this.stats,
       metadataSize: () => metadata.metadata?.length,
+      playing: () => this.engine?.playing ?? false,
       dispatch: (peer, message) => dispatch(targets, peer, message),
       joined: (peer) => {
         this.#v2?.peerJoined(peer)

@@ -273,6 +273,33 @@ describe('Uploader', () => {
     expect(h.record(1).session.amChoking).toBe(true)
   })
 
+  it.each([
+    ['does not play: its slot goes to a waiting masked peer at once, not at the next rechoke', false],
+    ['plays: it keeps its slot until the next rechoke (its next pieces cannot wait)', true],
+  ])('seeding, a peer told every piece that %s', async (_, playing) => {
+    // Room for every masked peer's offers: masking lasts.
+    const h = await seed({}, { numPieces: 512, pieceLength: 2 * BLOCK_LENGTH, length: 1024 * BLOCK_LENGTH })
+    const first = h.join(1, { superSeed: 1, playing })
+    await h.clock.advance(30)
+    expect(h.uploader.bitfield(h.record(1), true)).toBeNull()
+    h.uploader.rechoke(true)
+    first.send({ type: 'interested' })
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(false)
+    const crowd = Array.from({ length: UNCHOKE_SLOTS + 1 }, (_, k) => h.join(k + 2))
+    await h.clock.advance(30)
+    for (let k = 0; k < crowd.length; k++) expect(h.uploader.bitfield(h.record(k + 2), true)).not.toBeNull()
+    for (const p of crowd) p.send({ type: 'interested' })
+    await h.clock.advance(30)
+    const waiting = () => crowd.filter((_, k) => h.record(k + 2).session.amChoking).length
+    expect(waiting()).toBe(1)
+    // Well before the next rechoke: it would ask for pieces already handed out to the masked peers.
+    h.uploader.rechoke(true)
+    await h.clock.advance(30)
+    expect(h.record(1).session.amChoking).toBe(!playing)
+    expect(waiting()).toBe(playing ? 1 : 0)
+  })
+
   it('seeding, takes a masked peer\'s slot for a waiting peer as soon as it is found a sink, not at the next rechoke', async () => {
     const { h, others } = await riderTakesOffers(6)
     for (const p of others) p.send({ type: 'interested' })

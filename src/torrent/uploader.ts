@@ -181,14 +181,14 @@ export class Uploader {
   }
 
   /**
-   * While we mask, a peer found to be a sink gives its slot to a waiting peer at once, not at the next rechoke: a
-   * free rider unchoked 5 s before took another 4 MB of the seeder's first copy (swarm simulator, seed 6).
+   * While we mask, a sink or a peer told every piece that does not play (SuperSeed.yieldsSlot) gives its slot to a waiting
+   * peer at once: a free rider unchoked 5 s before took another 4 MB of the seeder's first copy (simulator, seed 6).
    */
   #demoteSinks(now: number): void {
     const masking = this.#masking()
     if (!masking) return
     for (const peer of this.#deps.peers()) {
-      if (peer.session.amChoking || !peer.session.peerInterested || !masking.sink(peer)) continue
+      if (peer.session.amChoking || !peer.session.peerInterested || !masking.yieldsSlot(peer)) continue
       const waiting = this.#deps.peers().find((p) => p.session.peerInterested && p.session.amChoking && !p.session.closed && !this.#relegated(p, now))
       if (!waiting) return
       this.#choke(peer)

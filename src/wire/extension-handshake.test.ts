@@ -17,13 +17,20 @@ describe('extension handshake', () => {
   })
 
   it('round-trips every field, including disabled (0) extensions', () => {
-    const h = { m: { ut_metadata: 3, ut_pex: 0 }, metadataSize: 1, v: 'Swarmstream 0.1 ✓', reqq: 250, superSeed: 2 }
+    const h = { m: { ut_metadata: 3, ut_pex: 0 }, metadataSize: 1, v: 'Swarmstream 0.1 ✓', reqq: 250, superSeed: 2, playing: true }
     expect(decodeExtensionHandshake(encodeExtensionHandshake(h))).toEqual(h)
   })
 
   it('carries ss_sup as a top-level integer key, which other clients ignore', () => {
     expect(utf8Decode(encodeExtensionHandshake({ m: { ut_metadata: 1 }, superSeed: 1 }))).toBe('d1:md11:ut_metadatai1ee6:ss_supi1ee')
     expect(decodeExtensionHandshake(bytes('d1:md11:ut_metadatai1ee6:ss_sup1:xe'))).toEqual({ m: { ut_metadata: 1 } })
+  })
+
+  it('carries ss_play only while playing, and reads nothing but 1 as playing', () => {
+    expect(utf8Decode(encodeExtensionHandshake({ m: {}, superSeed: 1, playing: true }))).toBe('d1:mde7:ss_playi1e6:ss_supi1ee')
+    expect(utf8Decode(encodeExtensionHandshake({ m: {}, superSeed: 1, playing: false }))).toBe('d1:mde6:ss_supi1ee')
+    expect(decodeExtensionHandshake(bytes('d7:ss_playi2ee'))).toEqual({ m: {} })
+    expect(decodeExtensionHandshake(bytes('d7:ss_play1:1e'))).toEqual({ m: {} })
   })
 
   it('accepts a handshake without m and ignores unknown fields', () => {

@@ -18,6 +18,11 @@ export interface ExtensionHandshake {
    * SS_MASKING, the same, and the sender holds every piece while it shows us only some.
    */
   superSeed?: number
+  /**
+   * Ours, `ss_play`: the sender reads a file in playing order now (a player streams), so a seeder should not rank
+   * it as a whole-file downloader; sent again when that changes.
+   */
+  playing?: boolean
 }
 
 /** `ss_sup` of a seeder that masks its pieces from the receiver. */
@@ -46,7 +51,7 @@ export function encodeExtensionHandshake(h: ExtensionHandshake): Uint8Array {
   if (h.reqq !== undefined && !isPositiveInt(h.reqq)) {
     throw new SwarmstreamError('INVALID_ARGUMENT', `reqq must be a positive integer, got ${h.reqq}.`)
   }
-  const dict: { [key: string]: Encodable | undefined } = { m, metadata_size: h.metadataSize, v: h.v, reqq: h.reqq, ss_sup: h.superSeed }
+  const dict: { [key: string]: Encodable | undefined } = { m, metadata_size: h.metadataSize, v: h.v, reqq: h.reqq, ss_sup: h.superSeed, ss_play: h.playing ? 1 : undefined }
   return encode(dict)
 }
 
@@ -57,7 +62,7 @@ function bad(message: string, cause?: unknown): ProtocolError {
 /**
  * Parses the extension handshake. A payload that is not a bencoded dict, an `m` that is not a
  * dict of ids 0..255, or a `metadata_size` that is not a positive integer throws ProtocolError.
- * A malformed `v`, `reqq` or `ss_sup` is only informational and is dropped instead.
+ * A malformed `v`, `reqq`, `ss_sup` or `ss_play` is only informational and is dropped instead.
  */
 export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshake {
   let value: BencodeValue
@@ -91,5 +96,6 @@ export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshak
   if (isPositiveInt(reqq)) out.reqq = reqq
   const ss = value['ss_sup']
   if (isPositiveInt(ss)) out.superSeed = ss
+  if (value['ss_play'] === 1) out.playing = true
   return out
 }
