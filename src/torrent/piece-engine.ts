@@ -168,7 +168,7 @@ export class PieceEngine {
       clock,
       downloadRate: deps.downloadRate,
       shown: (i) => this.#shown(i),
-      readingChanged: () => peers().forEach((p) => p.session.playingChanged()),
+      playingChanged: () => peers().forEach((p) => p.session.playingChanged()),
       preempt: (critical) => this.#scheduler.preempt(critical),
       refill: () => {
         for (const peer of peers()) {

@@ -11,8 +11,8 @@ export interface StreamPrioritiesDeps {
   downloadRate: () => number
   /** We have the piece or a connected peer (or web seed) has shown it. */
   shown: (index: number) => boolean
-  /** The first reader moved, or PLAYING_LINGER_MS after the last one closed (see `playing`). */
-  readingChanged?: () => void
+  /** `playing` may have changed: a reader moved while we did not play, or PLAYING_LINGER_MS passed since the last one closed. */
+  playingChanged?: () => void
   /** New critical pieces not yet fully asked for: cancel queued requests for them to go first. */
   preempt: (critical: Set<number>) => void
   /** Priorities changed: top up every peer's requests. */
@@ -53,9 +53,9 @@ export class StreamPriorities {
   }
 
   move(id: number, piece: number, last: number): void {
-    const was = this.reading
+    const was = this.playing
     this.#readers.move(id, piece, last, this.#deps.clock.now())
-    if (!was) this.#deps.readingChanged?.()
+    if (!was) this.#deps.playingChanged?.()
     this.update()
   }
 
@@ -70,7 +70,7 @@ export class StreamPriorities {
     if (!this.reading && !this.#stopped) {
       this.#closedAt = clock.now()
       clock.clearTimeout(this.#lingerTimer)
-      this.#lingerTimer = clock.setTimeout(() => this.#deps.readingChanged?.(), PLAYING_LINGER_MS)
+      this.#lingerTimer = clock.setTimeout(() => this.#deps.playingChanged?.(), PLAYING_LINGER_MS)
     }
     this.update()
   }

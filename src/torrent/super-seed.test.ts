@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { Bitfield } from '../util/bitfield.ts'
 import type { WireMessage } from '../wire/index.ts'
 import { LOST_AFTER_MS, MAX_UNPASSED_BYTES, OFFER_MIN_BYTES, PASS_ON_MS, SINK_AFTER, STUCK_AFTER_MS, SuperSeed, UNMASK_AFTER_MS, type MaskedPeer } from './super-seed.ts'
-
-const PIECE = 64 * 1024
-const N = 64
-
-function peer(has: number[] = []) {
-  const sent: WireMessage[] = []
-  const pieces = new Bitfield(N)
-  for (const i of has) pieces.set(i)
-  const p = { session: { pieces, peerInterested: true, closed: false, remotePlaying: false, send: (m: WireMessage) => void sent.push(m) }, sent }
-  return p as MaskedPeer & { sent: WireMessage[]; session: { peerInterested: boolean; closed: boolean; remotePlaying: boolean } }
-}
-
-const bitfieldIndexes = (bytes: Uint8Array) => Array.from({ length: N }, (_, i) => i).filter((i) => new Bitfield(N, bytes).get(i))
-
-/** Every piece a peer was told of: its bitfield, then its haves. */
-function told(bitfield: Uint8Array, p: { sent: WireMessage[] }): number[] {
-  const field = new Bitfield(N, bitfield)
-  const fromField = Array.from({ length: N }, (_, i) => i).filter((i) => field.get(i))
-  return [...fromField, ...p.sent.flatMap((m) => (m.type === 'have' ? [m.index] : []))]
-}
+import { N, PIECE, bitfieldIndexes, peer, reclaimedOffers, told } from './super-seed-test-helpers.ts'
 
 describe('SuperSeed', () => {
   it('times how fast the one peer a piece went to passes it on: the first have from a peer we did not send it to', () => {
@@ -86,44 +66,12 @@ describe('SuperSeed', () => {
   })
 
   it('hands out first the pieces a peer it was told of already has', () => {
-    const seed = new SuperSeed(N, () => PIECE)
-    const choked = peer()
-    seed.admit(choked, 0)
-    seed.topUp(choked, 4 * PIECE)
-    seed.reclaim(choked)
+    const { seed, choked } = reclaimedOffers()
     for (const i of [0, 1]) choked.session.pieces!.set(i)
     const other = peer()
     const field = seed.admit(other, 0)
     seed.topUp(other, 4 * PIECE)
     expect(told(field, other)).toEqual([0, 1, 4, 5])
-  })
-
-  it('hands a peer that plays the lowest pieces left, even those another masked peer was told of: that is its playing order', () => {
-    const seed = new SuperSeed(N, () => PIECE)
-    const choked = peer()
-    seed.admit(choked, 0)
-    seed.topUp(choked, 4 * PIECE)
-    seed.reclaim(choked)
-    const viewer = peer()
-    viewer.session.remotePlaying = true
-    const field = seed.admit(viewer, 0)
-    seed.topUp(viewer, 4 * PIECE)
-    expect(told(field, viewer)).toEqual([0, 1, 2, 3])
-  })
-
-  it('has a peer told every piece give up its slot at once while others are masked, unless it plays', () => {
-    const seed = new SuperSeed(N, () => PIECE)
-    const [first, viewer, masked] = [peer(), peer(), peer()]
-    viewer.session.remotePlaying = true
-    seed.toldAll(first)
-    seed.toldAll(viewer)
-    expect(seed.yieldsSlot(first)).toBe(false) // nobody masked: nobody waits for new pieces
-    seed.admit(masked, 0)
-    expect(seed.yieldsSlot(first)).toBe(true)
-    expect(seed.yieldsSlot(viewer)).toBe(false)
-    expect(seed.ranksLast(viewer)).toBe(true) // it still ranks after the masked peers at a rechoke
-    first.session.remotePlaying = true
-    expect(seed.yieldsSlot(first)).toBe(false)
   })
 
   it('keeps a lone leecher offered the bytes asked for, and offers more as each piece is sent', () => {

@@ -49,30 +49,6 @@ describe('Uploader', () => {
     expect(unchoked).toHaveLength(UNCHOKE_SLOTS + 1)
   })
 
-  it('seeding, ranks a peer told every piece after the peers it masks, while it masks any', async () => {
-    const h = await seed({}, big)
-    const first = h.join(1)
-    await h.clock.advance(30)
-    // Alone, it is told everything and unchoked on interest.
-    expect(h.uploader.bitfield(h.record(1), true)).toBeNull()
-    h.uploader.rechoke(true)
-    first.send({ type: 'interested' })
-    await h.clock.advance(30)
-    expect(h.record(1).session.amChoking).toBe(false)
-    first.sendBurst(Array.from({ length: 32 }, (_, i) => [request(i), request(i, BLOCK_LENGTH)]).flat())
-    await h.clock.advance(200)
-    const crowd = [2, 3, 4, 5, 6].map((n) => h.join(n))
-    await h.clock.advance(30)
-    for (let n = 2; n <= 6; n++) expect(h.uploader.bitfield(h.record(n), true)).not.toBeNull()
-    for (const p of crowd) p.send({ type: 'interested' })
-    await h.clock.advance(RECHOKE_INTERVAL_MS)
-    h.uploader.rechoke(true)
-    await h.clock.advance(30)
-    // It was served fastest, yet the masked crowd gets the slots: it would ask for pieces already handed out.
-    expect(h.record(1).session.amChoking).toBe(true)
-    expect(crowd.every((_, k) => !h.record(k + 2).session.amChoking)).toBe(true)
-  })
-
   it('gives the slot of an unchoked peer that leaves to a waiting peer at once', async () => {
     const h = await seed()
     const peers = Array.from({ length: UNCHOKE_SLOTS + 2 }, (_, i) => h.connect(10 + i, null))
@@ -271,33 +247,6 @@ describe('Uploader', () => {
     others[0]!.disconnect()
     await h.clock.advance(30)
     expect(h.record(1).session.amChoking).toBe(true)
-  })
-
-  it.each([
-    ['does not play: its slot goes to a waiting masked peer at once, not at the next rechoke', false],
-    ['plays: it keeps its slot until the next rechoke (its next pieces cannot wait)', true],
-  ])('seeding, a peer told every piece that %s', async (_, playing) => {
-    // Room for every masked peer's offers: masking lasts.
-    const h = await seed({}, { numPieces: 512, pieceLength: 2 * BLOCK_LENGTH, length: 1024 * BLOCK_LENGTH })
-    const first = h.join(1, { superSeed: 1, playing })
-    await h.clock.advance(30)
-    expect(h.uploader.bitfield(h.record(1), true)).toBeNull()
-    h.uploader.rechoke(true)
-    first.send({ type: 'interested' })
-    await h.clock.advance(30)
-    expect(h.record(1).session.amChoking).toBe(false)
-    const crowd = Array.from({ length: UNCHOKE_SLOTS + 1 }, (_, k) => h.join(k + 2))
-    await h.clock.advance(30)
-    for (let k = 0; k < crowd.length; k++) expect(h.uploader.bitfield(h.record(k + 2), true)).not.toBeNull()
-    for (const p of crowd) p.send({ type: 'interested' })
-    await h.clock.advance(30)
-    const waiting = () => crowd.filter((_, k) => h.record(k + 2).session.amChoking).length
-    expect(waiting()).toBe(1)
-    // Well before the next rechoke: it would ask for pieces already handed out to the masked peers.
-    h.uploader.rechoke(true)
-    await h.clock.advance(30)
-    expect(h.record(1).session.amChoking).toBe(!playing)
-    expect(waiting()).toBe(playing ? 1 : 0)
   })
 
   it('seeding, takes a masked peer\'s slot for a waiting peer as soon as it is found a sink, not at the next rechoke', async () => {
