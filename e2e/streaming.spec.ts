@@ -9,6 +9,7 @@ import { addMagnet, fileItem, openApp, seedFolder, waitForMagnet } from './suppo
 import { newPeerPage, type PeerPage } from './support/browser.ts'
 import { makeTempDir } from './support/files.ts'
 import { destroyClient, playWatchingStreams, seedInPage, seekAndPlay, testMedia, type TestMediaName } from './support/media.ts'
+import { heardStopWithin, playByFileUrl, playingGaps, samplePeerPlaying, unloadPlayer } from './support/playing-flag.ts'
 import { expect, test as base } from './support/tracker.ts'
 
 const VIDEO_SECONDS = 60
@@ -209,6 +210,27 @@ test.describe('play while it downloads (throttled seeder → leecher)', () => {
     } finally {
       await first.context.close().catch(() => undefined)
     }
+  })
+
+  test("a viewer playing through the app's file URL tells its seeder it plays (ss_play) without a gap, and stops once its player is gone", async ({ seeder, leecher }) => {
+    const magnet = await seedVideo(seeder.page, 'faststart.mp4')
+    await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
+    await samplePeerPlaying(seeder.page)
+    // Ten seconds of playback while the download runs (the seeder sends at twice the bitrate).
+    const played = await playByFileUrl(leecher.page, magnet, 11)
+    expect(played.via, 'played through the service worker file URL, range by range').toBe('url')
+    expect(played.progress, 'the download was still running').toBeLessThan(1)
+    const heard = await playingGaps(seeder.page)
+    console.log(`[ss_play] Chromium file URL: says it plays from sample ${heard.first} of ${heard.samples}, ${heard.gaps} samples without after that`)
+    expect(heard.first, 'the seeder heard the viewer say it plays').toBeGreaterThanOrEqual(0)
+    expect(heard.gaps, 'no sample after the first says the viewer stopped playing').toBe(0)
+    await unloadPlayer(leecher.page)
+    const stopped = await heardStopWithin(seeder.page, 15_000)
+    console.log(`[ss_play] Chromium file URL: the seeder heard the viewer stop ${stopped === null ? 'never' : `${Math.round(stopped)} ms`} after its player went`)
+    // PLAYING_LINGER_MS (5 s), then a handshake across.
+    expect(stopped, 'the seeder heard the viewer stop playing').not.toBeNull()
+    expect(stopped!).toBeGreaterThan(4_000)
+    expect(stopped!).toBeLessThan(9_000)
   })
 
   for (const name of ['faststart.mp4', 'vp9-opus.webm'] as const) {

@@ -4,8 +4,10 @@
 // while it plays ends every stream and throws nothing.
 import { stat } from 'node:fs/promises'
 import type { AppPeer, BrowserName } from '../support/app-peer.ts'
+import { pollPage } from '../support/page-driver.ts'
 import { destroyClient, playInPage, playWatchingStreams, seedInPage, seekAndPlay, testMedia, type MediaModule, type TestMediaName } from '../support/media.ts'
 import { expect, test } from '../support/firefox-peers.ts'
+import { heardStopWithin, playByFileUrl, playingGaps, samplePeerPlaying, unloadPlayer } from '../support/playing-flag.ts'
 
 const FORMATS: [string, TestMediaName][] = [
   ['MP4 H.264/AAC, faststart', 'faststart.mp4'],
@@ -123,6 +125,27 @@ for (const [from, name] of STREAMS) {
     expect(seek.reached).toBeLessThan(seek.target + 10)
   })
 }
+
+test("Firefox plays through the app's file URL and tells its seeder it plays (ss_play) without a gap, and stops once its player is gone", async ({ openAppPeer }) => {
+  const seeder = await openAppPeer('firefox', 'seeder firefox')
+  const viewer = await openAppPeer('firefox', 'viewer firefox')
+  const magnet = await seedThrottled(seeder, 'faststart.mp4')
+  await pollPage(viewer, 'the service worker controls the page', () => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 }).toBe(true)
+  await samplePeerPlaying(seeder)
+  const played = await playByFileUrl(viewer, magnet, 11)
+  expect(played.via, 'played through the service worker file URL, range by range').toBe('url')
+  expect(played.progress, 'the download was still running').toBeLessThan(1)
+  const heard = await playingGaps(seeder)
+  note('ss_play', `Firefox file URL: says it plays from sample ${heard.first} of ${heard.samples}, ${heard.gaps} samples without after that`)
+  expect(heard.first, 'the seeder heard the viewer say it plays').toBeGreaterThanOrEqual(0)
+  expect(heard.gaps, 'no sample after the first says the viewer stopped playing').toBe(0)
+  await unloadPlayer(viewer)
+  const stopped = await heardStopWithin(seeder, 15_000)
+  note('ss_play', `Firefox file URL: the seeder heard the viewer stop ${stopped === null ? 'never' : `${Math.round(stopped)} ms`} after its player went`)
+  expect(stopped, 'the seeder heard the viewer stop playing').not.toBeNull()
+  expect(stopped!).toBeGreaterThan(4_000)
+  expect(stopped!).toBeLessThan(9_000)
+})
 
 for (const name of ['faststart.mp4', 'vp9-opus.webm'] as const) {
   test(`Firefox: destroying the client while ${name} plays ends every stream and raises nothing uncaught`, async ({ openAppPeer }) => {

@@ -8,7 +8,7 @@ import { VirtualClock } from '../test-support/virtual-clock.ts'
 import type { WireMessage } from '../wire/index.ts'
 import type { PeerRecord } from './peer-record.ts'
 import { PROTOCOL_ERROR_BACKOFF_MS, SILENT_PEER_BACKOFF_MS } from './refusals.ts'
-import { MAX_PEERS_PER_TORRENT, Swarm } from './swarm.ts'
+import { MAX_PEERS_PER_TORRENT, Swarm, peerInfo } from './swarm.ts'
 
 const INFO_HASH = new Uint8Array(20).fill(0x11)
 const OUR_ID = new Uint8Array(20).fill(0x22)
@@ -32,8 +32,8 @@ function setup() {
     extendedHandshake: () => undefined,
     drain: () => undefined,
   })
-  const connect = (n: number) =>
-    new Attacker({ infoHash: toHex(INFO_HASH), peerId: peerId(n), channel: { clock, latencyMs: 5 } }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
+  const connect = (n: number, opts: { playing?: boolean } = {}) =>
+    new Attacker({ infoHash: toHex(INFO_HASH), peerId: peerId(n), channel: { clock, latencyMs: 5 }, ...opts }, { addPeer: (ch: MemoryChannel) => void swarm.add(ch) })
   return { clock, stats, swarm, joined, left, dispatched, connect }
 }
 
@@ -139,5 +139,17 @@ describe('Swarm', () => {
     expect(peer!.kind).toBe('peer')
     expect(peer!.download.requests.size).toBe(0)
     expect(peer!.upload.queue).toEqual([])
+  })
+
+  it("shows in each peer's snapshot whether it says it plays (ss_play)", async () => {
+    const t = setup()
+    t.connect(1, { playing: true })
+    t.connect(2)
+    await t.clock.advance(20)
+    const snapshots = t.swarm.peers.map((p) => peerInfo(p as PeerRecord, t.clock.now()))
+    expect(snapshots.map((s) => [s.id, s.playing])).toEqual([
+      [id(1), true],
+      [id(2), false],
+    ])
   })
 })

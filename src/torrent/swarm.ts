@@ -27,6 +27,8 @@ export interface PeerInfo {
   peerInterested: boolean
   /** Our requests to this peer in flight. */
   requests: number
+  /** It says it plays one of the torrent's files now (`ss_play` in its extension handshake; Swarmstream peers only). */
+  playing: boolean
 }
 
 export interface SwarmDeps {
@@ -160,5 +162,6 @@ export function peerInfo(peer: PeerRecord, now: number): PeerInfo {
     amInterested: p.amInterested,
     peerInterested: p.peerInterested,
     requests: peer.download.requests.size,
+    playing: p.remotePlaying,
   }
 }
