@@ -212,7 +212,7 @@ test.describe('play while it downloads (throttled seeder → leecher)', () => {
     }
   })
 
-  test("a viewer playing through the app's file URL tells its seeder it plays (ss_play) without a gap, and stops once its player is gone", async ({ seeder, leecher }) => {
+  test("a viewer playing through the app's file URL tells its seeder it plays (ss_play) without a gap, a seek included, and stops once its player is gone", async ({ seeder, leecher }) => {
     const magnet = await seedVideo(seeder.page, 'faststart.mp4')
     await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
     await samplePeerPlaying(seeder.page)
@@ -224,6 +224,11 @@ test.describe('play while it downloads (throttled seeder → leecher)', () => {
     console.log(`[ss_play] Chromium file URL: says it plays from sample ${heard.first} of ${heard.samples}, ${heard.gaps} samples without after that`)
     expect(heard.first, 'the seeder heard the viewer say it plays').toBeGreaterThanOrEqual(0)
     expect(heard.gaps, 'no sample after the first says the viewer stopped playing').toBe(0)
+    // A seek while downloading: the player cancels its range request and opens another; it still plays.
+    const seek = await seekAndPlay(leecher.page, 0.8)
+    expect(seek.progressAtSeek, 'the seek happened while the download was incomplete').toBeLessThan(1)
+    expect(seek.reached, 'playback goes on from the seek target').toBeGreaterThan(seek.target + 1)
+    expect((await playingGaps(seeder.page)).gaps, 'nor across the seek').toBe(0)
     await unloadPlayer(leecher.page)
     const stopped = await heardStopWithin(seeder.page, 15_000)
     console.log(`[ss_play] Chromium file URL: the seeder heard the viewer stop ${stopped === null ? 'never' : `${Math.round(stopped)} ms`} after its player went`)

@@ -126,7 +126,7 @@ for (const [from, name] of STREAMS) {
   })
 }
 
-test("Firefox plays through the app's file URL and tells its seeder it plays (ss_play) without a gap, and stops once its player is gone", async ({ openAppPeer }) => {
+test("Firefox plays through the app's file URL and tells its seeder it plays (ss_play) without a gap, a seek included, and stops once its player is gone", async ({ openAppPeer }) => {
   const seeder = await openAppPeer('firefox', 'seeder firefox')
   const viewer = await openAppPeer('firefox', 'viewer firefox')
   const magnet = await seedThrottled(seeder, 'faststart.mp4')
@@ -139,6 +139,11 @@ test("Firefox plays through the app's file URL and tells its seeder it plays (ss
   note('ss_play', `Firefox file URL: says it plays from sample ${heard.first} of ${heard.samples}, ${heard.gaps} samples without after that`)
   expect(heard.first, 'the seeder heard the viewer say it plays').toBeGreaterThanOrEqual(0)
   expect(heard.gaps, 'no sample after the first says the viewer stopped playing').toBe(0)
+  // A seek while downloading: the player cancels its range request and opens another; it still plays.
+  const seek = await seekAndPlay(viewer, 0.8)
+  expect(seek.progressAtSeek, 'the seek happened while the download was incomplete').toBeLessThan(1)
+  expect(seek.reached, 'playback goes on from the seek target').toBeGreaterThan(seek.target + 1)
+  expect((await playingGaps(seeder)).gaps, 'nor across the seek').toBe(0)
   await unloadPlayer(viewer)
   const stopped = await heardStopWithin(seeder, 15_000)
   note('ss_play', `Firefox file URL: the seeder heard the viewer stop ${stopped === null ? 'never' : `${Math.round(stopped)} ms`} after its player went`)
