@@ -161,6 +161,24 @@ describe('Choker', () => {
     expect(new Choker({ random: () => 0 }).rechoke(list, 0, true).size).toBe(UNCHOKE_SLOTS + 1)
   })
 
+  it('between rechokes, gives a newly interested peer further behind than a catch-up peer a catch-up slot at once, CATCH_UP_SLOTS at most', () => {
+    const list = peers([50, 40, 30, 20, 0, 0])
+    list.forEach((p, i) => (p.behind = [0, 0, 0, 0, 300, 200][i]))
+    const choker = new Choker({ random: () => 0 })
+    // Before any rechoke with catch-up peers, anyone behind us qualifies.
+    expect(new Choker().catchUpNow(1)).toBe(true)
+    choker.rechoke(list, 0, false)
+    // The catch-up peers are 300 and 200 behind: a newcomer must be further behind than 200.
+    expect(choker.catchUpNow(200)).toBe(false)
+    expect(choker.catchUpNow(0)).toBe(false)
+    expect(choker.catchUpNow(201)).toBe(true)
+    expect(choker.catchUpNow(900)).toBe(true)
+    expect(choker.catchUpNow(900)).toBe(false)
+    // The next rechoke gives them again.
+    choker.rechoke(list, 5_000, false)
+    expect(choker.catchUpNow(900)).toBe(true)
+  })
+
   it('gives a fast uplink a regular slot per SLOT_RATE it uploads, between UNCHOKE_SLOTS and MAX_UNCHOKE_SLOTS', () => {
     const list = (n: number, up: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, interested: true, downloadRate: 1000 + i, uploadRate: up }))
     const choker = new Choker({ random: () => 0 })

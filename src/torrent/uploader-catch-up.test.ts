@@ -7,7 +7,10 @@ import { seedHarness } from './test-helpers.ts'
 const GEOMETRY = { numPieces: 16, pieceLength: 2 * BLOCK_LENGTH, length: 32 * BLOCK_LENGTH }
 const unchoked = (p: Attacker) => p.received.filter((m) => m.type === 'unchoke').length > p.received.filter((m) => m.type === 'choke').length
 
-/** We hold pieces 0–7 of 16; peers level with us take the slots as they ask, then two that hold nothing and one a piece behind wait. Returns after a rechoke. */
+/**
+ * We hold pieces 0–7 of 16; peers level with us take the slots as they ask, then two that hold nothing and one a piece
+ * behind ask, in that order. Returns who was unchoked of those three at once, and everyone after a rechoke.
+ */
 async function rechokeWithPeersBehind(reading: boolean) {
   const h = await seedHarness(GEOMETRY, new Uint8Array(GEOMETRY.length), { pieces: 8 })
   h.state.reading = reading
@@ -20,26 +23,29 @@ async function rechokeWithPeersBehind(reading: boolean) {
   for (const p of far) p.send({ type: 'have-none' })
   for (const p of level) p.send({ type: 'interested' })
   await h.clock.advance(30)
-  for (const p of [nearly, ...far]) p.send({ type: 'interested' })
+  for (const p of [...far, nearly]) p.send({ type: 'interested' })
   await h.clock.advance(30)
-  expect([nearly, ...far].some(unchoked)).toBe(false)
+  const atOnce = [...far, nearly].filter(unchoked)
   await h.clock.advance(RECHOKE_INTERVAL_MS)
   h.uploader.rechoke(false)
   await h.clock.advance(30)
-  return { far, all: [...level, nearly, ...far] }
+  return { far, atOnce, all: [...level, nearly, ...far] }
 }
 
 describe('Uploader, catch-up slots', () => {
-  it('downloading, unchokes at the rechoke the waiting peers furthest behind us, beyond the regular slots', async () => {
-    const { far, all } = await rechokeWithPeersBehind(false)
+  it('downloading, unchokes the first peers behind us to ask at once, and at the rechoke the waiting peers furthest behind, beyond the regular slots', async () => {
+    const { far, atOnce, all } = await rechokeWithPeersBehind(false)
     // Without catch-up slots, at most one of them could hold the optimistic turn.
     expect(CATCH_UP_SLOTS).toBe(2)
+    // The slots were full: the two that asked first took the catch-up slots at once, the third waited.
+    expect(atOnce).toEqual(far)
     expect(far.every(unchoked)).toBe(true)
     expect(all.filter(unchoked)).toHaveLength(UNCHOKE_SLOTS + CATCH_UP_SLOTS + 1)
   })
 
   it('gives no catch-up slots while something reads our files (a player streams)', async () => {
-    const { far, all } = await rechokeWithPeersBehind(true)
+    const { far, atOnce, all } = await rechokeWithPeersBehind(true)
+    expect(atOnce).toEqual([])
     expect(far.every(unchoked)).toBe(false)
     expect(all.filter(unchoked)).toHaveLength(UNCHOKE_SLOTS + 1)
   })

@@ -28,9 +28,10 @@ describe('Uploader, peers that lose interest', () => {
     await h.clock.advance(30)
     expect(await interestedThenNot(h, early, 1)).toBe(false)
 
-    // Its slot is free: as many newcomers as there are slots are unchoked at once.
+    // Its slot is free: as many newcomers as there are slots are unchoked at once (level with us: no catch-up slots).
     const others = Array.from({ length: UNCHOKE_SLOTS + 2 }, (_, i) => h.join(10 + i))
     await h.clock.advance(30)
+    for (const p of others) p.send({ type: 'bitfield', bitfield: Uint8Array.of(0xff, 0x00) })
     for (const p of others) p.send({ type: 'interested' })
     await h.clock.advance(30)
     expect(others.filter((p) => unchokes(p) === 1)).toHaveLength(UNCHOKE_SLOTS + 1)

@@ -116,11 +116,12 @@ export class Uploader {
     return seed.admit(peer, this.#deps.clock.now())
   }
 
-  /** A newly interested peer that does not owe us is unchoked at once while a slot is free; the choker decides later. */
+  /** A newly interested peer that does not owe us is unchoked at once while a slot is free, or a catch-up slot (Choker.catchUpNow); the choker decides later. */
   onInterested(peer: PeerRecord): void {
     if (!peer.session.amChoking || this.#paused || this.#relegated(peer, this.#deps.clock.now())) return
     const unchoked = this.#deps.peers().filter((p) => !p.session.amChoking && p.session.peerInterested).length
-    if (unchoked < UNCHOKE_SLOTS + 1) this.#unchoke(peer)
+    const behind = this.#seeding || this.#deps.reading() ? 0 : this.#deps.haveCount() - (peer.session.pieces?.count ?? 0)
+    if (unchoked < UNCHOKE_SLOTS + 1 || this.#choker.catchUpNow(behind)) this.#unchoke(peer)
   }
 
   /** Its slot goes to a waiting peer; the peer itself stays unchoked unless #keepsUnchoked says otherwise. */
