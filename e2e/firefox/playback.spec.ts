@@ -1,7 +1,8 @@
 // Playback in Firefox ESR through MediaSource: each test format from local pieces with a seek, HEVC
 // refused in words, and `file.renderTo(video)` of videos streamed from a throttled seeder in either
-// browser, starting long before the download ends and seeking while it runs; destroying the client
-// while it plays ends every stream and throws nothing.
+// browser, starting long before the download ends and seeking while it runs; the app's file-URL player
+// (the service worker) seeking while it downloads, its seeder hearing it play (ss_play) throughout;
+// destroying the client while it plays ends every stream and throws nothing.
 import { stat } from 'node:fs/promises'
 import type { AppPeer, BrowserName } from '../support/app-peer.ts'
 import { pollPage } from '../support/page-driver.ts'
