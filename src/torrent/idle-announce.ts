@@ -32,8 +32,12 @@ export class IdleAnnouncer {
 
 /** A torrent connected to fewer peers than this (and than its trackers report) seeks more… */
 export const SEEK_PEERS = 30
-/** …announcing this often while each announce brings peers; one that brings none doubles the wait, up to MAX_IDLE_ANNOUNCE_MS. */
-export const SEEK_MS = 5_000
+/**
+ * …announcing this often while each announce brings peers; one that brings none doubles the wait, up to MAX_IDLE_ANNOUNCE_MS.
+ * At 5 s a late joiner of a flash crowd had 11 peers 5 s in (the crowd 24), few to give it catch-up slots, and lacked
+ * 40 % when the crowd finished and left (swarm simulator, 1,000 leechers that leave: p95 1.42 → 1.22× the bound).
+ */
+export const SEEK_MS = 2_000
 /**
  * A seeder short of leechers announces this often instead. Each announce meets at most 5 new peers, and a
  * leecher that lacks only what the seeder alone holds leaves as soon as it has it: the swarm simulator's crowds
