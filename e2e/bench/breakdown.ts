@@ -80,10 +80,11 @@ export interface Breakdown {
   label: string
   /** Median CPU ms per MB by role, and 'total'. */
   cpuMsPerMB: Map<string, number>
-  /** Median data-channel send() calls per MB, by the seeder and by the leecher; bytes per send of the seeder. */
+  /** Median data-channel send() calls per MB, by the seeder and by the leecher(s); bytes per send of each. */
   seederSendsPerMB: number
   leecherSendsPerMB: number
   seederBytesPerSend: number
+  leecherBytesPerSend: number
   profile?: ProfilePair
 }
 
@@ -101,6 +102,7 @@ export function summarizeRuns(label: string, runs: RunMeasure[]): Breakdown {
     seederSendsPerMB: stat(runs.map((r) => r.seeder.sends / r.mb)).median,
     leecherSendsPerMB: stat(runs.map((r) => r.leecher.sends / r.mb)).median,
     seederBytesPerSend: stat(runs.map((r) => r.seeder.sentBytes / Math.max(1, r.seeder.sends))).median,
+    leecherBytesPerSend: stat(runs.map((r) => r.leecher.sentBytes / Math.max(1, r.leecher.sends))).median,
   }
 }
 
@@ -132,6 +134,7 @@ export function breakdownTables(list: Breakdown[], what = '1→1', notes = PAGES
     ['seeder send() calls per MB', ...list.map((b) => f1(b.seederSendsPerMB))],
     ['seeder bytes per send()', ...list.map((b) => b.seederBytesPerSend.toFixed(0))],
     ['leecher send() calls per MB', ...list.map((b) => f1(b.leecherSendsPerMB))],
+    ['leecher bytes per send()', ...list.map((b) => b.leecherBytesPerSend.toFixed(0))],
   ]
   const profiled = list.filter((b) => b.profile)
   const tables: ExtraTable[] = [
@@ -185,6 +188,7 @@ export function writeBreakdowns(breakdowns: ReadonlyMap<string, Breakdown>): voi
     seederSendsPerMB: b.seederSendsPerMB,
     leecherSendsPerMB: b.leecherSendsPerMB,
     seederBytesPerSend: b.seederBytesPerSend,
+    leecherBytesPerSend: b.leecherBytesPerSend,
     profile: b.profile ? { seeder: perMB(b.profile.seeder, b.profile.mb), leecher: perMB(b.profile.leecher, b.profile.mb) } : null,
   }))
   mkdirSync(ARTIFACTS, { recursive: true })
