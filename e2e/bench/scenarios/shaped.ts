@@ -15,6 +15,8 @@ import { PLAYERS } from './stream.ts'
 
 const SECONDS = 60
 export const LINK = 'tbf rate 20mbit burst 32kbit latency 400ms'
+const LINK_BYTES_PER_SECOND = 20e6 / 8
+const BLOCK = 16 * 1024
 /**
  * tbf drops every packet larger than its burst (4 KB here), and loopback's 64 KiB MTU makes TCP send
  * such packets (the tracker's WebSocket, page loads): lo gets Ethernet's MTU while the scenario runs.
@@ -86,6 +88,9 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
   const wtApp = fromWebTorrent['Swarmstream app (file URL)']!
   const wtWt = fromWebTorrent['WebTorrent 3 streamTo']!
   const ref = (label: string, value: Stat | number) => ({ label, value })
+  // What the sought frame needs cannot cross the link faster: the fewest blocks any player took, at the link's rate.
+  const fewest = Math.min(...[app, mse, wt].map((t) => t.seekPhases.blocksFetched?.median ?? Infinity))
+  const linkFloor = Number.isFinite(fewest) ? [ref('link floor (fewest blocks any player took × 16 KiB ÷ 20 Mbit/s)', (fewest * BLOCK) / LINK_BYTES_PER_SECOND)] : []
   const video = `60 s 720p MP4 over 20 Mbit/s, seeder at 2× bitrate`
   return [
     {
@@ -102,7 +107,7 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
       figure: 'seek to 75 % → playback past it, app (file URL)',
       unit: 's',
       value: app.seek,
-      references: [ref('WebTorrent 3 streamTo', wt.seek), ref('0.5× WebTorrent', 0.5 * wt.seek.median), ref('renderTo', mse.seek)],
+      references: [ref('WebTorrent 3 streamTo', wt.seek), ref('0.5× WebTorrent', 0.5 * wt.seek.median), ...linkFloor, ref('renderTo', mse.seek)],
       target: '≤ 0.5× WebTorrent',
       met: app.seek.median <= 0.5 * wt.seek.median,
     },

@@ -1,6 +1,7 @@
 // (2) one seeder → one leecher, and (3) a seeder capped at 4 MB/s → 4 leechers at once. Each client
 // seeds to its own kind, with its own tracker; leechers are fresh pages (own origins) every run. 1→1 also
 // records CPU by process and channel messages per run, and profiles both pages in one extra run; so does the swarm (all its pages).
+import { cpus } from 'node:os'
 import { breakdownTables, profileTransfer, summarizeRuns, TransferProbe, type Breakdown, type ProfilePair, type RunMeasure } from '../breakdown.ts'
 import { CLIENTS, MB, testFile, withTrackers, type BenchContext } from '../context.ts'
 import { CLIENT_LABELS, namerFor, openPeer, type BenchPeer, type ClientKind } from '../peers.ts'
@@ -155,6 +156,8 @@ interface SwarmResult {
   seederShare: Stat
   /** Browser CPU per MB the leechers received, all processes. */
   cpuMsPerMB: Stat
+  /** The least time the browser's CPU seconds take on this machine's cores: the swarm is CPU-bound on a slow host. */
+  cpuFloor: Stat
   /** By process, the leechers' pages as one "leecher page"; Swarmstream's with a profile of the seeder and the first leecher. */
   breakdown: Breakdown
 }
@@ -201,7 +204,8 @@ async function swarm(ctx: BenchContext, kind: ClientKind): Promise<SwarmResult> 
     await seeder.dispose(infoHash)
     const breakdown = summarizeRuns(CLIENT_LABELS[kind], runs)
     if (profile) breakdown.profile = profile
-    return { seconds: stat(seconds), seederShare: stat(share), cpuMsPerMB: stat(runs.map((m) => (1000 * cpuSeconds(m)) / m.mb)), breakdown }
+    const cpuMsPerMB = stat(runs.map((m) => (1000 * cpuSeconds(m)) / m.mb))
+    return { seconds: stat(seconds), seederShare: stat(share), cpuMsPerMB, cpuFloor: stat(runs.map((m) => cpuSeconds(m) / cpus().length)), breakdown }
   })
 }
 
@@ -220,6 +224,7 @@ export async function runSwarm(ctx: BenchContext): Promise<Row[]> {
       value: ss.seconds,
       references: [
         { label: 'seed-once bound', value: bound },
+        { label: `CPU floor (browser CPU-s ÷ ${cpus().length} cores)`, value: ss.cpuFloor },
         { label: 'WebTorrent', value: wt.seconds },
       ],
       target: '≤ 1.15× seed-once bound',
