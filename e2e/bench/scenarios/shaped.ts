@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { MEDIA_DIR } from '../../support/media.ts'
+import { BLOCK_LENGTH } from '../../../src/wire/messages.ts'
 import type { BenchContext } from '../context.ts'
 import { phaseTable, playbackTimes, seekTable } from '../playback.ts'
 import type { Row, Stat } from '../report.ts'
@@ -16,7 +17,6 @@ import { PLAYERS } from './stream.ts'
 const SECONDS = 60
 export const LINK = 'tbf rate 20mbit burst 32kbit latency 400ms'
 const LINK_BYTES_PER_SECOND = 20e6 / 8
-const BLOCK = 16 * 1024
 /**
  * tbf drops every packet larger than its burst (4 KB here), and loopback's 64 KiB MTU makes TCP send
  * such packets (the tracker's WebSocket, page loads): lo gets Ethernet's MTU while the scenario runs.
@@ -90,7 +90,7 @@ export async function runShaped(ctx: BenchContext): Promise<Row[]> {
   const ref = (label: string, value: Stat | number) => ({ label, value })
   // What the sought frame needs cannot cross the link faster: the fewest blocks any player took, at the link's rate.
   const fewest = Math.min(...[app, mse, wt].map((t) => t.seekPhases.blocksFetched?.median ?? Infinity))
-  const linkFloor = Number.isFinite(fewest) ? [ref('link floor (fewest blocks any player took × 16 KiB ÷ 20 Mbit/s)', (fewest * BLOCK) / LINK_BYTES_PER_SECOND)] : []
+  const linkFloor = Number.isFinite(fewest) ? [ref('link floor (fewest blocks any player took × 16 KiB ÷ 20 Mbit/s)', (fewest * BLOCK_LENGTH) / LINK_BYTES_PER_SECOND)] : []
   const video = `60 s 720p MP4 over 20 Mbit/s, seeder at 2× bitrate`
   return [
     {

@@ -72,6 +72,8 @@ async function oneToOne(ctx: BenchContext, kind: ClientKind, idb = false): Promi
 
 const SEEDS: Record<ClientKind, number> = { swarmstream: 21, webtorrent: 22, 'webtorrent-2': 23 }
 
+const CORES = cpus().length
+
 function cpuSeconds(m: RunMeasure): number {
   return [...m.cpu.values()].reduce((a, b) => a + b, 0)
 }
@@ -205,7 +207,7 @@ async function swarm(ctx: BenchContext, kind: ClientKind): Promise<SwarmResult> 
     const breakdown = summarizeRuns(CLIENT_LABELS[kind], runs)
     if (profile) breakdown.profile = profile
     const cpuMsPerMB = stat(runs.map((m) => (1000 * cpuSeconds(m)) / m.mb))
-    return { seconds: stat(seconds), seederShare: stat(share), cpuMsPerMB, cpuFloor: stat(runs.map((m) => cpuSeconds(m) / cpus().length)), breakdown }
+    return { seconds: stat(seconds), seederShare: stat(share), cpuMsPerMB, cpuFloor: stat(runs.map((m) => cpuSeconds(m) / CORES)), breakdown }
   })
 }
 
@@ -224,7 +226,7 @@ export async function runSwarm(ctx: BenchContext): Promise<Row[]> {
       value: ss.seconds,
       references: [
         { label: 'seed-once bound', value: bound },
-        { label: `CPU floor (browser CPU-s ÷ ${cpus().length} cores)`, value: ss.cpuFloor },
+        { label: `CPU floor (browser CPU-s ÷ ${CORES} cores)`, value: ss.cpuFloor },
         { label: 'WebTorrent', value: wt.seconds },
       ],
       target: '≤ 1.15× seed-once bound',
